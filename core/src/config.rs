@@ -1,0 +1,111 @@
+//! Engine configuration.
+
+use crate::limits::Limits;
+
+/// WebAssembly proposals that can be switched on or off. Wasm 2.0 (without SIMD) and
+/// custom page sizes are on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// Mutable globals in imports and exports.
+    pub mutable_global: bool,
+    /// `i32.extend8_s` and friends.
+    pub sign_extension: bool,
+    /// `i32.trunc_sat_f32_s` and friends.
+    pub saturating_float_to_int: bool,
+    /// Blocks and functions with several results.
+    pub multi_value: bool,
+    /// `memory.copy`, `memory.fill`, passive segments.
+    pub bulk_memory: bool,
+    /// `funcref`/`externref` values and several tables.
+    pub reference_types: bool,
+    /// Page sizes other than 64 KiB (1-byte pages).
+    pub custom_page_sizes: bool,
+    /// Floating-point types and instructions. Off rejects modules that use floats.
+    pub floats: bool,
+    /// 64-bit memory indices: validated only (the engines reject code that accesses them).
+    pub memory64: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Self {
+            mutable_global: true,
+            sign_extension: true,
+            saturating_float_to_int: true,
+            multi_value: true,
+            bulk_memory: true,
+            reference_types: true,
+            custom_page_sizes: true,
+            floats: true,
+            memory64: false,
+        }
+    }
+}
+
+impl Features {
+    /// The WebAssembly 1.0 (MVP) feature set.
+    pub fn wasm1() -> Self {
+        Self {
+            mutable_global: true,
+            sign_extension: false,
+            saturating_float_to_int: false,
+            multi_value: false,
+            bulk_memory: false,
+            reference_types: false,
+            custom_page_sizes: false,
+            floats: true,
+            memory64: false,
+        }
+    }
+}
+
+/// Configuration of an [`Engine`](crate::Engine).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub(crate) features: Features,
+    pub(crate) limits: Limits,
+    pub(crate) fuel: bool,
+}
+
+impl Config {
+    /// The default configuration: Wasm 2.0 without SIMD, custom page sizes, host limits, no fuel.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Turns fuel metering on or off. With fuel on, every store starts with zero fuel; a call
+    /// that runs out suspends and can be resumed after [`Store::set_fuel`](crate::Store::set_fuel).
+    ///
+    /// Costs: one check per basic block in translated code.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.fuel = enable;
+        self
+    }
+
+    /// Sets the resource limits for stores of this engine.
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the enabled proposals.
+    pub fn features(&mut self, features: Features) -> &mut Self {
+        self.features = features;
+        self
+    }
+
+    /// The enabled proposals.
+    pub fn get_features(&self) -> &Features {
+        &self.features
+    }
+
+    /// The resource limits.
+    pub fn get_limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Whether fuel metering is on.
+    pub fn fuel_enabled(&self) -> bool {
+        self.fuel
+    }
+}

@@ -1,0 +1,168 @@
+//! The engine, and the interface that execution engines (the interpreter, the JIT) implement.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::any::Any;
+use core::fmt;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::module::ModuleInfo;
+use crate::store::StoreInner;
+use crate::trap::Trap;
+use crate::value::RawVal;
+
+/// A configured execution engine: compiles modules and runs them. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    config: Config,
+    backend: Box<dyn Backend>,
+}
+
+impl Engine {
+    /// Creates an engine with `config` that runs code with `backend` (for example
+    /// `mote_interp::Interpreter`). The `mote` crate offers `mote::Engine::default()`-style
+    /// helpers that pick the backend from the configuration.
+    pub fn new(config: &Config, backend: impl Backend) -> Self {
+        Self {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                backend: Box::new(backend),
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The execution backend.
+    pub fn backend(&self) -> &dyn Backend {
+        &*self.inner.backend
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("backend", &self.inner.backend.name())
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// Compiled code of one module, owned by the backend that made it.
+pub type CompiledCode = Arc<dyn Any + Send + Sync>;
+
+/// An execution engine: translates validated function bodies and runs them.
+///
+/// The contract between the embedding API in this crate and an engine:
+/// - [`Module::new`](crate::Module::new) decodes the module sections into a [`ModuleInfo`], then
+///   hands each function body, with its validator, to a [`ModuleTranslator`]; the translator
+///   validates while it translates.
+/// - A call runs in an [`Execution`]: the engine returns to the embedding API whenever guest
+///   code calls a host function, runs out of fuel or traps. Host functions therefore never need
+///   to know the engine, and every call can be suspended and resumed.
+pub trait Backend: Send + Sync + 'static {
+    /// A short name, for messages ("interp", "jit").
+    fn name(&self) -> &'static str;
+
+    /// Starts translating a module whose non-code sections are in `info`.
+    ///
+    /// # Errors
+    /// When the module uses something the backend does not support.
+    #[cfg(feature = "validate")]
+    fn new_translator(
+        &self,
+        config: &Config,
+        info: &ModuleInfo,
+    ) -> Result<Box<dyn ModuleTranslator>, Error>;
+
+    /// Creates an execution context (value stack, call frames) for calls.
+    fn new_execution(&self, config: &Config) -> Box<dyn Execution>;
+}
+
+/// Translates the function bodies of one module.
+#[cfg(feature = "validate")]
+pub trait ModuleTranslator: Send {
+    /// Validates and translates the body of function `func_index` (in the module's function
+    /// index space: imports first).
+    ///
+    /// # Errors
+    /// An `Invalid` error with the byte offset when validation fails; `Unsupported` or `Limit`
+    /// when translation cannot proceed.
+    fn translate_function(
+        &mut self,
+        info: &ModuleInfo,
+        func_index: u32,
+        body: wasmparser::FunctionBody<'_>,
+        validator: wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+    ) -> Result<(), Error>;
+
+    /// Finishes the module once every function is translated and all sections are decoded.
+    ///
+    /// # Errors
+    /// When a limit is exceeded.
+    fn finish(self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error>;
+}
+
+/// Why [`Execution::run`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// The call returned; [`Execution::results`] holds the results.
+    Returned,
+    /// Guest code called host function `func` (a store function index);
+    /// [`Execution::host_args`] holds its arguments. Pass the results with
+    /// [`Execution::set_host_results`] and run again.
+    HostCall {
+        /// Store index of the host function.
+        func: u32,
+    },
+    /// Guest code needs `required` fuel and the store has less. Add fuel and run again.
+    OutOfFuel {
+        /// Fuel needed to make progress.
+        required: u64,
+    },
+    /// Guest code trapped. The execution is finished.
+    Trap(Trap),
+}
+
+/// One call in progress: its value stack and frames. Reusable across calls.
+pub trait Execution: Send {
+    /// Prepares a call of the Wasm function with store index `func` with `args`.
+    ///
+    /// # Errors
+    /// A `StackOverflow` trap when the arguments do not fit the value stack.
+    fn start(&mut self, store: &mut StoreInner, func: u32, args: &[RawVal]) -> Result<(), Trap>;
+
+    /// Runs until the call returns, traps, calls a host function or runs out of fuel.
+    fn run(&mut self, store: &mut StoreInner) -> RunOutcome;
+
+    /// The arguments of the pending host call.
+    fn host_args(&self) -> &[RawVal];
+
+    /// Supplies the results of the pending host call.
+    fn set_host_results(&mut self, results: &[RawVal]);
+
+    /// The results after [`RunOutcome::Returned`].
+    fn results(&self) -> &[RawVal];
+
+    /// During a host call: the store index of the calling instance.
+    fn caller_instance(&self) -> Option<u32>;
+
+    /// After a trap: the store index of the function that trapped, if known.
+    fn trapped_func(&self) -> Option<u32>;
+
+    /// Clears all frames so the context can be reused.
+    fn reset(&mut self);
+}

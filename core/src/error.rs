@@ -1,0 +1,289 @@
+//! The root error type.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::fmt;
+
+use crate::trap::{Trap, TrapCode};
+
+/// An error from Mote: a malformed or invalid module, a link or instantiation failure, an
+/// exhausted limit, or a trap.
+///
+/// One pointer wide, so `Result<T, Error>` stays small on the hot path.
+pub struct Error {
+    inner: Box<ErrorInner>,
+}
+
+#[derive(Debug)]
+struct ErrorInner {
+    kind: ErrorKind,
+    /// Function (index in its module's function index space, and name if known) where the error
+    /// arose.
+    func: Option<(u32, Option<String>)>,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The bytes are not a well-formed WebAssembly module.
+    Malformed {
+        /// What is wrong.
+        message: String,
+        /// Byte offset in the module.
+        offset: u64,
+    },
+    /// The module is well-formed but does not validate.
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// Byte offset in the module.
+        offset: u64,
+    },
+    /// The module uses something this build or configuration does not support.
+    Unsupported {
+        /// What is not supported.
+        message: String,
+        /// Byte offset in the module, when known.
+        offset: Option<u64>,
+    },
+    /// An import could not be resolved or has the wrong type.
+    Link {
+        /// Import module name.
+        module: String,
+        /// Import field name.
+        name: String,
+        /// Why linking failed.
+        reason: String,
+    },
+    /// A configured limit would be exceeded.
+    Limit {
+        /// Which limit.
+        what: &'static str,
+        /// What was asked for.
+        requested: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Guest code trapped.
+    Trap(Trap),
+    /// A host function failed with a message.
+    Host(String),
+    /// The API was used wrongly (for example a value from another store, or a type mismatch
+    /// between arguments and the function's parameters).
+    Usage(String),
+    /// Memory could not be allocated.
+    OutOfMemory {
+        /// How many bytes were requested.
+        bytes: u64,
+    },
+}
+
+impl Error {
+    #[cold]
+    fn from_kind(kind: ErrorKind) -> Self {
+        Self {
+            inner: Box::new(ErrorInner { kind, func: None }),
+        }
+    }
+
+    /// A malformed-module error.
+    #[cold]
+    pub fn malformed(message: impl Into<String>, offset: u64) -> Self {
+        Self::from_kind(ErrorKind::Malformed {
+            message: message.into(),
+            offset,
+        })
+    }
+
+    /// A validation error.
+    #[cold]
+    pub fn invalid(message: impl Into<String>, offset: u64) -> Self {
+        Self::from_kind(ErrorKind::Invalid {
+            message: message.into(),
+            offset,
+        })
+    }
+
+    /// An unsupported-feature error.
+    #[cold]
+    pub fn unsupported(message: impl Into<String>, offset: Option<u64>) -> Self {
+        Self::from_kind(ErrorKind::Unsupported {
+            message: message.into(),
+            offset,
+        })
+    }
+
+    /// A link error for import `module`.`name`.
+    #[cold]
+    pub fn link(module: &str, name: &str, reason: impl Into<String>) -> Self {
+        Self::from_kind(ErrorKind::Link {
+            module: module.into(),
+            name: name.into(),
+            reason: reason.into(),
+        })
+    }
+
+    /// A limit error.
+    #[cold]
+    pub fn limit(what: &'static str, requested: u64, limit: u64) -> Self {
+        Self::from_kind(ErrorKind::Limit {
+            what,
+            requested,
+            limit,
+        })
+    }
+
+    /// A host error with a message.
+    #[cold]
+    pub fn host(message: impl Into<String>) -> Self {
+        Self::from_kind(ErrorKind::Host(message.into()))
+    }
+
+    /// An API usage error.
+    #[cold]
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::from_kind(ErrorKind::Usage(message.into()))
+    }
+
+    /// An allocation failure.
+    #[cold]
+    pub fn out_of_memory(bytes: u64) -> Self {
+        Self::from_kind(ErrorKind::OutOfMemory { bytes })
+    }
+
+    /// Attaches the function where the error arose.
+    #[cold]
+    #[must_use]
+    pub fn in_function(mut self, index: u32, name: Option<&str>) -> Self {
+        self.inner.func = Some((index, name.map(String::from)));
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// The function where the error arose, if known: its index and name.
+    pub fn function(&self) -> Option<(u32, Option<&str>)> {
+        self.inner
+            .func
+            .as_ref()
+            .map(|(index, name)| (*index, name.as_deref()))
+    }
+
+    /// The trap, if this error is a trap.
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match &self.inner.kind {
+            ErrorKind::Trap(trap) => Some(trap),
+            _ => None,
+        }
+    }
+
+    /// The trap code, if this error is a trap.
+    pub fn trap_code(&self) -> Option<TrapCode> {
+        self.as_trap().map(Trap::code)
+    }
+
+    /// The byte offset in the module where the error arose, if known.
+    pub fn offset(&self) -> Option<u64> {
+        match &self.inner.kind {
+            ErrorKind::Malformed { offset, .. } | ErrorKind::Invalid { offset, .. } => {
+                Some(*offset)
+            }
+            ErrorKind::Unsupported { offset, .. } => *offset,
+            ErrorKind::Trap(trap) => trap.offset().map(u64::from),
+            _ => None,
+        }
+    }
+}
+
+impl From<Trap> for Error {
+    #[cold]
+    fn from(trap: Trap) -> Self {
+        let func = trap.func_index().map(|index| (index, None));
+        Self {
+            inner: Box::new(ErrorInner {
+                kind: ErrorKind::Trap(trap),
+                func,
+            }),
+        }
+    }
+}
+
+impl From<TrapCode> for Error {
+    #[cold]
+    fn from(code: TrapCode) -> Self {
+        Error::from(Trap::new(code))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.kind {
+            ErrorKind::Malformed { message, offset } => {
+                write!(f, "malformed module at byte offset {offset:#x}: {message}")?
+            }
+            ErrorKind::Invalid { message, offset } => {
+                write!(f, "invalid module at byte offset {offset:#x}: {message}")?
+            }
+            ErrorKind::Unsupported { message, offset } => {
+                write!(f, "unsupported: {message}")?;
+                if let Some(offset) = offset {
+                    write!(f, " (at byte offset {offset:#x})")?;
+                }
+            }
+            ErrorKind::Link {
+                module,
+                name,
+                reason,
+            } => write!(f, "cannot link import \"{module}\" \"{name}\": {reason}")?,
+            ErrorKind::Limit {
+                what,
+                requested,
+                limit,
+            } => write!(f, "limit exceeded: {what}: asked for {requested}, limit is {limit}")?,
+            ErrorKind::Trap(trap) => {
+                write!(f, "wasm trap: {}", trap.code())?;
+                if let Some(offset) = trap.offset() {
+                    write!(f, " at byte offset {offset:#x}")?;
+                }
+            }
+            ErrorKind::Host(message) => write!(f, "host error: {message}")?,
+            ErrorKind::Usage(message) => write!(f, "{message}")?,
+            ErrorKind::OutOfMemory { bytes } => {
+                write!(f, "out of memory: could not allocate {bytes} bytes")?
+            }
+        }
+        if let Some((index, name)) = &self.inner.func {
+            match name {
+                Some(name) => write!(f, " (in function {index} `{name}`)")?,
+                None => write!(f, " (in function {index})")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("func", &self.inner.func)
+            .finish()
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_one_pointer() {
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        assert_eq!(size_of::<TrapCode>(), 1);
+    }
+}

@@ -1,0 +1,257 @@
+//! The call driver: runs an engine's [`Execution`], serving host calls, fuel exhaustion and
+//! yields. Host functions run here, not inside the engine, so the engines never see `T`.
+
+use alloc::boxed::Box;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::{Caller, Func};
+use crate::context::AsContextMut;
+use crate::engine::{Execution, RunOutcome};
+use crate::error::Error;
+use crate::instance::Instance;
+use crate::store::{FuncKind, Store};
+use crate::trap::TrapCode;
+use crate::value::{RawVal, Val};
+
+/// How a resumable call ended.
+#[derive(Debug)]
+pub enum CallOutcome {
+    /// The call returned; the results are written.
+    Finished,
+    /// The call is suspended; resume it with [`SuspendedCall::resume`].
+    Suspended(SuspendedCall),
+}
+
+/// Why a call is suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuspendReason {
+    /// The store ran out of fuel; `required` more is needed to make progress.
+    OutOfFuel {
+        /// Fuel needed for the next step.
+        required: u64,
+    },
+    /// A host function asked to yield.
+    Yield,
+}
+
+/// A suspended call: its frames and value stack, owned by the embedder until resumed.
+pub struct SuspendedCall {
+    func: Func,
+    exec: Box<dyn Execution>,
+    reason: SuspendReason,
+}
+
+impl core::fmt::Debug for SuspendedCall {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SuspendedCall")
+            .field("func", &self.func)
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SuspendedCall {
+    /// Why the call is suspended.
+    pub fn reason(&self) -> SuspendReason {
+        self.reason
+    }
+
+    /// Continues the call in `store` (the store it started in). Results go to `results` when it
+    /// finishes.
+    ///
+    /// # Errors
+    /// A trap or host error; a usage error for the wrong store or result count.
+    pub fn resume<T>(
+        mut self,
+        mut store: impl AsContextMut<Data = T>,
+        results: &mut [Val],
+    ) -> Result<CallOutcome, Error> {
+        let store = store.as_context_mut().0;
+        if self.func.store_id() != store.inner.id {
+            return Err(Error::usage("resumed in a different store"));
+        }
+        match drive(store, &mut *self.exec, true)? {
+            Step::Returned => {
+                finish(store, self.func, &*self.exec, results)?;
+                store.recycle(self.exec);
+                Ok(CallOutcome::Finished)
+            }
+            Step::Suspended(reason) => {
+                self.reason = reason;
+                Ok(CallOutcome::Suspended(self))
+            }
+        }
+    }
+}
+
+enum Step {
+    Returned,
+    Suspended(SuspendReason),
+}
+
+/// Calls `func`; with `resumable`, fuel exhaustion and yields suspend instead of trapping.
+pub(super) fn call<T>(
+    store: &mut Store<T>,
+    func: Func,
+    params: &[Val],
+    results: &mut [Val],
+    resumable: bool,
+) -> Result<CallOutcome, Error> {
+    if func.store_id() != store.inner.id {
+        return Err(Error::usage("function used with a store it does not belong to"));
+    }
+    let entity = store.inner.funcs[func.index() as usize];
+    let ty = store.inner.types.get(entity.ty).clone();
+    if params.len() != ty.params().len() || results.len() != ty.results().len() {
+        return Err(Error::usage(alloc::format!(
+            "function of type {ty} called with {} arguments and {} result slots",
+            params.len(),
+            results.len()
+        )));
+    }
+    let mut raw_params = Vec::with_capacity(params.len());
+    for (i, (param, expected)) in params.iter().zip(ty.params()).enumerate() {
+        if param.ty() != *expected {
+            return Err(Error::usage(alloc::format!(
+                "argument {i} is {}, the function expects {expected}",
+                param.ty()
+            )));
+        }
+        raw_params.push(store.inner.raw_of(*param)?);
+    }
+    match entity.kind {
+        FuncKind::Host { index } => {
+            let mut raw_results = vec![0; results.len()];
+            call_host(store, index, None, &raw_params, &mut raw_results)?;
+            store.inner.yield_requested = false;
+            write_results(store, &ty, &raw_results, results);
+            Ok(CallOutcome::Finished)
+        }
+        FuncKind::Wasm { .. } => {
+            let mut exec = store.take_execution();
+            if let Err(trap) = exec.start(&mut store.inner, func.index(), &raw_params) {
+                store.recycle(exec);
+                return Err(trap.into());
+            }
+            match drive(store, &mut *exec, resumable) {
+                Ok(Step::Returned) => {
+                    finish(store, func, &*exec, results)?;
+                    store.recycle(exec);
+                    Ok(CallOutcome::Finished)
+                }
+                Ok(Step::Suspended(reason)) => Ok(CallOutcome::Suspended(SuspendedCall {
+                    func,
+                    exec,
+                    reason,
+                })),
+                Err(e) => {
+                    store.recycle(exec);
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+fn finish<T>(
+    store: &Store<T>,
+    func: Func,
+    exec: &dyn Execution,
+    results: &mut [Val],
+) -> Result<(), Error> {
+    let ty = store.inner.types.get(store.inner.funcs[func.index() as usize].ty);
+    if results.len() != ty.results().len() {
+        return Err(Error::usage("wrong number of result slots"));
+    }
+    write_results(store, ty, exec.results(), results);
+    Ok(())
+}
+
+fn write_results<T>(store: &Store<T>, ty: &crate::types::FuncType, raw: &[RawVal], out: &mut [Val]) {
+    for ((slot, raw), t) in out.iter_mut().zip(raw).zip(ty.results()) {
+        *slot = Val::from_raw(*raw, *t, store.inner.id);
+    }
+}
+
+/// Runs a host function.
+pub(crate) fn call_host<T>(
+    store: &mut Store<T>,
+    host_index: u32,
+    instance: Option<Instance>,
+    args: &[RawVal],
+    results: &mut [RawVal],
+) -> Result<(), Error> {
+    let host = store.host_funcs[host_index as usize].func.clone();
+    host(Caller { store, instance }, args, results)
+}
+
+/// Runs `exec` until it returns or suspends, serving host calls.
+fn drive<T>(store: &mut Store<T>, exec: &mut dyn Execution, resumable: bool) -> Result<Step, Error> {
+    // Results of host calls: small on the stack, larger ones on the heap.
+    let mut heap_results: Vec<RawVal> = Vec::new();
+    loop {
+        match exec.run(&mut store.inner) {
+            RunOutcome::Returned => return Ok(Step::Returned),
+            RunOutcome::HostCall { func } => {
+                let entity = store.inner.funcs[func as usize];
+                let FuncKind::Host { index } = entity.kind else {
+                    return Err(Error::usage("engine reported a host call to a Wasm function"));
+                };
+                let result_count = store.inner.types.get(entity.ty).results().len();
+                let instance = exec
+                    .caller_instance()
+                    .map(|i| Instance::from_parts(store.inner.id, i));
+                let mut small = [0u64; 8];
+                let results: &mut [RawVal] = if result_count <= small.len() {
+                    &mut small[..result_count]
+                } else {
+                    heap_results.clear();
+                    heap_results.resize(result_count, 0);
+                    &mut heap_results
+                };
+                call_host(store, index, instance, exec.host_args(), results)?;
+                exec.set_host_results(results);
+                if core::mem::take(&mut store.inner.yield_requested) && resumable {
+                    return Ok(Step::Suspended(SuspendReason::Yield));
+                }
+            }
+            RunOutcome::OutOfFuel { required } => {
+                if resumable {
+                    return Ok(Step::Suspended(SuspendReason::OutOfFuel { required }));
+                }
+                return Err(TrapCode::OutOfFuel.into());
+            }
+            RunOutcome::Trap(trap) => {
+                let mut error = Error::from(trap);
+                if let Some(f) = exec.trapped_func() {
+                    if let Some(FuncKind::Wasm { instance, index }) =
+                        store.inner.funcs.get(f as usize).map(|e| e.kind)
+                    {
+                        let info = store.inner.instances[instance as usize].module.info();
+                        error = error.in_function(index, info.func_name(index));
+                    }
+                }
+                return Err(error);
+            }
+        }
+    }
+}
+
+impl<T> Store<T> {
+    fn take_execution(&mut self) -> Box<dyn Execution> {
+        match self.exec_cache.take() {
+            Some(exec) => exec,
+            None => self
+                .inner
+                .engine
+                .backend()
+                .new_execution(self.inner.engine.config()),
+        }
+    }
+
+    fn recycle(&mut self, mut exec: Box<dyn Execution>) {
+        exec.reset();
+        self.exec_cache = Some(exec);
+    }
+}

@@ -1,0 +1,527 @@
+//! Instances, and instantiation: linking imports, creating state, initialising segments and
+//! running the start function.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use crate::context::{AsContext, AsContextMut};
+use crate::error::Error;
+use crate::externals::{Global, Memory, Table};
+use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
+use crate::store::{
+    DataEntity, ElemEntity, FuncEntity, FuncKind, GlobalEntity, InstanceEntity, MemoryEntity,
+    Store, StoreId, StoreInner, TableEntity,
+};
+use crate::trap::TrapCode;
+use crate::types::{ExternType, MemoryType, TableType};
+use crate::value::RawVal;
+
+/// Something that can be imported or exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A table.
+    Table(Table),
+    /// A memory.
+    Memory(Memory),
+    /// A global.
+    Global(Global),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The type of this extern.
+    pub fn ty(&self, store: impl AsContext) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+        }
+    }
+
+    fn store_id(&self) -> StoreId {
+        match self {
+            Extern::Func(f) => f.store_id(),
+            Extern::Table(t) => t.store,
+            Extern::Memory(m) => m.store,
+            Extern::Global(g) => g.store,
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Self {
+        Extern::Func(f)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Self {
+        Extern::Memory(m)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Self {
+        Extern::Table(t)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Self {
+        Extern::Global(g)
+    }
+}
+
+/// An instantiated module. `Copy`; it refers into its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instance {
+    store: StoreId,
+    index: u32,
+}
+
+impl Instance {
+    pub(crate) fn from_parts(store: StoreId, index: u32) -> Instance {
+        Instance { store, index }
+    }
+
+    /// Instantiates `module` with `imports` given in the order of the module's imports.
+    ///
+    /// # Errors
+    /// `Link` errors for missing or mistyped imports; `Limit` errors; a trap from segment
+    /// initialisation or the start function (effects on imported memories and tables made
+    /// before the trap remain, as the specification requires).
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        let store = store.as_context_mut().0;
+        let instance = instantiate(&mut store.inner, module, imports)?;
+        let handle = Instance::from_parts(store.inner.id, instance);
+        if let Some(start) = module.info().start {
+            let func = store.inner.instances[instance as usize].funcs[start as usize];
+            Func::from_parts(store.inner.id, func).call(&mut *store, &[], &mut [])?;
+        }
+        Ok(handle)
+    }
+
+    /// The index of this instance in its store (for engines).
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    fn entity<'a>(&self, inner: &'a StoreInner) -> &'a InstanceEntity {
+        assert!(self.store == inner.id, "instance used with a store it does not belong to");
+        &inner.instances[self.index as usize]
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let store = store.as_context();
+        let inner = &store.0.inner;
+        let entity = self.entity(inner);
+        let export = entity.module.info().exports.iter().find(|e| &*e.name == name)?;
+        Some(extern_of(inner, entity, export.kind, export.index))
+    }
+
+    /// All exports, in order.
+    pub fn exports(&self, store: impl AsContext) -> Vec<(Box<str>, Extern)> {
+        let store = store.as_context();
+        let inner = &store.0.inner;
+        let entity = self.entity(inner);
+        entity
+            .module
+            .info()
+            .exports
+            .iter()
+            .map(|e| (e.name.clone(), extern_of(inner, entity, e.kind, e.index)))
+            .collect()
+    }
+
+    /// The exported function `name`.
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function `name`, typed.
+    ///
+    /// # Errors
+    /// When there is no such function or its type differs.
+    pub fn get_typed_func<Params: WasmParams, Results: WasmResults>(
+        &self,
+        store: impl AsContext,
+        name: &str,
+    ) -> Result<TypedFunc<Params, Results>, Error> {
+        let store = store.as_context();
+        let func = self
+            .get_func(&store, name)
+            .ok_or_else(|| Error::usage(format!("no exported function `{name}`")))?;
+        func.typed(&store)
+    }
+
+    /// The exported memory `name`.
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported table `name`.
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported global `name`.
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The module this instance was made from.
+    pub fn module(&self, store: impl AsContext) -> Module {
+        let store = store.as_context();
+        self.entity(&store.0.inner).module.clone()
+    }
+}
+
+fn extern_of(inner: &StoreInner, entity: &InstanceEntity, kind: ExternKind, index: u32) -> Extern {
+    let i = index as usize;
+    let id = inner.id;
+    match kind {
+        ExternKind::Func => Extern::Func(Func::from_parts(id, entity.funcs[i])),
+        ExternKind::Table => Extern::Table(Table::from_parts(id, entity.tables[i])),
+        ExternKind::Memory => Extern::Memory(Memory::from_parts(id, entity.memories[i])),
+        ExternKind::Global => Extern::Global(Global::from_parts(id, entity.globals[i])),
+    }
+}
+
+/// Whether a table of type `actual` can be imported where `expected` is declared.
+fn table_matches(actual: &TableType, current: u64, expected: &TableType) -> bool {
+    actual.element == expected.element
+        && actual.table64 == expected.table64
+        && current >= expected.minimum
+        && match expected.maximum {
+            None => true,
+            Some(max) => actual.maximum.is_some_and(|m| m <= max),
+        }
+}
+
+/// Whether a memory of type `actual` can be imported where `expected` is declared.
+fn memory_matches(actual: &MemoryType, current_pages: u64, expected: &MemoryType) -> bool {
+    actual.page_size_log2 == expected.page_size_log2
+        && actual.memory64 == expected.memory64
+        && actual.shared == expected.shared
+        && current_pages >= expected.minimum
+        && match expected.maximum {
+            None => true,
+            Some(max) => actual.maximum.is_some_and(|m| m <= max),
+        }
+}
+
+/// Checks imports and creates the instance's state; returns its index. Does not run the start
+/// function.
+fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<u32, Error> {
+    if !crate::engine::Engine::same(module.engine(), &inner.engine) {
+        return Err(Error::usage("module was compiled for a different engine than the store's"));
+    }
+    let info = module.info();
+    if inner.instances.len() >= inner.limits.instances as usize {
+        return Err(Error::limit(
+            "instances per store",
+            inner.instances.len() as u64 + 1,
+            u64::from(inner.limits.instances),
+        ));
+    }
+    if imports.len() != info.imports.len() {
+        return Err(Error::usage(format!(
+            "module has {} imports, {} given",
+            info.imports.len(),
+            imports.len()
+        )));
+    }
+    let instance_index = inner.instances.len() as u32;
+    let mut funcs = Vec::with_capacity(info.funcs.len());
+    let mut tables = Vec::with_capacity(info.tables.len());
+    let mut memories = Vec::with_capacity(info.memories.len());
+    let mut globals = Vec::with_capacity(info.globals.len());
+    let types: Box<[u32]> = info.types.iter().map(|t| inner.types.intern(t)).collect();
+
+    for (import, ext) in info.imports.iter().zip(imports) {
+        let link_err = |reason: &str| Error::link(&import.module, &import.name, reason);
+        if ext.store_id() != inner.id {
+            return Err(link_err("the value belongs to another store"));
+        }
+        match (import.kind, ext) {
+            (ExternKind::Func, Extern::Func(f)) => {
+                let expected = types[info.funcs[import.index as usize] as usize];
+                let actual = inner.funcs[f.index() as usize].ty;
+                if actual != expected {
+                    return Err(link_err(&format!(
+                        "incompatible import type: expected {}, found {}",
+                        inner.types.get(expected),
+                        inner.types.get(actual)
+                    )));
+                }
+                funcs.push(f.index());
+            }
+            (ExternKind::Table, Extern::Table(t)) => {
+                let entity = &inner.tables[t.index as usize];
+                let expected = &info.tables[import.index as usize];
+                if !table_matches(&entity.ty, entity.elements.len() as u64, expected) {
+                    return Err(link_err("incompatible import type: table limits or element type differ"));
+                }
+                tables.push(t.index);
+            }
+            (ExternKind::Memory, Extern::Memory(m)) => {
+                let entity = &inner.memories[m.index as usize];
+                let expected = &info.memories[import.index as usize];
+                if !memory_matches(&entity.ty, entity.size_pages(), expected) {
+                    return Err(link_err("incompatible import type: memory limits or page size differ"));
+                }
+                memories.push(m.index);
+            }
+            (ExternKind::Global, Extern::Global(g)) => {
+                let actual = inner.globals[g.index as usize].ty;
+                if actual != info.globals[import.index as usize] {
+                    return Err(link_err("incompatible import type: global type differs"));
+                }
+                globals.push(g.index);
+            }
+            (kind, _) => {
+                return Err(link_err(&format!(
+                    "incompatible import type: expected a {}",
+                    info.extern_type(kind, import.index).kind_name()
+                )));
+            }
+        }
+    }
+
+    // Defined functions.
+    for func_index in info.imported_funcs..info.funcs.len() as u32 {
+        let ty = types[info.funcs[func_index as usize] as usize];
+        funcs.push(inner.funcs.len() as u32);
+        inner.funcs.push(FuncEntity {
+            ty,
+            kind: FuncKind::Wasm {
+                instance: instance_index,
+                index: func_index,
+            },
+        });
+    }
+
+    // Defined globals: initialisers may read imported and earlier globals and take `ref.func`.
+    for (i, init) in info.global_inits.iter().enumerate() {
+        let ty = info.globals[info.imported_globals as usize + i];
+        let value = eval_const(inner, init, &globals, &funcs)?;
+        if inner.globals.len() >= u32::MAX as usize {
+            return Err(Error::limit("globals per store", u64::from(u32::MAX), u64::from(u32::MAX)));
+        }
+        globals.push(inner.globals.len() as u32);
+        inner.globals.push(GlobalEntity { ty, value });
+    }
+
+    // Defined tables.
+    for (i, init) in info.table_inits.iter().enumerate() {
+        let ty = info.tables[info.imported_tables as usize + i];
+        let init = match init {
+            Some(expr) => eval_const(inner, expr, &globals, &funcs)?,
+            None => 0,
+        };
+        if inner.tables.len() >= inner.limits.tables as usize {
+            return Err(Error::limit("tables per store", inner.tables.len() as u64 + 1, u64::from(inner.limits.tables)));
+        }
+        let table = TableEntity::new(ty, init, inner.limits.table_elements)?;
+        tables.push(inner.tables.len() as u32);
+        inner.tables.push(table);
+    }
+
+    // Defined memories.
+    for ty in &info.memories[info.imported_memories as usize..] {
+        if inner.memories.len() >= inner.limits.memories as usize {
+            return Err(Error::limit("memories per store", inner.memories.len() as u64 + 1, u64::from(inner.limits.memories)));
+        }
+        let memory = MemoryEntity::new(*ty, inner.limits.memory_bytes)?;
+        memories.push(inner.memories.len() as u32);
+        inner.memories.push(memory);
+    }
+
+    // Element segments, evaluated now.
+    let mut elems = Vec::with_capacity(info.elems.len());
+    for segment in &info.elems {
+        let items: Box<[RawVal]> = match &segment.items {
+            ElemItems::Funcs(indices) => indices
+                .iter()
+                .map(|&f| u64::from(funcs[f as usize]) + 1)
+                .collect(),
+            ElemItems::Exprs(exprs) => {
+                let mut items = Vec::with_capacity(exprs.len());
+                for expr in exprs.iter() {
+                    items.push(eval_const(inner, expr, &globals, &funcs)?);
+                }
+                items.into_boxed_slice()
+            }
+        };
+        elems.push(inner.elems.len() as u32);
+        inner.elems.push(ElemEntity {
+            ty: segment.ty,
+            items,
+        });
+    }
+
+    let mut datas = Vec::with_capacity(info.datas.len());
+    for segment in &info.datas {
+        datas.push(inner.datas.len() as u32);
+        inner.datas.push(DataEntity {
+            bytes: segment.bytes.clone(),
+        });
+    }
+
+    inner.instances.push(InstanceEntity {
+        module: module.clone(),
+        funcs: funcs.into_boxed_slice(),
+        tables: tables.into_boxed_slice(),
+        memories: memories.into_boxed_slice(),
+        globals: globals.into_boxed_slice(),
+        elems: elems.into_boxed_slice(),
+        datas: datas.into_boxed_slice(),
+        types,
+    });
+
+    initialise_segments(inner, module, instance_index)?;
+    Ok(instance_index)
+}
+
+/// Applies active element and data segments in order, then drops them (and declared ones).
+fn initialise_segments(inner: &mut StoreInner, module: &Module, instance: u32) -> Result<(), Error> {
+    let info = module.info();
+    for (i, segment) in info.elems.iter().enumerate() {
+        let entity = &inner.instances[instance as usize];
+        let elem_index = entity.elems[i] as usize;
+        match &segment.mode {
+            ElemMode::Active { table, offset } => {
+                let table_index = entity.tables[*table as usize] as usize;
+                let globals = entity.globals.clone();
+                let funcs = entity.funcs.clone();
+                let offset = eval_const(inner, offset, &globals, &funcs)?;
+                let items = core::mem::take(&mut inner.elems[elem_index].items);
+                let table = &mut inner.tables[table_index];
+                let start = usize::try_from(offset).ok();
+                let end = start.and_then(|s| s.checked_add(items.len()));
+                match (start, end) {
+                    (Some(s), Some(e)) if e <= table.elements.len() => {
+                        table.elements[s..e].copy_from_slice(&items);
+                    }
+                    _ => return Err(TrapCode::TableOutOfBounds.into()),
+                }
+            }
+            ElemMode::Declared => inner.elems[elem_index].items = Box::new([]),
+            ElemMode::Passive => {}
+        }
+    }
+    for (i, segment) in info.datas.iter().enumerate() {
+        let entity = &inner.instances[instance as usize];
+        let data_index = entity.datas[i] as usize;
+        if let DataMode::Active { memory, offset } = &segment.mode {
+            let memory_index = entity.memories[*memory as usize] as usize;
+            let globals = entity.globals.clone();
+            let funcs = entity.funcs.clone();
+            let offset = eval_const(inner, offset, &globals, &funcs)?;
+            let bytes = core::mem::replace(&mut inner.datas[data_index].bytes, Arc::from([]));
+            let memory = &mut inner.memories[memory_index];
+            let start = usize::try_from(offset).ok();
+            let end = start.and_then(|s| s.checked_add(bytes.len()));
+            match (start, end) {
+                (Some(s), Some(e)) if e <= memory.data.len() => {
+                    memory.data[s..e].copy_from_slice(&bytes);
+                }
+                _ => return Err(TrapCode::MemoryOutOfBounds.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates a constant expression. `globals` and `funcs` map module indices to store indices.
+pub(crate) fn eval_const(
+    inner: &StoreInner,
+    expr: &ConstExpr,
+    globals: &[u32],
+    funcs: &[u32],
+) -> Result<RawVal, Error> {
+    let mut stack: [RawVal; 8] = [0; 8];
+    let mut depth = 0usize;
+    let bad = || Error::usage("malformed constant expression");
+    for op in expr.ops.iter() {
+        let value = match *op {
+            ConstOp::I32Const(v) => u64::from(v.cast_unsigned()),
+            ConstOp::I64Const(v) => v.cast_unsigned(),
+            ConstOp::F32Const(bits) => u64::from(bits),
+            ConstOp::F64Const(bits) => bits,
+            ConstOp::RefNull(_) => 0,
+            ConstOp::RefFunc(f) => u64::from(*funcs.get(f as usize).ok_or_else(bad)?) + 1,
+            ConstOp::GlobalGet(g) => {
+                let index = *globals.get(g as usize).ok_or_else(bad)?;
+                inner.globals[index as usize].value
+            }
+            binary => {
+                if depth < 2 {
+                    return Err(bad());
+                }
+                depth -= 2;
+                let (a, b) = (stack[depth], stack[depth + 1]);
+                #[expect(clippy::cast_possible_truncation, reason = "i32 operands live in the low bits")]
+                let (a32, b32) = (a as u32, b as u32);
+                match binary {
+                    ConstOp::I32Add => u64::from(a32.wrapping_add(b32)),
+                    ConstOp::I32Sub => u64::from(a32.wrapping_sub(b32)),
+                    ConstOp::I32Mul => u64::from(a32.wrapping_mul(b32)),
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    ConstOp::I64Mul => a.wrapping_mul(b),
+                    _ => return Err(bad()),
+                }
+            }
+        };
+        *stack.get_mut(depth).ok_or_else(bad)? = value;
+        depth += 1;
+    }
+    if depth != 1 {
+        return Err(bad());
+    }
+    Ok(stack[0])
+}
+
+impl<T> Store<T> {
+    /// Number of instances in this store.
+    pub fn instance_count(&self) -> usize {
+        self.inner.instances.len()
+    }
+}

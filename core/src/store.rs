@@ -1,0 +1,402 @@
+//! The store: owner of all runtime state (instances, functions, memories, tables, globals) and
+//! of the embedder's data `T`.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::func::HostFunc;
+use crate::limits::Limits;
+use crate::module::Module;
+use crate::types::{FuncType, GlobalType, MemoryType, RefType, TableType};
+use crate::value::{ExternRef, RawVal};
+
+/// Identifies a store, so that handles from one store are refused by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StoreId(u32);
+
+impl StoreId {
+    fn next() -> StoreId {
+        // Relaxed is enough: only uniqueness matters, not ordering with other memory.
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// Owns all WebAssembly state of a set of instances, and the embedder's data `T` that host
+/// functions reach through [`Caller`](crate::Caller).
+///
+/// Dropping the store frees everything it owns.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    pub(crate) host_funcs: Vec<HostFunc<T>>,
+    /// A finished execution context kept for the next call, so calls do not allocate.
+    pub(crate) exec_cache: Option<Box<dyn crate::engine::Execution>>,
+    pub(crate) data: T,
+}
+
+impl<T> core::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store")
+            .field("id", &self.inner.id)
+            .field("instances", &self.inner.instances.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Store<T> {
+    /// Creates a store for `engine` that holds `data`.
+    pub fn new(engine: &Engine, data: T) -> Self {
+        Self {
+            inner: StoreInner::new(engine),
+            host_funcs: Vec::new(),
+            exec_cache: None,
+            data,
+        }
+    }
+
+    /// The engine of this store.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// Consumes the store and returns the embedder's data.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// Sets the remaining fuel.
+    ///
+    /// # Errors
+    /// Fails when fuel metering is off in the engine's [`Config`](crate::Config).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        if !self.inner.fuel_enabled {
+            return Err(Error::usage("fuel metering is off: enable Config::consume_fuel"));
+        }
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The remaining fuel.
+    ///
+    /// # Errors
+    /// Fails when fuel metering is off in the engine's [`Config`](crate::Config).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        if !self.inner.fuel_enabled {
+            return Err(Error::usage("fuel metering is off: enable Config::consume_fuel"));
+        }
+        Ok(self.inner.fuel)
+    }
+
+    /// Creates a host reference that guests can hold as `externref`.
+    pub fn new_extern_ref(&mut self, value: impl Any + Send + Sync) -> ExternRef {
+        let index = self.inner.externs.len() as u32;
+        self.inner.externs.push(Box::new(value));
+        ExternRef {
+            store: self.inner.id,
+            index,
+        }
+    }
+
+    /// The host value behind an `externref`, if it belongs to this store.
+    pub fn extern_ref_data(&self, r: ExternRef) -> Option<&(dyn Any + Send + Sync)> {
+        if r.store != self.inner.id {
+            return None;
+        }
+        self.inner.externs.get(r.index as usize).map(|b| &**b)
+    }
+
+    /// The engine-facing part of the store. For engine implementations.
+    #[doc(hidden)]
+    pub fn inner_mut(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+}
+
+/// The part of a [`Store`] that does not depend on the embedder's data type: what the engines
+/// read and write while running guest code.
+///
+/// Fields are public for engine implementations (`mote-interp`, `mote-jit`); embedders use the
+/// typed handles ([`Memory`](crate::Memory), [`Global`](crate::Global), ...) instead.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StoreInner {
+    pub(crate) id: StoreId,
+    /// The engine.
+    pub engine: Engine,
+    /// All functions, Wasm and host.
+    pub funcs: Vec<FuncEntity>,
+    /// All instances.
+    pub instances: Vec<InstanceEntity>,
+    /// All linear memories.
+    pub memories: Vec<MemoryEntity>,
+    /// All tables.
+    pub tables: Vec<TableEntity>,
+    /// All globals.
+    pub globals: Vec<GlobalEntity>,
+    /// Element segments of all instances (emptied by `elem.drop`).
+    pub elems: Vec<ElemEntity>,
+    /// Data segments of all instances (emptied by `data.drop`).
+    pub datas: Vec<DataEntity>,
+    /// Host values behind `externref`s.
+    pub externs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Canonical function types: call_indirect compares these indices.
+    pub types: TypeRegistry,
+    /// Remaining fuel.
+    pub fuel: u64,
+    /// Whether fuel is metered.
+    pub fuel_enabled: bool,
+    /// Set by a host function that asks the current call to suspend once it returns.
+    pub yield_requested: bool,
+    /// The limits in force.
+    pub limits: Limits,
+}
+
+impl StoreInner {
+    fn new(engine: &Engine) -> Self {
+        let config = engine.config();
+        Self {
+            id: StoreId::next(),
+            engine: engine.clone(),
+            funcs: Vec::new(),
+            instances: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            externs: Vec::new(),
+            types: TypeRegistry::default(),
+            fuel: 0,
+            fuel_enabled: config.fuel,
+            yield_requested: false,
+            limits: config.limits,
+        }
+    }
+
+    /// This store's identity.
+    pub fn id(&self) -> StoreId {
+        self.id
+    }
+}
+
+/// Interns function types so that equal types have equal indices.
+#[derive(Debug, Default)]
+pub struct TypeRegistry {
+    types: Vec<FuncType>,
+    index: BTreeMap<FuncType, u32>,
+}
+
+impl TypeRegistry {
+    /// The index of `ty`, adding it if new.
+    pub fn intern(&mut self, ty: &FuncType) -> u32 {
+        if let Some(&i) = self.index.get(ty) {
+            return i;
+        }
+        let i = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.index.insert(ty.clone(), i);
+        i
+    }
+
+    /// The type with index `id`.
+    ///
+    /// # Panics
+    /// If `id` did not come from [`intern`](Self::intern) on this registry.
+    pub fn get(&self, id: u32) -> &FuncType {
+        &self.types[id as usize]
+    }
+}
+
+/// A function in a store.
+#[derive(Debug, Clone, Copy)]
+pub struct FuncEntity {
+    /// Index of its type in [`StoreInner::types`].
+    pub ty: u32,
+    /// What kind of function.
+    pub kind: FuncKind,
+}
+
+/// Whether a function is defined in Wasm or by the host.
+#[derive(Debug, Clone, Copy)]
+pub enum FuncKind {
+    /// Function `index` (in its module's function index space) of instance `instance`.
+    Wasm {
+        /// Index in [`StoreInner::instances`].
+        instance: u32,
+        /// Index in the module's function index space (imports first).
+        index: u32,
+    },
+    /// Host function number `index` of the store.
+    Host {
+        /// Index in the store's host-function list.
+        index: u32,
+    },
+}
+
+/// An instantiated module: maps the module's index spaces to store indices.
+#[derive(Debug)]
+pub struct InstanceEntity {
+    /// The module.
+    pub module: Module,
+    /// Store index of each function of the module's function index space.
+    pub funcs: Box<[u32]>,
+    /// Store index of each table.
+    pub tables: Box<[u32]>,
+    /// Store index of each memory.
+    pub memories: Box<[u32]>,
+    /// Store index of each global.
+    pub globals: Box<[u32]>,
+    /// Store index of each element segment.
+    pub elems: Box<[u32]>,
+    /// Store index of each data segment.
+    pub datas: Box<[u32]>,
+    /// Store type index of each of the module's types.
+    pub types: Box<[u32]>,
+}
+
+/// A linear memory.
+#[derive(Debug)]
+pub struct MemoryEntity {
+    /// Its type.
+    pub ty: MemoryType,
+    /// Its bytes; the length is always a whole number of pages.
+    pub data: Vec<u8>,
+    /// The most bytes it may grow to (type maximum and store limit).
+    pub max_bytes: u64,
+}
+
+impl MemoryEntity {
+    /// Creates a memory of `ty`'s minimum size.
+    ///
+    /// # Errors
+    /// When the minimum exceeds `limit_bytes` or cannot be allocated.
+    pub fn new(ty: MemoryType, limit_bytes: u64) -> Result<Self, Error> {
+        let page = ty.page_size();
+        let type_max = ty.maximum.unwrap_or(ty.absolute_max_pages());
+        let max_bytes = type_max.saturating_mul(page).min(limit_bytes);
+        let initial = ty.minimum.checked_mul(page).unwrap_or(u64::MAX);
+        if initial > max_bytes {
+            return Err(Error::limit("memory bytes", initial, max_bytes));
+        }
+        let len = usize::try_from(initial).map_err(|_| Error::out_of_memory(initial))?;
+        let mut data = Vec::new();
+        data.try_reserve_exact(len)
+            .map_err(|_| Error::out_of_memory(initial))?;
+        data.resize(len, 0);
+        Ok(Self { ty, data, max_bytes })
+    }
+
+    /// Current size in pages.
+    pub fn size_pages(&self) -> u64 {
+        (self.data.len() as u64) >> self.ty.page_size_log2
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or `None` when the memory cannot
+    /// grow that far (the Wasm `-1` result). Never panics, never aborts on allocation failure.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old_pages = self.size_pages();
+        let new_bytes = old_pages
+            .checked_add(delta)?
+            .checked_mul(self.ty.page_size())?;
+        if new_bytes > self.max_bytes {
+            return None;
+        }
+        let new_len = usize::try_from(new_bytes).ok()?;
+        let extra = new_len - self.data.len();
+        self.data.try_reserve_exact(extra).ok()?;
+        self.data.resize(new_len, 0);
+        Some(old_pages)
+    }
+}
+
+/// A table.
+#[derive(Debug)]
+pub struct TableEntity {
+    /// Its type.
+    pub ty: TableType,
+    /// Its elements as raw references (`0` is null).
+    pub elements: Vec<RawVal>,
+    /// The most elements it may grow to.
+    pub max_elements: u64,
+}
+
+impl TableEntity {
+    /// Creates a table of `ty`'s minimum size filled with `init`.
+    ///
+    /// # Errors
+    /// When the minimum exceeds `limit` or cannot be allocated.
+    pub fn new(ty: TableType, init: RawVal, limit: u64) -> Result<Self, Error> {
+        let max_elements = ty.maximum.unwrap_or(u64::from(u32::MAX)).min(limit);
+        if ty.minimum > max_elements {
+            return Err(Error::limit("table elements", ty.minimum, max_elements));
+        }
+        let len = usize::try_from(ty.minimum).map_err(|_| Error::out_of_memory(ty.minimum))?;
+        let mut elements = Vec::new();
+        elements
+            .try_reserve_exact(len)
+            .map_err(|_| Error::out_of_memory(ty.minimum.saturating_mul(8)))?;
+        elements.resize(len, init);
+        Ok(Self {
+            ty,
+            elements,
+            max_elements,
+        })
+    }
+
+    /// Grows by `delta` elements filled with `init`; returns the old size, or `None` (the Wasm
+    /// `-1` result).
+    pub fn grow(&mut self, delta: u64, init: RawVal) -> Option<u64> {
+        let old = self.elements.len() as u64;
+        let new = old.checked_add(delta)?;
+        if new > self.max_elements {
+            return None;
+        }
+        let new_len = usize::try_from(new).ok()?;
+        self.elements
+            .try_reserve_exact(new_len - self.elements.len())
+            .ok()?;
+        self.elements.resize(new_len, init);
+        Some(old)
+    }
+}
+
+/// A global.
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalEntity {
+    /// Its type.
+    pub ty: GlobalType,
+    /// Its value.
+    pub value: RawVal,
+}
+
+/// A runtime element segment: resolved references, emptied by `elem.drop`.
+#[derive(Debug)]
+pub struct ElemEntity {
+    /// Element type.
+    pub ty: RefType,
+    /// The references.
+    pub items: Box<[RawVal]>,
+}
+
+/// A runtime data segment: emptied by `data.drop`.
+#[derive(Debug)]
+pub struct DataEntity {
+    /// The bytes (shared with the module).
+    pub bytes: Arc<[u8]>,
+}

@@ -1,0 +1,3 @@
+//! Mote facade.
+#![no_std]
+pub use mote_core::*;
