@@ -48,9 +48,7 @@ pub enum NumericTrap {
 /// The result of a numeric instruction that can trap.
 pub type NumericResult<T> = Result<T, NumericTrap>;
 
-// ---------------------------------------------------------------------------
-// Integer division and remainder
-// ---------------------------------------------------------------------------
+// ----- Integer division and remainder ------------------------------------------
 
 /// `i32.div_s`: traps on division by zero and on `i32::MIN / -1`.
 #[inline]
@@ -112,9 +110,7 @@ pub fn i64_rem_u(a: u64, b: u64) -> NumericResult<u64> {
     a.checked_rem(b).ok_or(NumericTrap::IntegerDivisionByZero)
 }
 
-// ---------------------------------------------------------------------------
-// Sign extension
-// ---------------------------------------------------------------------------
+// ----- Sign extension ----------------------------------------------------------
 
 /// `i32.extend8_s`: sign-extends the low 8 bits.
 #[inline]
@@ -146,9 +142,7 @@ pub fn i64_extend32_s(x: i64) -> i64 {
     (x << 32) >> 32
 }
 
-// ---------------------------------------------------------------------------
-// Float bit patterns
-// ---------------------------------------------------------------------------
+// ----- Float bit patterns ------------------------------------------------------
 
 const F32_SIGN: u32 = 0x8000_0000;
 const F32_QUIET: u32 = 0x0040_0000;
@@ -167,9 +161,19 @@ fn quiet_f64(nan: f64) -> f64 {
     f64::from_bits(nan.to_bits() | F64_QUIET)
 }
 
-// ---------------------------------------------------------------------------
-// f32 unary
-// ---------------------------------------------------------------------------
+/// Quiets a NaN `x`; otherwise applies `op`, which never makes a NaN from a number.
+#[inline]
+fn nan_or_f32(x: f32, op: fn(f32) -> f32) -> f32 {
+    if x.is_nan() { quiet_f32(x) } else { op(x) }
+}
+
+/// Quiets a NaN `x`; otherwise applies `op`, which never makes a NaN from a number.
+#[inline]
+fn nan_or_f64(x: f64, op: fn(f64) -> f64) -> f64 {
+    if x.is_nan() { quiet_f64(x) } else { op(x) }
+}
+
+// ----- f32 unary ---------------------------------------------------------------
 
 /// `f32.abs`: clears the sign bit, NaNs included.
 #[inline]
@@ -192,41 +196,25 @@ pub fn f32_copysign(a: f32, b: f32) -> f32 {
 /// `f32.ceil`: rounds toward +inf; `ceil(-0.5)` is `-0.0`.
 #[inline]
 pub fn f32_ceil(x: f32) -> f32 {
-    if x.is_nan() {
-        quiet_f32(x)
-    } else {
-        libm::ceilf(x)
-    }
+    nan_or_f32(x, libm::ceilf)
 }
 
 /// `f32.floor`: rounds toward -inf; `floor(-0.0)` is `-0.0`.
 #[inline]
 pub fn f32_floor(x: f32) -> f32 {
-    if x.is_nan() {
-        quiet_f32(x)
-    } else {
-        libm::floorf(x)
-    }
+    nan_or_f32(x, libm::floorf)
 }
 
 /// `f32.trunc`: rounds toward zero; `trunc(-0.5)` is `-0.0`.
 #[inline]
 pub fn f32_trunc(x: f32) -> f32 {
-    if x.is_nan() {
-        quiet_f32(x)
-    } else {
-        libm::truncf(x)
-    }
+    nan_or_f32(x, libm::truncf)
 }
 
 /// `f32.nearest`: rounds to nearest, ties to even; `nearest(-0.5)` is `-0.0`.
 #[inline]
 pub fn f32_nearest(x: f32) -> f32 {
-    if x.is_nan() {
-        quiet_f32(x)
-    } else {
-        libm::roundevenf(x)
-    }
+    nan_or_f32(x, libm::roundevenf)
 }
 
 /// `f32.sqrt`: correctly rounded; negative non-zero inputs give the canonical NaN.
@@ -242,9 +230,7 @@ pub fn f32_sqrt(x: f32) -> f32 {
     }
 }
 
-// ---------------------------------------------------------------------------
-// f64 unary
-// ---------------------------------------------------------------------------
+// ----- f64 unary ---------------------------------------------------------------
 
 /// `f64.abs`: clears the sign bit, NaNs included.
 #[inline]
@@ -267,41 +253,25 @@ pub fn f64_copysign(a: f64, b: f64) -> f64 {
 /// `f64.ceil`: rounds toward +inf; `ceil(-0.5)` is `-0.0`.
 #[inline]
 pub fn f64_ceil(x: f64) -> f64 {
-    if x.is_nan() {
-        quiet_f64(x)
-    } else {
-        libm::ceil(x)
-    }
+    nan_or_f64(x, libm::ceil)
 }
 
 /// `f64.floor`: rounds toward -inf; `floor(-0.0)` is `-0.0`.
 #[inline]
 pub fn f64_floor(x: f64) -> f64 {
-    if x.is_nan() {
-        quiet_f64(x)
-    } else {
-        libm::floor(x)
-    }
+    nan_or_f64(x, libm::floor)
 }
 
 /// `f64.trunc`: rounds toward zero; `trunc(-0.5)` is `-0.0`.
 #[inline]
 pub fn f64_trunc(x: f64) -> f64 {
-    if x.is_nan() {
-        quiet_f64(x)
-    } else {
-        libm::trunc(x)
-    }
+    nan_or_f64(x, libm::trunc)
 }
 
 /// `f64.nearest`: rounds to nearest, ties to even; `nearest(-0.5)` is `-0.0`.
 #[inline]
 pub fn f64_nearest(x: f64) -> f64 {
-    if x.is_nan() {
-        quiet_f64(x)
-    } else {
-        libm::roundeven(x)
-    }
+    nan_or_f64(x, libm::roundeven)
 }
 
 /// `f64.sqrt`: correctly rounded; negative non-zero inputs give the canonical NaN.
@@ -317,9 +287,7 @@ pub fn f64_sqrt(x: f64) -> f64 {
     }
 }
 
-// ---------------------------------------------------------------------------
-// min / max
-// ---------------------------------------------------------------------------
+// ----- min / max ---------------------------------------------------------------
 //
 // Not Rust's `f32::min`, which ignores a NaN operand and may return either zero.
 // For equal operands only the zeros can differ (`-0.0 == +0.0`): OR-ing the bits
@@ -390,9 +358,7 @@ pub fn f64_max(a: f64, b: f64) -> f64 {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Trapping float-to-integer truncation
-// ---------------------------------------------------------------------------
+// ----- Trapping float-to-integer truncation ------------------------------------
 //
 // A float converts when its truncation fits the integer type. Every bound below
 // is exact in the float type. For signed types the lower test is either
@@ -414,7 +380,7 @@ fn trunc_check(x_is_nan: bool, in_range: bool) -> NumericResult<()> {
 
 /// `i32.trunc_f32_s`: accepts `[-2^31, 2^31)`; the next f32 below `-2^31` is `-2^31 - 256`.
 #[inline]
-#[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
+#[expect(clippy::cast_possible_truncation, reason = "range checked")]
 pub fn i32_trunc_f32_s(x: f32) -> NumericResult<i32> {
     trunc_check(x.is_nan(), (-2_147_483_648.0..2_147_483_648.0).contains(&x))?;
     Ok(x as i32)
@@ -425,7 +391,7 @@ pub fn i32_trunc_f32_s(x: f32) -> NumericResult<i32> {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "range checked just above"
+    reason = "range checked"
 )]
 pub fn i32_trunc_f32_u(x: f32) -> NumericResult<u32> {
     trunc_check(x.is_nan(), x > -1.0 && x < 4_294_967_296.0)?;
@@ -434,7 +400,7 @@ pub fn i32_trunc_f32_u(x: f32) -> NumericResult<u32> {
 
 /// `i32.trunc_f64_s`: accepts `(-2^31 - 1, 2^31)`, so `-2147483648.9` and `2147483647.9` convert.
 #[inline]
-#[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
+#[expect(clippy::cast_possible_truncation, reason = "range checked")]
 pub fn i32_trunc_f64_s(x: f64) -> NumericResult<i32> {
     trunc_check(x.is_nan(), x > -2_147_483_649.0 && x < 2_147_483_648.0)?;
     Ok(x as i32)
@@ -445,7 +411,7 @@ pub fn i32_trunc_f64_s(x: f64) -> NumericResult<i32> {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "range checked just above"
+    reason = "range checked"
 )]
 pub fn i32_trunc_f64_u(x: f64) -> NumericResult<u32> {
     trunc_check(x.is_nan(), x > -1.0 && x < 4_294_967_296.0)?;
@@ -454,7 +420,7 @@ pub fn i32_trunc_f64_u(x: f64) -> NumericResult<u32> {
 
 /// `i64.trunc_f32_s`: accepts `[-2^63, 2^63)`.
 #[inline]
-#[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
+#[expect(clippy::cast_possible_truncation, reason = "range checked")]
 pub fn i64_trunc_f32_s(x: f32) -> NumericResult<i64> {
     let in_range = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x);
     trunc_check(x.is_nan(), in_range)?;
@@ -466,7 +432,7 @@ pub fn i64_trunc_f32_s(x: f32) -> NumericResult<i64> {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "range checked just above"
+    reason = "range checked"
 )]
 pub fn i64_trunc_f32_u(x: f32) -> NumericResult<u64> {
     trunc_check(x.is_nan(), x > -1.0 && x < 18_446_744_073_709_551_616.0)?;
@@ -475,7 +441,7 @@ pub fn i64_trunc_f32_u(x: f32) -> NumericResult<u64> {
 
 /// `i64.trunc_f64_s`: accepts `[-2^63, 2^63)`.
 #[inline]
-#[expect(clippy::cast_possible_truncation, reason = "range checked just above")]
+#[expect(clippy::cast_possible_truncation, reason = "range checked")]
 pub fn i64_trunc_f64_s(x: f64) -> NumericResult<i64> {
     let in_range = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x);
     trunc_check(x.is_nan(), in_range)?;
@@ -487,26 +453,21 @@ pub fn i64_trunc_f64_s(x: f64) -> NumericResult<i64> {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "range checked just above"
+    reason = "range checked"
 )]
 pub fn i64_trunc_f64_u(x: f64) -> NumericResult<u64> {
     trunc_check(x.is_nan(), x > -1.0 && x < 18_446_744_073_709_551_616.0)?;
     Ok(x as u64)
 }
 
-// ---------------------------------------------------------------------------
-// Saturating float-to-integer truncation
-// ---------------------------------------------------------------------------
+// ----- Saturating float-to-integer truncation ----------------------------------
 //
 // Rust's float-to-int `as` is defined to truncate toward zero, saturate at the
 // integer's bounds (infinities included) and map NaN to 0: exactly `trunc_sat`.
 
 /// `i32.trunc_sat_f32_s`: truncates, saturating; NaN gives 0.
 #[inline]
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "`as` saturates, as trunc_sat requires"
-)]
+#[expect(clippy::cast_possible_truncation, reason = "`as` saturates")]
 pub fn i32_trunc_sat_f32_s(x: f32) -> i32 {
     x as i32
 }
@@ -516,7 +477,7 @@ pub fn i32_trunc_sat_f32_s(x: f32) -> i32 {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "`as` saturates, as trunc_sat requires"
+    reason = "`as` saturates"
 )]
 pub fn i32_trunc_sat_f32_u(x: f32) -> u32 {
     x as u32
@@ -524,10 +485,7 @@ pub fn i32_trunc_sat_f32_u(x: f32) -> u32 {
 
 /// `i32.trunc_sat_f64_s`: truncates, saturating; NaN gives 0.
 #[inline]
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "`as` saturates, as trunc_sat requires"
-)]
+#[expect(clippy::cast_possible_truncation, reason = "`as` saturates")]
 pub fn i32_trunc_sat_f64_s(x: f64) -> i32 {
     x as i32
 }
@@ -537,7 +495,7 @@ pub fn i32_trunc_sat_f64_s(x: f64) -> i32 {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "`as` saturates, as trunc_sat requires"
+    reason = "`as` saturates"
 )]
 pub fn i32_trunc_sat_f64_u(x: f64) -> u32 {
     x as u32
@@ -545,10 +503,7 @@ pub fn i32_trunc_sat_f64_u(x: f64) -> u32 {
 
 /// `i64.trunc_sat_f32_s`: truncates, saturating; NaN gives 0.
 #[inline]
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "`as` saturates, as trunc_sat requires"
-)]
+#[expect(clippy::cast_possible_truncation, reason = "`as` saturates")]
 pub fn i64_trunc_sat_f32_s(x: f32) -> i64 {
     x as i64
 }
@@ -558,7 +513,7 @@ pub fn i64_trunc_sat_f32_s(x: f32) -> i64 {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "`as` saturates, as trunc_sat requires"
+    reason = "`as` saturates"
 )]
 pub fn i64_trunc_sat_f32_u(x: f32) -> u64 {
     x as u64
@@ -566,10 +521,7 @@ pub fn i64_trunc_sat_f32_u(x: f32) -> u64 {
 
 /// `i64.trunc_sat_f64_s`: truncates, saturating; NaN gives 0.
 #[inline]
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "`as` saturates, as trunc_sat requires"
-)]
+#[expect(clippy::cast_possible_truncation, reason = "`as` saturates")]
 pub fn i64_trunc_sat_f64_s(x: f64) -> i64 {
     x as i64
 }
@@ -579,15 +531,13 @@ pub fn i64_trunc_sat_f64_s(x: f64) -> i64 {
 #[expect(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    reason = "`as` saturates, as trunc_sat requires"
+    reason = "`as` saturates"
 )]
 pub fn i64_trunc_sat_f64_u(x: f64) -> u64 {
     x as u64
 }
 
-// ---------------------------------------------------------------------------
-// Integer-to-float conversion
-// ---------------------------------------------------------------------------
+// ----- Integer-to-float conversion ---------------------------------------------
 //
 // Rust's int-to-float `as` rounds to nearest, ties to even, directly from the
 // integer (soft-float builtins included), which is `fNN.convert_iNN_*`. Every
@@ -641,9 +591,7 @@ pub fn f64_convert_i64_u(x: u64) -> f64 {
     x as f64
 }
 
-// ---------------------------------------------------------------------------
-// Float-to-float conversion
-// ---------------------------------------------------------------------------
+// ----- Float-to-float conversion -----------------------------------------------
 //
 // For numbers, `as` is the IEEE 754 conversion (round to nearest, ties to even;
 // overflow gives infinity). A NaN is handled by hand so that every target gives
