@@ -166,3 +166,8 @@ pub trait Execution: Send {
     /// Clears all frames so the context can be reused.
     fn reset(&mut self);
 }
+
+/// Fuel charged for each executed WebAssembly operator. Both engines charge fuel per
+/// straight-line segment on entry: the number of operators in the segment times this constant.
+/// Segments begin at function entry, `loop`, after `if`'s condition, at `else`, and after `end`.
+pub const FUEL_PER_OPERATOR: u32 = 1;

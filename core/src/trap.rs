@@ -14,6 +14,8 @@ pub enum TrapCode {
     MemoryOutOfBounds,
     /// A table access went outside the table.
     TableOutOfBounds,
+    /// `call_indirect` used an index outside the table.
+    UndefinedElement,
     /// `call_indirect` found a null entry.
     IndirectCallToNull,
     /// `call_indirect` found a function of another type.
@@ -41,6 +43,7 @@ impl TrapCode {
             TrapCode::Unreachable => "unreachable",
             TrapCode::MemoryOutOfBounds => "out of bounds memory access",
             TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
             TrapCode::IndirectCallToNull => "uninitialized element",
             TrapCode::BadSignature => "indirect call type mismatch",
             TrapCode::IntegerOverflow => "integer overflow",

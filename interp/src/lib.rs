@@ -1,14 +1,59 @@
-//! Mote's interpreter (being written: the translator and executor land next).
+//! # mote-interp
+//!
+//! Mote's interpreter: a translator from validated WebAssembly to compact register code
+//! ([`op::Op`], 12 bytes per instruction), and an executor that runs it with an explicit frame
+//! stack. WebAssembly calls never recurse on the host stack, so guest recursion is bounded by
+//! [`Limits`](mote_core::Limits) alone, and every call can stop at a host call or a fuel check
+//! and resume later.
+//!
+//! ```
+//! use mote_core::{Config, Engine, Instance, Module, Store};
+//! use mote_interp::Interpreter;
+//!
+//! # fn main() -> Result<(), mote_core::Error> {
+//! let engine = Engine::new(&Config::default(), Interpreter::new());
+//! let wasm = wat::parse_str(r#"
+//!     (module (func (export "fib") (param i32) (result i32)
+//!       (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+//!         (then (local.get 0))
+//!         (else (i32.add (call 0 (i32.sub (local.get 0) (i32.const 1)))
+//!                        (call 0 (i32.sub (local.get 0) (i32.const 2))))))))
+//! "#).expect("valid text");
+//! let module = Module::new(&engine, &wasm)?;
+//! let mut store = Store::new(&engine, ());
+//! let instance = Instance::new(&mut store, &module, &[])?;
+//! let fib = instance.get_typed_func::<i32, i32>(&store, "fib")?;
+//! assert_eq!(fib.call(&mut store, 20)?, 6765);
+//! # Ok(())
+//! # }
+//! ```
 #![no_std]
+#![deny(missing_docs)]
+
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod code;
+mod exec;
+pub mod op;
+#[cfg(feature = "translate")]
+mod translate;
 
 use alloc::boxed::Box;
 
-use mote_core::engine::{Backend, Execution, ModuleTranslator};
+use mote_core::engine::{Backend, Execution};
+#[cfg(feature = "translate")]
+use mote_core::engine::ModuleTranslator;
+#[cfg(feature = "translate")]
 use mote_core::module::ModuleInfo;
-use mote_core::{Config, Error};
+use mote_core::Config;
+#[cfg(feature = "translate")]
+use mote_core::Error;
 
-/// The interpreter backend.
+pub use exec::numeric;
+
+/// The interpreter backend: pass it to [`Engine::new`](mote_core::Engine::new).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Interpreter;
 
@@ -23,10 +68,18 @@ impl Backend for Interpreter {
     fn name(&self) -> &'static str {
         "interp"
     }
-    fn new_translator(&self, _: &Config, _: &ModuleInfo) -> Result<Box<dyn ModuleTranslator>, Error> {
-        Err(Error::unsupported("translator not written yet", None))
+
+    #[cfg(feature = "translate")]
+    fn new_translator(&self, config: &Config, info: &ModuleInfo) -> Result<Box<dyn ModuleTranslator>, Error> {
+        if info.memories.iter().any(|m| m.memory64) && info.funcs.len() > info.imported_funcs as usize {
+            // Memory64 modules are validated but not executed yet; refuse them only when they
+            // have code that could touch the memory.
+            return Err(Error::unsupported("64-bit memories (memory64) in executable code", None));
+        }
+        Ok(Box::new(translate::Translator::new(config)))
     }
-    fn new_execution(&self, _: &Config) -> Box<dyn Execution> {
-        unimplemented!()
+
+    fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
+        Box::new(exec::Executor::new(config))
     }
 }

@@ -1,0 +1,27 @@
+//! Translated code of a module, as the executor runs it.
+
+use alloc::boxed::Box;
+
+use crate::op::Op;
+
+/// One translated function.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    /// Its instructions; the last reachable one is a `Return`.
+    pub(crate) code: Box<[Op]>,
+    /// Slots in its frame: parameters, locals and the deepest operand stack.
+    pub(crate) frame_size: u16,
+    /// Number of parameters.
+    pub(crate) params: u16,
+    /// Number of parameters plus declared locals.
+    pub(crate) locals: u16,
+    /// Number of results.
+    #[expect(dead_code, reason = "read by the compiled-image writer and the disassembler, coming next")]
+    pub(crate) results: u16,
+}
+
+/// The translated functions of a module, indexed by defined-function index (imports excluded).
+#[derive(Debug)]
+pub(crate) struct CompiledModule {
+    pub(crate) funcs: Box<[CompiledFunc]>,
+}

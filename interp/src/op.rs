@@ -1,0 +1,408 @@
+//! The interpreter's instruction set.
+//!
+//! Be careful when reading: these are *register* instructions over the slots of a call frame,
+//! not WebAssembly's stack instructions. A frame is `params | locals | operand slots`; the
+//! translator knows the operand-stack height at every instruction, so every operand has a fixed
+//! slot and each instruction names its slots explicitly.
+//!
+//! ## Naming grammar
+//! `<type><Operation>` as in WebAssembly (`I32Add`, `F64Sqrt`), with operands named by role:
+//! - `dst`: slot written; `src`, `a`, `b`, `cond`, `addr`, `value`: slots read;
+//! - `base`: first of several consecutive slots (arguments of calls and bulk operations);
+//! - `offset`: the static memory offset of a load or store; `target`: an absolute code index.
+//!
+//! Loads and stores are typed only by width and extension, since slots are untyped 64-bit
+//! words: `Load32U` serves `i32.load`, `f32.load` and `i64.load32_u` alike.
+//!
+//! Every operand is at most 32 bits, so an instruction is 12 bytes (see the size test). This
+//! keeps translated code small in RAM and flash while each instruction still does a whole
+//! WebAssembly operation.
+
+/// A frame slot: index of a 64-bit word relative to the frame base.
+pub type Slot = u16;
+
+/// One interpreter instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs, reason = "operand roles follow the naming grammar in the module docs")]
+pub enum Op {
+    // ---- control ----
+    /// Trap with `unreachable`.
+    Unreachable,
+    /// Charge `amount` fuel for the straight-line code that follows; suspend if there is less.
+    ConsumeFuel { amount: u32 },
+    /// Jump to `target`.
+    Br { target: u32 },
+    /// Jump to `target` if slot `cond` (i32) is not zero.
+    BrIfNez { cond: Slot, target: u32 },
+    /// Jump to `target` if slot `cond` (i32) is zero.
+    BrIfEqz { cond: Slot, target: u32 },
+    /// Jump to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
+    BrTable { index: Slot, len: u32 },
+    /// Return `count` results starting at slot `src` to the caller.
+    Return { src: Slot, count: u16 },
+    /// Call function `func` (module index); its frame starts at slot `base`, where the arguments
+    /// are and where the results will be.
+    Call { func: u32, base: Slot },
+    /// Call through table `table` a function of module type `ty`; arguments at `base`, the table
+    /// index right after them.
+    CallIndirect { ty: u32, table: u32, base: Slot },
+    /// `dst = if cond != 0 { a } else { b }`.
+    Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+
+    // ---- slots, constants, globals ----
+    /// `dst = src`.
+    Copy { dst: Slot, src: Slot },
+    /// `dst = value` (zero-extended: i32, f32 bits, null references).
+    Const32 { dst: Slot, value: u32 },
+    /// `dst = hi << 32 | lo` (i64, f64 bits).
+    Const64 { dst: Slot, lo: u32, hi: u32 },
+    /// `dst = global[index]`.
+    GlobalGet { dst: Slot, index: u32 },
+    /// `global[index] = src`.
+    GlobalSet { src: Slot, index: u32 },
+
+    // ---- memory (memory 0) ----
+    /// Load one byte, zero-extended.
+    Load8U { dst: Slot, addr: Slot, offset: u32 },
+    /// Load one byte, sign-extended to 32 bits.
+    Load8S32 { dst: Slot, addr: Slot, offset: u32 },
+    /// Load one byte, sign-extended to 64 bits.
+    Load8S64 { dst: Slot, addr: Slot, offset: u32 },
+    /// Load two bytes, zero-extended.
+    Load16U { dst: Slot, addr: Slot, offset: u32 },
+    /// Load two bytes, sign-extended to 32 bits.
+    Load16S32 { dst: Slot, addr: Slot, offset: u32 },
+    /// Load two bytes, sign-extended to 64 bits.
+    Load16S64 { dst: Slot, addr: Slot, offset: u32 },
+    /// Load four bytes, zero-extended.
+    Load32U { dst: Slot, addr: Slot, offset: u32 },
+    /// Load four bytes, sign-extended to 64 bits.
+    Load32S64 { dst: Slot, addr: Slot, offset: u32 },
+    /// Load eight bytes.
+    Load64 { dst: Slot, addr: Slot, offset: u32 },
+    /// Store the low byte of `value`.
+    Store8 { addr: Slot, value: Slot, offset: u32 },
+    /// Store the low two bytes of `value`.
+    Store16 { addr: Slot, value: Slot, offset: u32 },
+    /// Store the low four bytes of `value`.
+    Store32 { addr: Slot, value: Slot, offset: u32 },
+    /// Store eight bytes.
+    Store64 { addr: Slot, value: Slot, offset: u32 },
+    /// `dst = memory.size` in pages.
+    MemorySize { dst: Slot },
+    /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
+    MemoryGrow { delta: Slot },
+    /// `memory.copy` with destination, source and length in `base`, `base+1`, `base+2`.
+    MemoryCopy { base: Slot },
+    /// `memory.fill` with destination, byte and length in `base`, `base+1`, `base+2`.
+    MemoryFill { base: Slot },
+    /// `memory.init` of data segment `segment`; destination, source, length at `base..`.
+    MemoryInit { segment: u32, base: Slot },
+    /// `data.drop`.
+    DataDrop { segment: u32 },
+
+    // ---- tables and references ----
+    /// `dst = table[table][index]` where `dst` holds the index first.
+    TableGet { table: u32, dst: Slot },
+    /// `table[table][slot base] = slot base+1`.
+    TableSet { table: u32, base: Slot },
+    /// `dst = table.size`.
+    TableSize { table: u32, dst: Slot },
+    /// `table.grow` with init value at `base`, delta at `base+1`; result to `base`.
+    TableGrow { table: u32, base: Slot },
+    /// `table.fill` with index, value, length at `base..`.
+    TableFill { table: u32, base: Slot },
+    /// `table.copy` from `src_table` to `dst_table`; destination, source, length at `base..`.
+    TableCopy { dst_table: u32, src_table: u32, base: Slot },
+    /// `table.init` of element segment `segment`; destination, source, length at `base..`.
+    TableInit { table: u32, segment: u32, base: Slot },
+    /// `elem.drop`.
+    ElemDrop { segment: u32 },
+    /// `dst = ref.func func` (module function index).
+    RefFunc { dst: Slot, func: u32 },
+
+    // ---- i32 ----
+    /// `i32.eqz`
+    I32Eqz { dst: Slot, src: Slot },
+    /// `i32.eq`
+    I32Eq { dst: Slot, a: Slot, b: Slot },
+    /// `i32.ne`
+    I32Ne { dst: Slot, a: Slot, b: Slot },
+    /// `i32.lt_s`
+    I32LtS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.lt_u`
+    I32LtU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.gt_s`
+    I32GtS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.gt_u`
+    I32GtU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.le_s`
+    I32LeS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.le_u`
+    I32LeU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.ge_s`
+    I32GeS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.ge_u`
+    I32GeU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.clz`
+    I32Clz { dst: Slot, src: Slot },
+    /// `i32.ctz`
+    I32Ctz { dst: Slot, src: Slot },
+    /// `i32.popcnt`
+    I32Popcnt { dst: Slot, src: Slot },
+    /// `i32.add`
+    I32Add { dst: Slot, a: Slot, b: Slot },
+    /// `i32.sub`
+    I32Sub { dst: Slot, a: Slot, b: Slot },
+    /// `i32.mul`
+    I32Mul { dst: Slot, a: Slot, b: Slot },
+    /// `i32.div_s`
+    I32DivS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.div_u`
+    I32DivU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.rem_s`
+    I32RemS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.rem_u`
+    I32RemU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.and`
+    I32And { dst: Slot, a: Slot, b: Slot },
+    /// `i32.or`
+    I32Or { dst: Slot, a: Slot, b: Slot },
+    /// `i32.xor`
+    I32Xor { dst: Slot, a: Slot, b: Slot },
+    /// `i32.shl`
+    I32Shl { dst: Slot, a: Slot, b: Slot },
+    /// `i32.shr_s`
+    I32ShrS { dst: Slot, a: Slot, b: Slot },
+    /// `i32.shr_u`
+    I32ShrU { dst: Slot, a: Slot, b: Slot },
+    /// `i32.rotl`
+    I32Rotl { dst: Slot, a: Slot, b: Slot },
+    /// `i32.rotr`
+    I32Rotr { dst: Slot, a: Slot, b: Slot },
+
+    // ---- i64 ----
+    /// `i64.eqz` (also `ref.is_null`: null is 0)
+    I64Eqz { dst: Slot, src: Slot },
+    /// `i64.eq`
+    I64Eq { dst: Slot, a: Slot, b: Slot },
+    /// `i64.ne`
+    I64Ne { dst: Slot, a: Slot, b: Slot },
+    /// `i64.lt_s`
+    I64LtS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.lt_u`
+    I64LtU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.gt_s`
+    I64GtS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.gt_u`
+    I64GtU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.le_s`
+    I64LeS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.le_u`
+    I64LeU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.ge_s`
+    I64GeS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.ge_u`
+    I64GeU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.clz`
+    I64Clz { dst: Slot, src: Slot },
+    /// `i64.ctz`
+    I64Ctz { dst: Slot, src: Slot },
+    /// `i64.popcnt`
+    I64Popcnt { dst: Slot, src: Slot },
+    /// `i64.add`
+    I64Add { dst: Slot, a: Slot, b: Slot },
+    /// `i64.sub`
+    I64Sub { dst: Slot, a: Slot, b: Slot },
+    /// `i64.mul`
+    I64Mul { dst: Slot, a: Slot, b: Slot },
+    /// `i64.div_s`
+    I64DivS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.div_u`
+    I64DivU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.rem_s`
+    I64RemS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.rem_u`
+    I64RemU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.and`
+    I64And { dst: Slot, a: Slot, b: Slot },
+    /// `i64.or`
+    I64Or { dst: Slot, a: Slot, b: Slot },
+    /// `i64.xor`
+    I64Xor { dst: Slot, a: Slot, b: Slot },
+    /// `i64.shl`
+    I64Shl { dst: Slot, a: Slot, b: Slot },
+    /// `i64.shr_s`
+    I64ShrS { dst: Slot, a: Slot, b: Slot },
+    /// `i64.shr_u`
+    I64ShrU { dst: Slot, a: Slot, b: Slot },
+    /// `i64.rotl`
+    I64Rotl { dst: Slot, a: Slot, b: Slot },
+    /// `i64.rotr`
+    I64Rotr { dst: Slot, a: Slot, b: Slot },
+
+    // ---- f32 ----
+    /// `f32.eq`
+    F32Eq { dst: Slot, a: Slot, b: Slot },
+    /// `f32.ne`
+    F32Ne { dst: Slot, a: Slot, b: Slot },
+    /// `f32.lt`
+    F32Lt { dst: Slot, a: Slot, b: Slot },
+    /// `f32.gt`
+    F32Gt { dst: Slot, a: Slot, b: Slot },
+    /// `f32.le`
+    F32Le { dst: Slot, a: Slot, b: Slot },
+    /// `f32.ge`
+    F32Ge { dst: Slot, a: Slot, b: Slot },
+    /// `f32.abs`
+    F32Abs { dst: Slot, src: Slot },
+    /// `f32.neg`
+    F32Neg { dst: Slot, src: Slot },
+    /// `f32.ceil`
+    F32Ceil { dst: Slot, src: Slot },
+    /// `f32.floor`
+    F32Floor { dst: Slot, src: Slot },
+    /// `f32.trunc`
+    F32Trunc { dst: Slot, src: Slot },
+    /// `f32.nearest`
+    F32Nearest { dst: Slot, src: Slot },
+    /// `f32.sqrt`
+    F32Sqrt { dst: Slot, src: Slot },
+    /// `f32.add`
+    F32Add { dst: Slot, a: Slot, b: Slot },
+    /// `f32.sub`
+    F32Sub { dst: Slot, a: Slot, b: Slot },
+    /// `f32.mul`
+    F32Mul { dst: Slot, a: Slot, b: Slot },
+    /// `f32.div`
+    F32Div { dst: Slot, a: Slot, b: Slot },
+    /// `f32.min`
+    F32Min { dst: Slot, a: Slot, b: Slot },
+    /// `f32.max`
+    F32Max { dst: Slot, a: Slot, b: Slot },
+    /// `f32.copysign`
+    F32Copysign { dst: Slot, a: Slot, b: Slot },
+
+    // ---- f64 ----
+    /// `f64.eq`
+    F64Eq { dst: Slot, a: Slot, b: Slot },
+    /// `f64.ne`
+    F64Ne { dst: Slot, a: Slot, b: Slot },
+    /// `f64.lt`
+    F64Lt { dst: Slot, a: Slot, b: Slot },
+    /// `f64.gt`
+    F64Gt { dst: Slot, a: Slot, b: Slot },
+    /// `f64.le`
+    F64Le { dst: Slot, a: Slot, b: Slot },
+    /// `f64.ge`
+    F64Ge { dst: Slot, a: Slot, b: Slot },
+    /// `f64.abs`
+    F64Abs { dst: Slot, src: Slot },
+    /// `f64.neg`
+    F64Neg { dst: Slot, src: Slot },
+    /// `f64.ceil`
+    F64Ceil { dst: Slot, src: Slot },
+    /// `f64.floor`
+    F64Floor { dst: Slot, src: Slot },
+    /// `f64.trunc`
+    F64Trunc { dst: Slot, src: Slot },
+    /// `f64.nearest`
+    F64Nearest { dst: Slot, src: Slot },
+    /// `f64.sqrt`
+    F64Sqrt { dst: Slot, src: Slot },
+    /// `f64.add`
+    F64Add { dst: Slot, a: Slot, b: Slot },
+    /// `f64.sub`
+    F64Sub { dst: Slot, a: Slot, b: Slot },
+    /// `f64.mul`
+    F64Mul { dst: Slot, a: Slot, b: Slot },
+    /// `f64.div`
+    F64Div { dst: Slot, a: Slot, b: Slot },
+    /// `f64.min`
+    F64Min { dst: Slot, a: Slot, b: Slot },
+    /// `f64.max`
+    F64Max { dst: Slot, a: Slot, b: Slot },
+    /// `f64.copysign`
+    F64Copysign { dst: Slot, a: Slot, b: Slot },
+
+    // ---- conversions ----
+    /// `i32.wrap_i64`
+    I32WrapI64 { dst: Slot, src: Slot },
+    /// `i32.trunc_f32_s`
+    I32TruncF32S { dst: Slot, src: Slot },
+    /// `i32.trunc_f32_u`
+    I32TruncF32U { dst: Slot, src: Slot },
+    /// `i32.trunc_f64_s`
+    I32TruncF64S { dst: Slot, src: Slot },
+    /// `i32.trunc_f64_u`
+    I32TruncF64U { dst: Slot, src: Slot },
+    /// `i64.extend_i32_s`
+    I64ExtendI32S { dst: Slot, src: Slot },
+    /// `i64.extend_i32_u`
+    I64ExtendI32U { dst: Slot, src: Slot },
+    /// `i64.trunc_f32_s`
+    I64TruncF32S { dst: Slot, src: Slot },
+    /// `i64.trunc_f32_u`
+    I64TruncF32U { dst: Slot, src: Slot },
+    /// `i64.trunc_f64_s`
+    I64TruncF64S { dst: Slot, src: Slot },
+    /// `i64.trunc_f64_u`
+    I64TruncF64U { dst: Slot, src: Slot },
+    /// `f32.convert_i32_s`
+    F32ConvertI32S { dst: Slot, src: Slot },
+    /// `f32.convert_i32_u`
+    F32ConvertI32U { dst: Slot, src: Slot },
+    /// `f32.convert_i64_s`
+    F32ConvertI64S { dst: Slot, src: Slot },
+    /// `f32.convert_i64_u`
+    F32ConvertI64U { dst: Slot, src: Slot },
+    /// `f32.demote_f64`
+    F32DemoteF64 { dst: Slot, src: Slot },
+    /// `f64.convert_i32_s`
+    F64ConvertI32S { dst: Slot, src: Slot },
+    /// `f64.convert_i32_u`
+    F64ConvertI32U { dst: Slot, src: Slot },
+    /// `f64.convert_i64_s`
+    F64ConvertI64S { dst: Slot, src: Slot },
+    /// `f64.convert_i64_u`
+    F64ConvertI64U { dst: Slot, src: Slot },
+    /// `f64.promote_f32`
+    F64PromoteF32 { dst: Slot, src: Slot },
+    /// `i32.extend8_s`
+    I32Extend8S { dst: Slot, src: Slot },
+    /// `i32.extend16_s`
+    I32Extend16S { dst: Slot, src: Slot },
+    /// `i64.extend8_s`
+    I64Extend8S { dst: Slot, src: Slot },
+    /// `i64.extend16_s`
+    I64Extend16S { dst: Slot, src: Slot },
+    /// `i64.extend32_s`
+    I64Extend32S { dst: Slot, src: Slot },
+    /// `i32.trunc_sat_f32_s`
+    I32TruncSatF32S { dst: Slot, src: Slot },
+    /// `i32.trunc_sat_f32_u`
+    I32TruncSatF32U { dst: Slot, src: Slot },
+    /// `i32.trunc_sat_f64_s`
+    I32TruncSatF64S { dst: Slot, src: Slot },
+    /// `i32.trunc_sat_f64_u`
+    I32TruncSatF64U { dst: Slot, src: Slot },
+    /// `i64.trunc_sat_f32_s`
+    I64TruncSatF32S { dst: Slot, src: Slot },
+    /// `i64.trunc_sat_f32_u`
+    I64TruncSatF32U { dst: Slot, src: Slot },
+    /// `i64.trunc_sat_f64_s`
+    I64TruncSatF64S { dst: Slot, src: Slot },
+    /// `i64.trunc_sat_f64_u`
+    I64TruncSatF64U { dst: Slot, src: Slot },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Op;
+
+    #[test]
+    fn op_is_twelve_bytes() {
+        // Translated code is RAM (or flash) on the device: keep every instruction at 12 bytes.
+        assert_eq!(size_of::<Op>(), 12);
+    }
+}

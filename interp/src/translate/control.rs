@@ -1,0 +1,325 @@
+//! Control flow: blocks, loops, `if`, branches and returns.
+
+use alloc::vec::Vec;
+
+use mote_core::Error;
+use mote_core::wasmparser::BlockType;
+
+use super::FuncTranslator;
+use crate::op::Op;
+
+/// What kind of construct a control frame is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ControlKind {
+    /// The function body.
+    Func,
+    /// `block`
+    Block,
+    /// `loop`: branches go to its start.
+    Loop,
+    /// `if` before its `else`: `cond_fixup` is the `BrIfEqz` that skips the then-branch.
+    If,
+    /// The `else` branch.
+    Else,
+}
+
+/// A control frame during translation.
+#[derive(Debug)]
+pub(super) struct Control {
+    pub(super) kind: ControlKind,
+    /// Stack height where the block's parameters (and later its results) start.
+    pub(super) base: u32,
+    pub(super) params: u32,
+    pub(super) results: u32,
+    /// For loops: the code index that branches jump to.
+    pub(super) loop_start: u32,
+    /// Indices of jumps to the end of this construct, patched at `end`.
+    pub(super) fixups: Vec<u32>,
+    /// For `if`: the conditional jump that skips the then-branch.
+    pub(super) cond_fixup: Option<u32>,
+    /// Whether the construct was entered in reachable code. Frames entered in unreachable code
+    /// emit nothing.
+    pub(super) live: bool,
+}
+
+impl FuncTranslator<'_> {
+    /// Opens the function-body frame.
+    pub(super) fn start(&mut self, results: u32) {
+        self.controls.push(Control {
+            kind: ControlKind::Func,
+            base: 0,
+            params: 0,
+            results,
+            loop_start: 0,
+            fixups: Vec::new(),
+            cond_fixup: None,
+            live: true,
+        });
+        self.start_fuel_segment();
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.info.types[index as usize];
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        }
+    }
+
+    fn push_control(&mut self, kind: ControlKind, ty: BlockType) {
+        let (params, results) = self.block_arity(ty);
+        let live = self.reachable;
+        let base = if live { self.height - params } else { 0 };
+        self.controls.push(Control {
+            kind,
+            base,
+            params,
+            results,
+            loop_start: self.pc(),
+            fixups: Vec::new(),
+            cond_fixup: None,
+            live,
+        });
+    }
+
+    pub(super) fn op_block(&mut self, ty: BlockType) {
+        self.push_control(ControlKind::Block, ty);
+    }
+
+    pub(super) fn op_loop(&mut self, ty: BlockType) {
+        // `loop_start` is the current index, so the back edge lands on the fuel check that
+        // follows and every iteration pays.
+        self.push_control(ControlKind::Loop, ty);
+        self.start_fuel_segment();
+    }
+
+    pub(super) fn op_if(&mut self, ty: BlockType) {
+        let cond_fixup = if self.reachable {
+            let cond = self.pop();
+            let at = self.pc();
+            self.emit(Op::BrIfEqz { cond, target: 0 });
+            Some(at)
+        } else {
+            None
+        };
+        self.push_control(ControlKind::If, ty);
+        if let Some(frame) = self.controls.last_mut() {
+            frame.cond_fixup = cond_fixup;
+        }
+        self.start_fuel_segment();
+    }
+
+    pub(super) fn op_else(&mut self) {
+        let Some(frame) = self.controls.last() else { return };
+        if !frame.live {
+            if let Some(frame) = self.controls.last_mut() {
+                frame.kind = ControlKind::Else;
+            }
+            return;
+        }
+        if self.reachable {
+            let at = self.pc();
+            self.emit(Op::Br { target: 0 });
+            if let Some(frame) = self.controls.last_mut() {
+                frame.fixups.push(at);
+            }
+        }
+        let pc = self.pc();
+        let Some(frame) = self.controls.last_mut() else { return };
+        frame.kind = ControlKind::Else;
+        if let Some(at) = frame.cond_fixup.take() {
+            patch(&mut self.code, at, pc);
+        }
+        self.height = frame.base + frame.params;
+        self.reachable = true;
+        self.start_fuel_segment();
+    }
+
+    pub(super) fn op_end(&mut self) {
+        let Some(frame) = self.controls.pop() else { return };
+        if !frame.live {
+            return;
+        }
+        if frame.kind == ControlKind::Func {
+            if self.reachable {
+                let src = self.slot(self.height - frame.results);
+                self.emit(Op::Return { src, count: arity16(frame.results) });
+            }
+            self.reachable = false;
+            return;
+        }
+        let pc = self.pc();
+        let mut reached = self.reachable || !frame.fixups.is_empty();
+        if let Some(at) = frame.cond_fixup {
+            // An `if` without `else`: the false path arrives here with the parameters, which are
+            // the results.
+            patch(&mut self.code, at, pc);
+            reached = true;
+        }
+        if frame.kind != ControlKind::Loop {
+            for &at in &frame.fixups {
+                patch(&mut self.code, at, pc);
+            }
+        }
+        self.height = frame.base + frame.results;
+        self.max_height = self.max_height.max(self.height);
+        self.reachable = reached;
+        self.start_fuel_segment();
+    }
+
+    /// Copies the values a branch to the frame `depth` levels out carries into place, and
+    /// returns whether that frame is the function body (a branch there is a return).
+    fn branch_copies(&mut self, depth: u32) -> Result<BranchTarget, Error> {
+        let index = self
+            .controls
+            .len()
+            .checked_sub(1 + depth as usize)
+            .ok_or_else(|| Error::invalid("branch depth out of range", 0))?;
+        let frame = &self.controls[index];
+        if frame.kind == ControlKind::Func {
+            return Ok(BranchTarget::Return);
+        }
+        let (arity, target) = if frame.kind == ControlKind::Loop {
+            (frame.params, BranchTarget::Code(frame.loop_start))
+        } else {
+            (frame.results, BranchTarget::End(index))
+        };
+        let base = frame.base;
+        let from = self.height - arity;
+        if from != base {
+            for i in 0..arity {
+                let (dst, src) = (self.slot(base + i), self.slot(from + i));
+                self.emit(Op::Copy { dst, src });
+            }
+        }
+        Ok(target)
+    }
+
+    /// Emits a jump to `target` (after [`branch_copies`](Self::branch_copies)).
+    fn jump(&mut self, target: BranchTarget) {
+        match target {
+            BranchTarget::Return => {
+                let results = self.controls[0].results;
+                let src = self.slot(self.height - results);
+                self.emit(Op::Return { src, count: arity16(results) });
+            }
+            BranchTarget::Code(pc) => self.emit(Op::Br { target: pc }),
+            BranchTarget::End(index) => {
+                let at = self.pc();
+                self.emit(Op::Br { target: 0 });
+                self.controls[index].fixups.push(at);
+            }
+        }
+    }
+
+    /// Whether a branch to `depth` needs no copies and is not a return, so a conditional jump
+    /// can go straight there.
+    fn branch_is_plain(&self, depth: u32) -> bool {
+        let Some(index) = self.controls.len().checked_sub(1 + depth as usize) else {
+            return false;
+        };
+        let frame = &self.controls[index];
+        let arity = match frame.kind {
+            ControlKind::Func => return false,
+            ControlKind::Loop => frame.params,
+            _ => frame.results,
+        };
+        self.height - arity == frame.base
+    }
+
+    pub(super) fn op_br(&mut self, depth: u32) -> Result<(), Error> {
+        let target = self.branch_copies(depth)?;
+        self.jump(target);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn op_br_if(&mut self, depth: u32) -> Result<(), Error> {
+        let cond = self.pop();
+        if self.branch_is_plain(depth) {
+            let index = self.controls.len() - 1 - depth as usize;
+            let frame = &self.controls[index];
+            if frame.kind == ControlKind::Loop {
+                let target = frame.loop_start;
+                self.emit(Op::BrIfNez { cond, target });
+            } else {
+                let at = self.pc();
+                self.emit(Op::BrIfNez { cond, target: 0 });
+                self.controls[index].fixups.push(at);
+            }
+            return Ok(());
+        }
+        // Skip the copies and the jump when the condition is false.
+        let skip = self.pc();
+        self.emit(Op::BrIfEqz { cond, target: 0 });
+        let target = self.branch_copies(depth)?;
+        self.jump(target);
+        let pc = self.pc();
+        patch(&mut self.code, skip, pc);
+        Ok(())
+    }
+
+    pub(super) fn op_br_table(&mut self, targets: &[u32], default: u32) -> Result<(), Error> {
+        let index = self.pop();
+        let len = u32::try_from(targets.len()).map_err(|_| Error::limit("br_table targets", targets.len() as u64, u64::from(u32::MAX)))?;
+        self.emit(Op::BrTable { index, len });
+        // One jump per entry; entries that need copies or a return jump to a stub after the table.
+        let table_start = self.code.len();
+        let mut stubs: Vec<(usize, u32)> = Vec::new();
+        for &depth in targets.iter().chain(core::iter::once(&default)) {
+            if self.branch_is_plain(depth) {
+                let frame_index = self.controls.len() - 1 - depth as usize;
+                let target = match self.controls[frame_index].kind {
+                    ControlKind::Loop => BranchTarget::Code(self.controls[frame_index].loop_start),
+                    _ => BranchTarget::End(frame_index),
+                };
+                self.jump(target);
+            } else {
+                stubs.push((self.code.len(), depth));
+                self.emit(Op::Br { target: 0 });
+            }
+        }
+        debug_assert_eq!(self.code.len() - table_start, targets.len() + 1);
+        for (entry, depth) in stubs {
+            let pc = self.pc();
+            patch(&mut self.code, u32::try_from(entry).unwrap_or(u32::MAX), pc);
+            let target = self.branch_copies(depth)?;
+            self.jump(target);
+        }
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn op_return(&mut self) {
+        self.jump(BranchTarget::Return);
+        self.reachable = false;
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum BranchTarget {
+    /// Return from the function.
+    Return,
+    /// Jump to a known code index (a loop start).
+    Code(u32),
+    /// Jump to the end of control frame `index`, patched later.
+    End(usize),
+}
+
+/// Points the jump at `at` to `target`.
+fn patch(code: &mut [Op], at: u32, target: u32) {
+    match code.get_mut(at as usize) {
+        Some(Op::Br { target: t } | Op::BrIfEqz { target: t, .. } | Op::BrIfNez { target: t, .. }) => {
+            *t = target;
+        }
+        _ => debug_assert!(false, "patching a non-jump at {at}"),
+    }
+}
+
+#[expect(clippy::cast_possible_truncation, reason = "result counts were checked to fit in 16 bits")]
+fn arity16(n: u32) -> u16 {
+    n as u16
+}

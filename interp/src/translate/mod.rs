@@ -1,0 +1,234 @@
+//! The translator: validated WebAssembly function bodies to register code ([`Op`]).
+//!
+//! Be careful when changing this module: the executor trusts what it emits. Every slot it names
+//! lies below the frame size it records, every jump target is inside the function, and every
+//! function, type, table, global and segment index was checked by the validator first. Bodies
+//! are validated operator by operator, *before* each operator is translated, so unvalidated
+//! input never reaches the code below.
+//!
+//! The operand stack is resolved at translation time: the value at stack height `h` lives in
+//! frame slot `locals + h`. Blocks keep their results at the slots where their parameters
+//! started, so a branch only copies values into place and jumps.
+
+mod control;
+mod ops;
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use mote_core::engine::{CompiledCode, ModuleTranslator};
+use mote_core::module::ModuleInfo;
+use mote_core::wasmparser::{self, FuncValidator, FunctionBody, ValidatorResources};
+use mote_core::{Config, Error};
+
+use crate::code::{CompiledFunc, CompiledModule};
+use crate::op::{Op, Slot};
+use control::Control;
+
+/// Most slots one frame may have: slot indices are 16 bits.
+const MAX_FRAME_SLOTS: u32 = 1 << 16;
+
+/// Translates the functions of one module.
+pub(crate) struct Translator {
+    fuel: bool,
+    code_bytes_limit: u64,
+    code_bytes: u64,
+    funcs: Vec<CompiledFunc>,
+    /// Reused between functions to avoid reallocating.
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    code: Vec<Op>,
+    controls: Vec<Control>,
+    allocations: Option<wasmparser::FuncValidatorAllocations>,
+}
+
+impl Translator {
+    pub(crate) fn new(config: &Config) -> Self {
+        Self {
+            fuel: config.fuel_enabled(),
+            code_bytes_limit: config.get_limits().code_bytes,
+            code_bytes: 0,
+            funcs: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
+}
+
+fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
+    Error::invalid(e.message(), e.offset())
+}
+
+impl ModuleTranslator for Translator {
+    fn translate_function(
+        &mut self,
+        info: &ModuleInfo,
+        func_index: u32,
+        body: FunctionBody<'_>,
+        mut validator: FuncValidator<ValidatorResources>,
+    ) -> Result<(), Error> {
+        let ty = info.func_type(func_index);
+        let params = u32::try_from(ty.params().len()).unwrap_or(u32::MAX);
+        let results = u32::try_from(ty.results().len()).unwrap_or(u32::MAX);
+
+        let mut locals = params;
+        let mut locals_reader = body.get_locals_reader().map_err(|e| invalid(&e))?;
+        for _ in 0..locals_reader.get_count() {
+            let offset = locals_reader.original_position();
+            let (count, ty) = locals_reader.read().map_err(|e| invalid(&e))?;
+            validator
+                .define_locals(offset, count, ty)
+                .map_err(|e| invalid(&e))?;
+            locals = locals.saturating_add(count);
+        }
+        if locals >= MAX_FRAME_SLOTS {
+            return Err(Error::limit("locals per function", u64::from(locals), u64::from(MAX_FRAME_SLOTS - 1)));
+        }
+
+        let mut code = core::mem::take(&mut self.scratch.code);
+        let mut controls = core::mem::take(&mut self.scratch.controls);
+        code.clear();
+        controls.clear();
+        let mut func = FuncTranslator {
+            info,
+            code,
+            controls,
+            locals,
+            height: 0,
+            max_height: 0,
+            reachable: true,
+            fuel: self.fuel,
+            fuel_op: None,
+        };
+        func.start(results);
+
+        let mut reader = body.get_operators_reader().map_err(|e| invalid(&e))?;
+        while !reader.eof() {
+            let (op, offset) = reader.read_with_offset().map_err(|e| invalid(&e))?;
+            validator.op(offset, &op).map_err(|e| invalid(&e))?;
+            func.translate(op, offset)?;
+        }
+        reader.finish().map_err(|e| invalid(&e))?;
+
+        let frame_size = locals + func.max_height;
+        if frame_size >= MAX_FRAME_SLOTS {
+            return Err(Error::limit("slots per frame", u64::from(frame_size), u64::from(MAX_FRAME_SLOTS - 1)));
+        }
+        let bytes = (func.code.len() * size_of::<Op>()) as u64;
+        self.code_bytes = self.code_bytes.saturating_add(bytes);
+        if self.code_bytes > self.code_bytes_limit {
+            return Err(Error::limit("translated code bytes", self.code_bytes, self.code_bytes_limit));
+        }
+        #[expect(clippy::cast_possible_truncation, reason = "all three were checked against MAX_FRAME_SLOTS")]
+        self.funcs.push(CompiledFunc {
+            code: func.code.as_slice().into(),
+            frame_size: frame_size as u16,
+            params: params as u16,
+            locals: locals as u16,
+            results: u16::try_from(results).map_err(|_| Error::limit("results per function", u64::from(results), u64::from(u16::MAX)))?,
+        });
+        self.scratch.code = func.code;
+        self.scratch.controls = func.controls;
+        self.scratch.allocations = Some(validator.into_allocations());
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _info: &ModuleInfo) -> Result<CompiledCode, Error> {
+        Ok(Arc::new(CompiledModule {
+            funcs: self.funcs.into_boxed_slice(),
+        }))
+    }
+}
+
+/// Translation state of one function body.
+struct FuncTranslator<'a> {
+    info: &'a ModuleInfo,
+    code: Vec<Op>,
+    controls: Vec<Control>,
+    /// Parameters plus declared locals.
+    locals: u32,
+    /// Current operand-stack height.
+    height: u32,
+    max_height: u32,
+    /// Whether the current position can be reached.
+    reachable: bool,
+    fuel: bool,
+    /// Index of the `ConsumeFuel` that pays for the current straight-line code.
+    fuel_op: Option<usize>,
+}
+
+impl FuncTranslator<'_> {
+    /// The slot of operand-stack height `h`.
+    ///
+    /// Heights beyond 16 bits give wrong slots here, but such a function is refused when its
+    /// frame size is checked at the end, so the code is never run.
+    #[expect(clippy::cast_possible_truncation, reason = "frames over 16 bits are refused at the end")]
+    fn slot(&self, h: u32) -> Slot {
+        (self.locals + h) as Slot
+    }
+
+    /// The slot of local `index`.
+    #[expect(clippy::cast_possible_truncation, reason = "locals were checked to fit in 16 bits")]
+    fn local(index: u32) -> Slot {
+        index as Slot
+    }
+
+    fn push(&mut self) -> Slot {
+        let s = self.slot(self.height);
+        self.height += 1;
+        self.max_height = self.max_height.max(self.height);
+        s
+    }
+
+    fn pop(&mut self) -> Slot {
+        self.height -= 1;
+        self.slot(self.height)
+    }
+
+    fn top(&self) -> Slot {
+        self.slot(self.height - 1)
+    }
+
+    fn emit(&mut self, op: Op) {
+        self.code.push(op);
+    }
+
+    fn pc(&self) -> u32 {
+        u32::try_from(self.code.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Starts a new straight-line segment that pays fuel on entry.
+    fn start_fuel_segment(&mut self) {
+        if self.fuel && self.reachable {
+            self.fuel_op = Some(self.code.len());
+            self.emit(Op::ConsumeFuel { amount: 0 });
+        }
+    }
+
+    /// Charges one unit of fuel for the current operator.
+    fn charge(&mut self) {
+        if let Some(i) = self.fuel_op {
+            if let Some(Op::ConsumeFuel { amount }) = self.code.get_mut(i) {
+                *amount = amount.saturating_add(mote_core::engine::FUEL_PER_OPERATOR);
+            }
+        }
+    }
+
+    /// `dst = op(src)` on the top of the stack.
+    fn unary(&mut self, make: fn(Slot, Slot) -> Op) {
+        let src = self.pop();
+        let dst = self.push();
+        self.emit(make(dst, src));
+    }
+
+    /// `dst = op(a, b)` on the top two values.
+    fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Op) {
+        let b = self.pop();
+        let a = self.pop();
+        let dst = self.push();
+        self.emit(make(dst, a, b));
+    }
+}

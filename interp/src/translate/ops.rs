@@ -1,0 +1,403 @@
+//! Translation of each WebAssembly operator.
+
+use alloc::vec::Vec;
+
+use mote_core::Error;
+use mote_core::wasmparser::{self, MemArg, Operator};
+
+use super::FuncTranslator;
+use crate::op::{Op, Slot};
+
+impl FuncTranslator<'_> {
+    /// Translates one validated operator at byte `offset`.
+    pub(super) fn translate(&mut self, op: Operator<'_>, offset: u64) -> Result<(), Error> {
+        let is_control = matches!(
+            op,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::Else | Operator::End
+        );
+        if !self.reachable && !is_control {
+            // Validated but never executed: nothing to emit.
+            return Ok(());
+        }
+        if self.reachable {
+            self.charge();
+        }
+        match op {
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable);
+                self.reachable = false;
+            }
+            Operator::Nop => {}
+            Operator::Block { blockty } => self.op_block(blockty),
+            Operator::Loop { blockty } => self.op_loop(blockty),
+            Operator::If { blockty } => self.op_if(blockty),
+            Operator::Else => self.op_else(),
+            Operator::End => self.op_end(),
+            Operator::Br { relative_depth } => self.op_br(relative_depth)?,
+            Operator::BrIf { relative_depth } => self.op_br_if(relative_depth)?,
+            Operator::BrTable { targets } => {
+                let default = targets.default();
+                let list = targets
+                    .targets()
+                    .collect::<Result<Vec<u32>, _>>()
+                    .map_err(|e| Error::invalid(e.message(), e.offset()))?;
+                self.op_br_table(&list, default)?;
+            }
+            Operator::Return => self.op_return(),
+            Operator::Call { function_index } => {
+                let ty = self.info.func_type(function_index);
+                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+                self.call(Op::Call { func: function_index, base: 0 }, params, results);
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let ty = &self.info.types[type_index as usize];
+                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+                self.pop(); // the table index, right after the arguments
+                self.call(Op::CallIndirect { ty: type_index, table: table_index, base: 0 }, params, results);
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let dst = self.push();
+                self.emit(Op::Select { dst, cond, a, b });
+            }
+            Operator::LocalGet { local_index } => {
+                let dst = self.push();
+                self.emit(Op::Copy { dst, src: Self::local(local_index) });
+            }
+            Operator::LocalSet { local_index } => {
+                let src = self.pop();
+                self.emit(Op::Copy { dst: Self::local(local_index), src });
+            }
+            Operator::LocalTee { local_index } => {
+                let src = self.top();
+                self.emit(Op::Copy { dst: Self::local(local_index), src });
+            }
+            Operator::GlobalGet { global_index } => {
+                let dst = self.push();
+                self.emit(Op::GlobalGet { dst, index: global_index });
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop();
+                self.emit(Op::GlobalSet { src, index: global_index });
+            }
+            Operator::I32Const { value } => self.const32(value.cast_unsigned()),
+            Operator::I64Const { value } => self.const64(value.cast_unsigned()),
+            Operator::F32Const { value } => self.const32(value.bits()),
+            Operator::F64Const { value } => self.const64(value.bits()),
+            Operator::RefNull { .. } => self.const32(0),
+            Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz { dst, src }),
+            Operator::RefFunc { function_index } => {
+                let dst = self.push();
+                self.emit(Op::RefFunc { dst, func: function_index });
+            }
+
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } | Operator::I64Load32U { memarg } => {
+                self.load(memarg, offset, |dst, addr, offset| Op::Load32U { dst, addr, offset })?;
+            }
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
+                self.load(memarg, offset, |dst, addr, offset| Op::Load64 { dst, addr, offset })?;
+            }
+            Operator::I32Load8S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load8S32 { dst, addr, offset })?,
+            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => {
+                self.load(memarg, offset, |dst, addr, offset| Op::Load8U { dst, addr, offset })?;
+            }
+            Operator::I32Load16S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load16S32 { dst, addr, offset })?,
+            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => {
+                self.load(memarg, offset, |dst, addr, offset| Op::Load16U { dst, addr, offset })?;
+            }
+            Operator::I64Load8S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load8S64 { dst, addr, offset })?,
+            Operator::I64Load16S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load16S64 { dst, addr, offset })?,
+            Operator::I64Load32S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load32S64 { dst, addr, offset })?,
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                self.store(memarg, offset, |addr, value, offset| Op::Store8 { addr, value, offset })?;
+            }
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                self.store(memarg, offset, |addr, value, offset| Op::Store16 { addr, value, offset })?;
+            }
+            Operator::I32Store { memarg } | Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => {
+                self.store(memarg, offset, |addr, value, offset| Op::Store32 { addr, value, offset })?;
+            }
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                self.store(memarg, offset, |addr, value, offset| Op::Store64 { addr, value, offset })?;
+            }
+            Operator::MemorySize { mem } => {
+                self.memory_index(mem, offset)?;
+                let dst = self.push();
+                self.emit(Op::MemorySize { dst });
+            }
+            Operator::MemoryGrow { mem } => {
+                self.memory_index(mem, offset)?;
+                let delta = self.top();
+                self.emit(Op::MemoryGrow { delta });
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                self.memory_index(dst_mem, offset)?;
+                self.memory_index(src_mem, offset)?;
+                let base = self.pop_n(3);
+                self.emit(Op::MemoryCopy { base });
+            }
+            Operator::MemoryFill { mem } => {
+                self.memory_index(mem, offset)?;
+                let base = self.pop_n(3);
+                self.emit(Op::MemoryFill { base });
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                self.memory_index(mem, offset)?;
+                let base = self.pop_n(3);
+                self.emit(Op::MemoryInit { segment: data_index, base });
+            }
+            Operator::DataDrop { data_index } => self.emit(Op::DataDrop { segment: data_index }),
+
+            Operator::TableGet { table } => {
+                let dst = self.top();
+                self.emit(Op::TableGet { table, dst });
+            }
+            Operator::TableSet { table } => {
+                let base = self.pop_n(2);
+                self.emit(Op::TableSet { table, base });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.push();
+                self.emit(Op::TableSize { table, dst });
+            }
+            Operator::TableGrow { table } => {
+                let base = self.pop_n(2);
+                self.push();
+                self.emit(Op::TableGrow { table, base });
+            }
+            Operator::TableFill { table } => {
+                let base = self.pop_n(3);
+                self.emit(Op::TableFill { table, base });
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let base = self.pop_n(3);
+                self.emit(Op::TableCopy { dst_table, src_table, base });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let base = self.pop_n(3);
+                self.emit(Op::TableInit { table, segment: elem_index, base });
+            }
+            Operator::ElemDrop { elem_index } => self.emit(Op::ElemDrop { segment: elem_index }),
+
+            Operator::I32Eqz => self.unary(|dst, src| Op::I32Eqz { dst, src }),
+            Operator::I32Clz => self.unary(|dst, src| Op::I32Clz { dst, src }),
+            Operator::I32Ctz => self.unary(|dst, src| Op::I32Ctz { dst, src }),
+            Operator::I32Popcnt => self.unary(|dst, src| Op::I32Popcnt { dst, src }),
+            Operator::I64Eqz => self.unary(|dst, src| Op::I64Eqz { dst, src }),
+            Operator::I64Clz => self.unary(|dst, src| Op::I64Clz { dst, src }),
+            Operator::I64Ctz => self.unary(|dst, src| Op::I64Ctz { dst, src }),
+            Operator::I64Popcnt => self.unary(|dst, src| Op::I64Popcnt { dst, src }),
+            Operator::F32Abs => self.unary(|dst, src| Op::F32Abs { dst, src }),
+            Operator::F32Neg => self.unary(|dst, src| Op::F32Neg { dst, src }),
+            Operator::F32Ceil => self.unary(|dst, src| Op::F32Ceil { dst, src }),
+            Operator::F32Floor => self.unary(|dst, src| Op::F32Floor { dst, src }),
+            Operator::F32Trunc => self.unary(|dst, src| Op::F32Trunc { dst, src }),
+            Operator::F32Nearest => self.unary(|dst, src| Op::F32Nearest { dst, src }),
+            Operator::F32Sqrt => self.unary(|dst, src| Op::F32Sqrt { dst, src }),
+            Operator::F64Abs => self.unary(|dst, src| Op::F64Abs { dst, src }),
+            Operator::F64Neg => self.unary(|dst, src| Op::F64Neg { dst, src }),
+            Operator::F64Ceil => self.unary(|dst, src| Op::F64Ceil { dst, src }),
+            Operator::F64Floor => self.unary(|dst, src| Op::F64Floor { dst, src }),
+            Operator::F64Trunc => self.unary(|dst, src| Op::F64Trunc { dst, src }),
+            Operator::F64Nearest => self.unary(|dst, src| Op::F64Nearest { dst, src }),
+            Operator::F64Sqrt => self.unary(|dst, src| Op::F64Sqrt { dst, src }),
+            Operator::I32WrapI64 => self.unary(|dst, src| Op::I32WrapI64 { dst, src }),
+            Operator::I32TruncF32S => self.unary(|dst, src| Op::I32TruncF32S { dst, src }),
+            Operator::I32TruncF32U => self.unary(|dst, src| Op::I32TruncF32U { dst, src }),
+            Operator::I32TruncF64S => self.unary(|dst, src| Op::I32TruncF64S { dst, src }),
+            Operator::I32TruncF64U => self.unary(|dst, src| Op::I32TruncF64U { dst, src }),
+            Operator::I64ExtendI32S => self.unary(|dst, src| Op::I64ExtendI32S { dst, src }),
+            Operator::I64ExtendI32U => self.unary(|dst, src| Op::I64ExtendI32U { dst, src }),
+            Operator::I64TruncF32S => self.unary(|dst, src| Op::I64TruncF32S { dst, src }),
+            Operator::I64TruncF32U => self.unary(|dst, src| Op::I64TruncF32U { dst, src }),
+            Operator::I64TruncF64S => self.unary(|dst, src| Op::I64TruncF64S { dst, src }),
+            Operator::I64TruncF64U => self.unary(|dst, src| Op::I64TruncF64U { dst, src }),
+            Operator::F32ConvertI32S => self.unary(|dst, src| Op::F32ConvertI32S { dst, src }),
+            Operator::F32ConvertI32U => self.unary(|dst, src| Op::F32ConvertI32U { dst, src }),
+            Operator::F32ConvertI64S => self.unary(|dst, src| Op::F32ConvertI64S { dst, src }),
+            Operator::F32ConvertI64U => self.unary(|dst, src| Op::F32ConvertI64U { dst, src }),
+            Operator::F32DemoteF64 => self.unary(|dst, src| Op::F32DemoteF64 { dst, src }),
+            Operator::F64ConvertI32S => self.unary(|dst, src| Op::F64ConvertI32S { dst, src }),
+            Operator::F64ConvertI32U => self.unary(|dst, src| Op::F64ConvertI32U { dst, src }),
+            Operator::F64ConvertI64S => self.unary(|dst, src| Op::F64ConvertI64S { dst, src }),
+            Operator::F64ConvertI64U => self.unary(|dst, src| Op::F64ConvertI64U { dst, src }),
+            Operator::F64PromoteF32 => self.unary(|dst, src| Op::F64PromoteF32 { dst, src }),
+            Operator::I32Extend8S => self.unary(|dst, src| Op::I32Extend8S { dst, src }),
+            Operator::I32Extend16S => self.unary(|dst, src| Op::I32Extend16S { dst, src }),
+            Operator::I64Extend8S => self.unary(|dst, src| Op::I64Extend8S { dst, src }),
+            Operator::I64Extend16S => self.unary(|dst, src| Op::I64Extend16S { dst, src }),
+            Operator::I64Extend32S => self.unary(|dst, src| Op::I64Extend32S { dst, src }),
+            Operator::I32TruncSatF32S => self.unary(|dst, src| Op::I32TruncSatF32S { dst, src }),
+            Operator::I32TruncSatF32U => self.unary(|dst, src| Op::I32TruncSatF32U { dst, src }),
+            Operator::I32TruncSatF64S => self.unary(|dst, src| Op::I32TruncSatF64S { dst, src }),
+            Operator::I32TruncSatF64U => self.unary(|dst, src| Op::I32TruncSatF64U { dst, src }),
+            Operator::I64TruncSatF32S => self.unary(|dst, src| Op::I64TruncSatF32S { dst, src }),
+            Operator::I64TruncSatF32U => self.unary(|dst, src| Op::I64TruncSatF32U { dst, src }),
+            Operator::I64TruncSatF64S => self.unary(|dst, src| Op::I64TruncSatF64S { dst, src }),
+            Operator::I64TruncSatF64U => self.unary(|dst, src| Op::I64TruncSatF64U { dst, src }),
+            Operator::I32Eq => self.binary(|dst, a, b| Op::I32Eq { dst, a, b }),
+            Operator::I32Ne => self.binary(|dst, a, b| Op::I32Ne { dst, a, b }),
+            Operator::I32LtS => self.binary(|dst, a, b| Op::I32LtS { dst, a, b }),
+            Operator::I32LtU => self.binary(|dst, a, b| Op::I32LtU { dst, a, b }),
+            Operator::I32GtS => self.binary(|dst, a, b| Op::I32GtS { dst, a, b }),
+            Operator::I32GtU => self.binary(|dst, a, b| Op::I32GtU { dst, a, b }),
+            Operator::I32LeS => self.binary(|dst, a, b| Op::I32LeS { dst, a, b }),
+            Operator::I32LeU => self.binary(|dst, a, b| Op::I32LeU { dst, a, b }),
+            Operator::I32GeS => self.binary(|dst, a, b| Op::I32GeS { dst, a, b }),
+            Operator::I32GeU => self.binary(|dst, a, b| Op::I32GeU { dst, a, b }),
+            Operator::I32Add => self.binary(|dst, a, b| Op::I32Add { dst, a, b }),
+            Operator::I32Sub => self.binary(|dst, a, b| Op::I32Sub { dst, a, b }),
+            Operator::I32Mul => self.binary(|dst, a, b| Op::I32Mul { dst, a, b }),
+            Operator::I32DivS => self.binary(|dst, a, b| Op::I32DivS { dst, a, b }),
+            Operator::I32DivU => self.binary(|dst, a, b| Op::I32DivU { dst, a, b }),
+            Operator::I32RemS => self.binary(|dst, a, b| Op::I32RemS { dst, a, b }),
+            Operator::I32RemU => self.binary(|dst, a, b| Op::I32RemU { dst, a, b }),
+            Operator::I32And => self.binary(|dst, a, b| Op::I32And { dst, a, b }),
+            Operator::I32Or => self.binary(|dst, a, b| Op::I32Or { dst, a, b }),
+            Operator::I32Xor => self.binary(|dst, a, b| Op::I32Xor { dst, a, b }),
+            Operator::I32Shl => self.binary(|dst, a, b| Op::I32Shl { dst, a, b }),
+            Operator::I32ShrS => self.binary(|dst, a, b| Op::I32ShrS { dst, a, b }),
+            Operator::I32ShrU => self.binary(|dst, a, b| Op::I32ShrU { dst, a, b }),
+            Operator::I32Rotl => self.binary(|dst, a, b| Op::I32Rotl { dst, a, b }),
+            Operator::I32Rotr => self.binary(|dst, a, b| Op::I32Rotr { dst, a, b }),
+            Operator::I64Eq => self.binary(|dst, a, b| Op::I64Eq { dst, a, b }),
+            Operator::I64Ne => self.binary(|dst, a, b| Op::I64Ne { dst, a, b }),
+            Operator::I64LtS => self.binary(|dst, a, b| Op::I64LtS { dst, a, b }),
+            Operator::I64LtU => self.binary(|dst, a, b| Op::I64LtU { dst, a, b }),
+            Operator::I64GtS => self.binary(|dst, a, b| Op::I64GtS { dst, a, b }),
+            Operator::I64GtU => self.binary(|dst, a, b| Op::I64GtU { dst, a, b }),
+            Operator::I64LeS => self.binary(|dst, a, b| Op::I64LeS { dst, a, b }),
+            Operator::I64LeU => self.binary(|dst, a, b| Op::I64LeU { dst, a, b }),
+            Operator::I64GeS => self.binary(|dst, a, b| Op::I64GeS { dst, a, b }),
+            Operator::I64GeU => self.binary(|dst, a, b| Op::I64GeU { dst, a, b }),
+            Operator::I64Add => self.binary(|dst, a, b| Op::I64Add { dst, a, b }),
+            Operator::I64Sub => self.binary(|dst, a, b| Op::I64Sub { dst, a, b }),
+            Operator::I64Mul => self.binary(|dst, a, b| Op::I64Mul { dst, a, b }),
+            Operator::I64DivS => self.binary(|dst, a, b| Op::I64DivS { dst, a, b }),
+            Operator::I64DivU => self.binary(|dst, a, b| Op::I64DivU { dst, a, b }),
+            Operator::I64RemS => self.binary(|dst, a, b| Op::I64RemS { dst, a, b }),
+            Operator::I64RemU => self.binary(|dst, a, b| Op::I64RemU { dst, a, b }),
+            Operator::I64And => self.binary(|dst, a, b| Op::I64And { dst, a, b }),
+            Operator::I64Or => self.binary(|dst, a, b| Op::I64Or { dst, a, b }),
+            Operator::I64Xor => self.binary(|dst, a, b| Op::I64Xor { dst, a, b }),
+            Operator::I64Shl => self.binary(|dst, a, b| Op::I64Shl { dst, a, b }),
+            Operator::I64ShrS => self.binary(|dst, a, b| Op::I64ShrS { dst, a, b }),
+            Operator::I64ShrU => self.binary(|dst, a, b| Op::I64ShrU { dst, a, b }),
+            Operator::I64Rotl => self.binary(|dst, a, b| Op::I64Rotl { dst, a, b }),
+            Operator::I64Rotr => self.binary(|dst, a, b| Op::I64Rotr { dst, a, b }),
+            Operator::F32Eq => self.binary(|dst, a, b| Op::F32Eq { dst, a, b }),
+            Operator::F32Ne => self.binary(|dst, a, b| Op::F32Ne { dst, a, b }),
+            Operator::F32Lt => self.binary(|dst, a, b| Op::F32Lt { dst, a, b }),
+            Operator::F32Gt => self.binary(|dst, a, b| Op::F32Gt { dst, a, b }),
+            Operator::F32Le => self.binary(|dst, a, b| Op::F32Le { dst, a, b }),
+            Operator::F32Ge => self.binary(|dst, a, b| Op::F32Ge { dst, a, b }),
+            Operator::F32Add => self.binary(|dst, a, b| Op::F32Add { dst, a, b }),
+            Operator::F32Sub => self.binary(|dst, a, b| Op::F32Sub { dst, a, b }),
+            Operator::F32Mul => self.binary(|dst, a, b| Op::F32Mul { dst, a, b }),
+            Operator::F32Div => self.binary(|dst, a, b| Op::F32Div { dst, a, b }),
+            Operator::F32Min => self.binary(|dst, a, b| Op::F32Min { dst, a, b }),
+            Operator::F32Max => self.binary(|dst, a, b| Op::F32Max { dst, a, b }),
+            Operator::F32Copysign => self.binary(|dst, a, b| Op::F32Copysign { dst, a, b }),
+            Operator::F64Eq => self.binary(|dst, a, b| Op::F64Eq { dst, a, b }),
+            Operator::F64Ne => self.binary(|dst, a, b| Op::F64Ne { dst, a, b }),
+            Operator::F64Lt => self.binary(|dst, a, b| Op::F64Lt { dst, a, b }),
+            Operator::F64Gt => self.binary(|dst, a, b| Op::F64Gt { dst, a, b }),
+            Operator::F64Le => self.binary(|dst, a, b| Op::F64Le { dst, a, b }),
+            Operator::F64Ge => self.binary(|dst, a, b| Op::F64Ge { dst, a, b }),
+            Operator::F64Add => self.binary(|dst, a, b| Op::F64Add { dst, a, b }),
+            Operator::F64Sub => self.binary(|dst, a, b| Op::F64Sub { dst, a, b }),
+            Operator::F64Mul => self.binary(|dst, a, b| Op::F64Mul { dst, a, b }),
+            Operator::F64Div => self.binary(|dst, a, b| Op::F64Div { dst, a, b }),
+            Operator::F64Min => self.binary(|dst, a, b| Op::F64Min { dst, a, b }),
+            Operator::F64Max => self.binary(|dst, a, b| Op::F64Max { dst, a, b }),
+            Operator::F64Copysign => self.binary(|dst, a, b| Op::F64Copysign { dst, a, b }),
+            // Reinterpretations change only the type: slots hold the same bits.
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+
+            other => {
+                return Err(Error::unsupported(
+                    alloc::format!("instruction {other:?}"),
+                    Some(offset),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn const32(&mut self, value: u32) {
+        let dst = self.push();
+        self.emit(Op::Const32 { dst, value });
+    }
+
+    #[expect(clippy::cast_possible_truncation, reason = "splitting into 32-bit halves")]
+    fn const64(&mut self, value: u64) {
+        let dst = self.push();
+        self.emit(Op::Const64 { dst, lo: value as u32, hi: (value >> 32) as u32 });
+    }
+
+    /// Pops `n` values and returns the slot of the first.
+    fn pop_n(&mut self, n: u32) -> Slot {
+        self.height -= n;
+        self.slot(self.height)
+    }
+
+    /// Emits a call whose arguments are the top `params` values.
+    fn call(&mut self, op: Op, params: u32, results: u32) {
+        let base_height = self.height - params;
+        let base = self.slot(base_height);
+        let op = match op {
+            Op::Call { func, .. } => Op::Call { func, base },
+            Op::CallIndirect { ty, table, .. } => Op::CallIndirect { ty, table, base },
+            other => other,
+        };
+        self.emit(op);
+        self.height = base_height + results;
+        // The arguments' and the index's slots count as used even when the results are fewer.
+        self.max_height = self.max_height.max(self.height).max(base_height + params + 1);
+    }
+
+    fn memory_index(&self, mem: u32, offset: u64) -> Result<(), Error> {
+        if mem != 0 {
+            return Err(Error::unsupported("multiple memories", Some(offset)));
+        }
+        if self.info.memories.first().is_some_and(|m| m.memory64) {
+            return Err(Error::unsupported("64-bit memories (memory64)", Some(offset)));
+        }
+        Ok(())
+    }
+
+    fn static_offset(&self, memarg: &MemArg, offset: u64) -> Result<u32, Error> {
+        match memarg.target {
+            wasmparser::MemArgTarget::Memory(index) => self.memory_index(index, offset)?,
+            wasmparser::MemArgTarget::Array(_) => {
+                return Err(Error::unsupported("array accesses (GC proposal)", Some(offset)));
+            }
+        }
+        u32::try_from(memarg.offset)
+            .map_err(|_| Error::unsupported("64-bit memory offsets (memory64)", Some(offset)))
+    }
+
+    fn load(&mut self, memarg: MemArg, offset: u64, make: fn(Slot, Slot, u32) -> Op) -> Result<(), Error> {
+        let static_offset = self.static_offset(&memarg, offset)?;
+        let addr = self.pop();
+        let dst = self.push();
+        self.emit(make(dst, addr, static_offset));
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, offset: u64, make: fn(Slot, Slot, u32) -> Op) -> Result<(), Error> {
+        let static_offset = self.static_offset(&memarg, offset)?;
+        let value = self.pop();
+        let addr = self.pop();
+        self.emit(make(addr, value, static_offset));
+        Ok(())
+    }
+}
