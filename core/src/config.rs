@@ -24,6 +24,9 @@ pub struct Features {
     pub floats: bool,
     /// 64-bit memory indices: validated only (the engines reject code that accesses them).
     pub memory64: bool,
+    /// Several memories per module (off by default: Wasm 2.0 requires the single reserved zero
+    /// byte in `memory.size` and friends that this proposal reinterprets as an index).
+    pub multi_memory: bool,
 }
 
 impl Default for Features {
@@ -38,6 +41,7 @@ impl Default for Features {
             custom_page_sizes: true,
             floats: true,
             memory64: false,
+            multi_memory: false,
         }
     }
 }
@@ -55,6 +59,7 @@ impl Features {
             custom_page_sizes: false,
             floats: true,
             memory64: false,
+            multi_memory: false,
         }
     }
 }

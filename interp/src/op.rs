@@ -100,6 +100,21 @@ pub enum Op {
     MemoryInit { segment: u32, base: Slot },
     /// `data.drop`.
     DataDrop { segment: u32 },
+    /// A load from memory `memory` other than 0 (multi-memory): the width and extension are
+    /// `kind`, as in the `Load*` instructions.
+    LoadMem { kind: LoadKind, dst: Slot, addr: Slot, memory: u16, offset: u32 },
+    /// A store to memory `memory` other than 0.
+    StoreMem { kind: StoreKind, addr: Slot, value: Slot, memory: u16, offset: u32 },
+    /// `memory.size` of memory `memory`.
+    MemorySizeN { dst: Slot, memory: u32 },
+    /// `memory.grow` of memory `memory`.
+    MemoryGrowN { delta: Slot, memory: u32 },
+    /// `memory.copy` between any two memories.
+    MemoryCopyN { base: Slot, dst_memory: u32, src_memory: u32 },
+    /// `memory.fill` of memory `memory`.
+    MemoryFillN { base: Slot, memory: u32 },
+    /// `memory.init` of memory `memory`.
+    MemoryInitN { base: Slot, memory: u16, segment: u32 },
 
     // ---- tables and references ----
     /// `dst = table[table][index]` where `dst` holds the index first.
@@ -394,6 +409,31 @@ pub enum Op {
     I64TruncSatF64S { dst: Slot, src: Slot },
     /// `i64.trunc_sat_f64_u`
     I64TruncSatF64U { dst: Slot, src: Slot },
+}
+
+/// Width and extension of a load (for [`Op::LoadMem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs, reason = "named like the `Load*` instructions")]
+pub enum LoadKind {
+    L8U,
+    L8S32,
+    L8S64,
+    L16U,
+    L16S32,
+    L16S64,
+    L32U,
+    L32S64,
+    L64,
+}
+
+/// Width of a store (for [`Op::StoreMem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs, reason = "named like the `Store*` instructions")]
+pub enum StoreKind {
+    S8,
+    S16,
+    S32,
+    S64,
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub(crate) fn wasm_features(features: &Features) -> WasmFeatures {
         (features.reference_types, WasmFeatures::REFERENCE_TYPES),
         (features.custom_page_sizes, WasmFeatures::CUSTOM_PAGE_SIZES),
         (features.memory64, WasmFeatures::MEMORY64),
+        (features.multi_memory, WasmFeatures::MULTI_MEMORY),
     ];
     for (on, flag) in flags {
         if on {
@@ -52,8 +53,19 @@ fn invalid(e: BinaryReaderError) -> Error {
 
 /// Validates `bytes` without translating.
 pub(crate) fn validate_only(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
-    let mut validator = Validator::new_with_features(wasm_features(&engine.config().features));
-    validator.validate_all(bytes).map_err(invalid)?;
+    let features = wasm_features(&engine.config().features);
+    let mut validator = Validator::new_with_features(features);
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    let mut allocations = wasmparser::FuncValidatorAllocations::default();
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(malformed)?;
+        if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(invalid)? {
+            let mut func = to_validate.into_validator(core::mem::take(&mut allocations));
+            func.validate(&body).map_err(invalid)?;
+            allocations = func.into_allocations();
+        }
+    }
     Ok(())
 }
 
@@ -63,13 +75,18 @@ pub(crate) fn decode_and_translate(
     bytes: &[u8],
 ) -> Result<(ModuleInfo, CompiledCode), Error> {
     let config = engine.config();
-    let mut validator = Validator::new_with_features(wasm_features(&config.features));
+    let features = wasm_features(&config.features);
+    let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut translator: Option<Box<dyn ModuleTranslator>> = None;
     let mut allocations = wasmparser::FuncValidatorAllocations::default();
     let mut next_func = 0u32;
 
-    for payload in Parser::new(0).parse_all(bytes) {
+    // The parser decodes some encodings differently per feature (reserved zero bytes, LEB
+    // widths), so it must know the enabled set, not just the validator.
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         if let ValidPayload::Func(to_validate, body) = valid {

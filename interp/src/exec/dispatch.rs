@@ -72,75 +72,109 @@ pub(super) fn execute(
             }
 
             Op::Load8U { dst, addr, offset } => {
-                let [b] = memory::load::<1>(store, activation, u32v(regs, addr), offset)?;
+                let [b] = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
                 wu32(regs, dst, u32::from(b));
             }
             Op::Load8S32 { dst, addr, offset } => {
-                let b = memory::load::<1>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
                 wi32(regs, dst, i32::from(i8::from_le_bytes(b)));
             }
             Op::Load8S64 { dst, addr, offset } => {
-                let b = memory::load::<1>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
                 wi64(regs, dst, i64::from(i8::from_le_bytes(b)));
             }
             Op::Load16U { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
                 wu32(regs, dst, u32::from(u16::from_le_bytes(b)));
             }
             Op::Load16S32 { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
                 wi32(regs, dst, i32::from(i16::from_le_bytes(b)));
             }
             Op::Load16S64 { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
                 wi64(regs, dst, i64::from(i16::from_le_bytes(b)));
             }
             Op::Load32U { dst, addr, offset } => {
-                let b = memory::load::<4>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<4>(store, activation.memory, u32v(regs, addr), offset)?;
                 wu32(regs, dst, u32::from_le_bytes(b));
             }
             Op::Load32S64 { dst, addr, offset } => {
-                let b = memory::load::<4>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<4>(store, activation.memory, u32v(regs, addr), offset)?;
                 wi64(regs, dst, i64::from(i32::from_le_bytes(b)));
             }
             Op::Load64 { dst, addr, offset } => {
-                let b = memory::load::<8>(store, activation, u32v(regs, addr), offset)?;
+                let b = memory::load::<8>(store, activation.memory, u32v(regs, addr), offset)?;
                 wu64(regs, dst, u64::from_le_bytes(b));
             }
             Op::Store8 { addr, value, offset } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<1>(store, activation, u32v(regs, addr), offset, [bytes[0]])?;
+                memory::store::<1>(store, activation.memory, u32v(regs, addr), offset, [bytes[0]])?;
             }
             Op::Store16 { addr, value, offset } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<2>(store, activation, u32v(regs, addr), offset, [bytes[0], bytes[1]])?;
+                memory::store::<2>(store, activation.memory, u32v(regs, addr), offset, [bytes[0], bytes[1]])?;
             }
             Op::Store32 { addr, value, offset } => {
                 let bytes = u32v(regs, value).to_le_bytes();
-                memory::store::<4>(store, activation, u32v(regs, addr), offset, bytes)?;
+                memory::store::<4>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
             }
             Op::Store64 { addr, value, offset } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<8>(store, activation, u32v(regs, addr), offset, bytes)?;
+                memory::store::<8>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
             }
-            Op::MemorySize { dst } => wu32(regs, dst, memory::size(store, activation)?),
+            Op::MemorySize { dst } => wu32(regs, dst, memory::size(store, activation.memory)?),
             Op::MemoryGrow { delta } => {
-                let result = memory::grow(store, activation, u32v(regs, delta))?;
+                let result = memory::grow(store, activation.memory, u32v(regs, delta))?;
                 wu32(regs, delta, result);
             }
             Op::MemoryCopy { base } => {
                 let [dst, src, len] = args3(regs, base);
-                memory::copy(store, activation, dst, src, len)?;
+                memory::copy(store, activation.memory, dst, src, len)?;
             }
             Op::MemoryFill { base } => {
                 let [dst, value, len] = args3(regs, base);
-                memory::fill(store, activation, dst, low8(value), len)?;
+                memory::fill(store, activation.memory, dst, low8(value), len)?;
             }
             Op::MemoryInit { segment, base } => {
                 let [dst, src, len] = args3(regs, base);
-                memory::init(store, activation, segment, dst, src, len)?;
+                memory::init(store, instance, activation.memory, segment, dst, src, len)?;
             }
             Op::DataDrop { segment } => memory::drop_data(store, instance, segment),
+            Op::LoadMem { kind, dst, addr, memory, offset } => {
+                let index = memory::index_of(store, instance, u32::from(memory));
+                let value = memory::load_kind(store, index, kind, u32v(regs, addr), offset)?;
+                wu64(regs, dst, value);
+            }
+            Op::StoreMem { kind, addr, value, memory, offset } => {
+                let index = memory::index_of(store, instance, u32::from(memory));
+                memory::store_kind(store, index, kind, u32v(regs, addr), offset, u64v(regs, value))?;
+            }
+            Op::MemorySizeN { dst, memory } => {
+                let index = memory::index_of(store, instance, memory);
+                wu32(regs, dst, memory::size(store, index)?);
+            }
+            Op::MemoryGrowN { delta, memory } => {
+                let index = memory::index_of(store, instance, memory);
+                let result = memory::grow(store, index, u32v(regs, delta))?;
+                wu32(regs, delta, result);
+            }
+            Op::MemoryCopyN { base, dst_memory, src_memory } => {
+                let [dst, src, len] = args3(regs, base);
+                let d = memory::index_of(store, instance, dst_memory);
+                let s = memory::index_of(store, instance, src_memory);
+                memory::copy_between(store, d, s, dst, src, len)?;
+            }
+            Op::MemoryFillN { base, memory } => {
+                let [dst, value, len] = args3(regs, base);
+                let index = memory::index_of(store, instance, memory);
+                memory::fill(store, index, dst, low8(value), len)?;
+            }
+            Op::MemoryInitN { base, memory, segment } => {
+                let [dst, src, len] = args3(regs, base);
+                let index = memory::index_of(store, instance, u32::from(memory));
+                memory::init(store, instance, index, segment, dst, src, len)?;
+            }
 
             Op::TableGet { table, dst } => {
                 let value = table::get(store, instance, table, u32v(regs, dst))?;

@@ -6,10 +6,13 @@ use alloc::sync::Arc;
 use mote_core::TrapCode;
 use mote_core::store::{MemoryEntity, StoreInner};
 
-use super::Activation;
+use crate::op::{LoadKind, StoreKind};
 
-fn memory<'a>(store: &'a mut StoreInner, activation: &Activation) -> Result<&'a mut MemoryEntity, TrapCode> {
-    let index = activation.memory.ok_or(TrapCode::MemoryOutOfBounds)?;
+
+/// A memory by store index (`None`: the instance has no such memory, which validation rules
+/// out; it traps rather than panics).
+fn memory(store: &mut StoreInner, index: Option<u32>) -> Result<&mut MemoryEntity, TrapCode> {
+    let index = index.ok_or(TrapCode::MemoryOutOfBounds)?;
     store
         .memories
         .get_mut(index as usize)
@@ -33,11 +36,11 @@ fn range(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>, T
 #[inline(always)]
 pub(super) fn load<const N: usize>(
     store: &mut StoreInner,
-    activation: &Activation,
+    memory_index: Option<u32>,
     addr: u32,
     offset: u32,
 ) -> Result<[u8; N], TrapCode> {
-    let memory = memory(store, activation)?;
+    let memory = memory(store, memory_index)?;
     let ea = u64::from(addr) + u64::from(offset);
     let r = range(ea, N as u64, memory.data.len())?;
     let mut bytes = [0u8; N];
@@ -49,12 +52,12 @@ pub(super) fn load<const N: usize>(
 #[inline(always)]
 pub(super) fn store<const N: usize>(
     store: &mut StoreInner,
-    activation: &Activation,
+    memory_index: Option<u32>,
     addr: u32,
     offset: u32,
     bytes: [u8; N],
 ) -> Result<(), TrapCode> {
-    let memory = memory(store, activation)?;
+    let memory = memory(store, memory_index)?;
     let ea = u64::from(addr) + u64::from(offset);
     let r = range(ea, N as u64, memory.data.len())?;
     memory.data[r].copy_from_slice(&bytes);
@@ -62,25 +65,25 @@ pub(super) fn store<const N: usize>(
 }
 
 /// `memory.size` in pages.
-pub(super) fn size(store: &mut StoreInner, activation: &Activation) -> Result<u32, TrapCode> {
-    let pages = memory(store, activation)?.size_pages();
+pub(super) fn size(store: &mut StoreInner, memory_index: Option<u32>) -> Result<u32, TrapCode> {
+    let pages = memory(store, memory_index)?.size_pages();
     // A 32-bit memory has at most 2^32 one-byte pages; the largest size that fits in i32's
     // unsigned range is what the instruction can express.
     Ok(u32::try_from(pages).unwrap_or(u32::MAX))
 }
 
 /// `memory.grow`: the old size in pages, or `u32::MAX` (-1) on failure.
-pub(super) fn grow(store: &mut StoreInner, activation: &Activation, delta: u32) -> Result<u32, TrapCode> {
-    let memory = memory(store, activation)?;
+pub(super) fn grow(store: &mut StoreInner, memory_index: Option<u32>, delta: u32) -> Result<u32, TrapCode> {
+    let memory = memory(store, memory_index)?;
     Ok(memory
         .grow(u64::from(delta))
         .and_then(|old| u32::try_from(old).ok())
         .unwrap_or(u32::MAX))
 }
 
-/// `memory.copy` (the ranges may overlap).
-pub(super) fn copy(store: &mut StoreInner, activation: &Activation, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
-    let memory = memory(store, activation)?;
+/// `memory.copy` within one memory (the ranges may overlap).
+pub(super) fn copy(store: &mut StoreInner, memory_index: Option<u32>, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+    let memory = memory(store, memory_index)?;
     let size = memory.data.len();
     let s = range(u64::from(src), u64::from(len), size)?;
     let d = range(u64::from(dst), u64::from(len), size)?;
@@ -88,27 +91,55 @@ pub(super) fn copy(store: &mut StoreInner, activation: &Activation, dst: u32, sr
     Ok(())
 }
 
+/// `memory.copy` between two memories, which may be the same one.
+pub(super) fn copy_between(
+    store: &mut StoreInner,
+    dst_memory: Option<u32>,
+    src_memory: Option<u32>,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Result<(), TrapCode> {
+    if dst_memory == src_memory {
+        return copy(store, dst_memory, dst, src, len);
+    }
+    let source = memory(store, src_memory)?;
+    let s = range(u64::from(src), u64::from(len), source.data.len())?;
+    let bytes: alloc::vec::Vec<u8> = source.data[s].to_vec();
+    let target = memory(store, dst_memory)?;
+    let d = range(u64::from(dst), u64::from(len), target.data.len())?;
+    target.data[d].copy_from_slice(&bytes);
+    Ok(())
+}
+
+/// The store index of memory `memory` of `instance`.
+pub(super) fn index_of(store: &StoreInner, instance: usize, memory: u32) -> Option<u32> {
+    store.instances[instance].memories.get(memory as usize).copied()
+}
+
 /// `memory.fill`.
-pub(super) fn fill(store: &mut StoreInner, activation: &Activation, dst: u32, value: u8, len: u32) -> Result<(), TrapCode> {
-    let memory = memory(store, activation)?;
+pub(super) fn fill(store: &mut StoreInner, memory_index: Option<u32>, dst: u32, value: u8, len: u32) -> Result<(), TrapCode> {
+    let memory = memory(store, memory_index)?;
     let d = range(u64::from(dst), u64::from(len), memory.data.len())?;
     memory.data[d].fill(value);
     Ok(())
 }
 
 /// `memory.init` from data segment `segment` of the instance.
+#[expect(clippy::too_many_arguments, reason = "mirrors the instruction's operands")]
 pub(super) fn init(
     store: &mut StoreInner,
-    activation: &Activation,
+    instance: usize,
+    memory_index: Option<u32>,
     segment: u32,
     dst: u32,
     src: u32,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let data_index = store.instances[activation.instance as usize].datas[segment as usize];
+    let data_index = store.instances[instance].datas[segment as usize];
     let bytes = store.datas[data_index as usize].bytes.clone();
     let s = range(u64::from(src), u64::from(len), bytes.len())?;
-    let memory = memory(store, activation)?;
+    let memory = memory(store, memory_index)?;
     let d = range(u64::from(dst), u64::from(len), memory.data.len())?;
     memory.data[d].copy_from_slice(&bytes[s]);
     Ok(())
@@ -118,4 +149,30 @@ pub(super) fn init(
 pub(super) fn drop_data(store: &mut StoreInner, instance: usize, segment: u32) {
     let data_index = store.instances[instance].datas[segment as usize];
     store.datas[data_index as usize].bytes = Arc::from([]);
+}
+
+/// A load of any width and extension, as a raw slot value (for memories other than 0).
+pub(super) fn load_kind(store: &mut StoreInner, memory_index: Option<u32>, kind: LoadKind, addr: u32, offset: u32) -> Result<u64, TrapCode> {
+    Ok(match kind {
+        LoadKind::L8U => u64::from(load::<1>(store, memory_index, addr, offset)?[0]),
+        LoadKind::L8S32 => u64::from(i32::from(i8::from_le_bytes(load::<1>(store, memory_index, addr, offset)?)).cast_unsigned()),
+        LoadKind::L8S64 => i64::from(i8::from_le_bytes(load::<1>(store, memory_index, addr, offset)?)).cast_unsigned(),
+        LoadKind::L16U => u64::from(u16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)),
+        LoadKind::L16S32 => u64::from(i32::from(i16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)).cast_unsigned()),
+        LoadKind::L16S64 => i64::from(i16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)).cast_unsigned(),
+        LoadKind::L32U => u64::from(u32::from_le_bytes(load::<4>(store, memory_index, addr, offset)?)),
+        LoadKind::L32S64 => i64::from(i32::from_le_bytes(load::<4>(store, memory_index, addr, offset)?)).cast_unsigned(),
+        LoadKind::L64 => u64::from_le_bytes(load::<8>(store, memory_index, addr, offset)?),
+    })
+}
+
+/// A store of any width (for memories other than 0).
+pub(super) fn store_kind(store: &mut StoreInner, memory_index: Option<u32>, kind: StoreKind, addr: u32, offset: u32, value: u64) -> Result<(), TrapCode> {
+    let b = value.to_le_bytes();
+    match kind {
+        StoreKind::S8 => self::store::<1>(store, memory_index, addr, offset, [b[0]]),
+        StoreKind::S16 => self::store::<2>(store, memory_index, addr, offset, [b[0], b[1]]),
+        StoreKind::S32 => self::store::<4>(store, memory_index, addr, offset, [b[0], b[1], b[2], b[3]]),
+        StoreKind::S64 => self::store::<8>(store, memory_index, addr, offset, b),
+    }
 }

@@ -107,9 +107,9 @@ impl Executor {
         Ok(())
     }
 
-    /// Enters Wasm function `func` (store index) of `instance` at module index `index`, with its
-    /// frame at absolute slot `fp`.
-    fn enter(&mut self, store: &StoreInner, instance: u32, index: u32, fp: usize) -> Result<(), TrapCode> {
+    /// Makes function `index` (module index) of `instance` current, with its frame at absolute
+    /// slot `fp`. A `fresh` frame (a call, not a return into a caller) gets its locals zeroed.
+    fn enter(&mut self, store: &StoreInner, instance: u32, index: u32, fp: usize, fresh: bool) -> Result<(), TrapCode> {
         let entity = &store.instances[instance as usize];
         let module = match &self.current {
             Some(a) if a.instance == instance => a.module.clone(),
@@ -124,9 +124,11 @@ impl Executor {
         let func = &module.funcs[defined as usize];
         let end = fp + usize::from(func.frame_size);
         self.reserve(end)?;
-        let locals_start = fp + usize::from(func.params);
-        let locals_end = fp + usize::from(func.locals);
-        self.stack[locals_start..locals_end].fill(0);
+        if fresh {
+            let locals_start = fp + usize::from(func.params);
+            let locals_end = fp + usize::from(func.locals);
+            self.stack[locals_start..locals_end].fill(0);
+        }
         self.current = Some(Activation {
             instance,
             func: defined,
@@ -163,7 +165,7 @@ impl Executor {
                         fp: current.fp,
                     });
                 }
-                self.enter(store, instance, index, fp)?;
+                self.enter(store, instance, index, fp, true)?;
                 Ok(None)
             }
         }
@@ -183,7 +185,7 @@ impl Executor {
                 Ok(true)
             }
             Some(frame) => {
-                self.enter(store, frame.instance, frame.func, frame.fp as usize)?;
+                self.enter(store, frame.instance, frame.func, frame.fp as usize, false)?;
                 if let Some(a) = &mut self.current {
                     a.pc = frame.pc;
                 }

@@ -6,7 +6,7 @@ use mote_core::Error;
 use mote_core::wasmparser::{self, MemArg, Operator};
 
 use super::FuncTranslator;
-use crate::op::{Op, Slot};
+use crate::op::{LoadKind, Op, Slot, StoreKind};
 
 impl FuncTranslator<'_> {
     /// Translates one validated operator at byte `offset`.
@@ -97,59 +97,74 @@ impl FuncTranslator<'_> {
             }
 
             Operator::I32Load { memarg } | Operator::F32Load { memarg } | Operator::I64Load32U { memarg } => {
-                self.load(memarg, offset, |dst, addr, offset| Op::Load32U { dst, addr, offset })?;
+                self.load(memarg, offset, LoadKind::L32U)?;
             }
             Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
-                self.load(memarg, offset, |dst, addr, offset| Op::Load64 { dst, addr, offset })?;
+                self.load(memarg, offset, LoadKind::L64)?;
             }
-            Operator::I32Load8S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load8S32 { dst, addr, offset })?,
+            Operator::I32Load8S { memarg } => self.load(memarg, offset, LoadKind::L8S32)?,
             Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => {
-                self.load(memarg, offset, |dst, addr, offset| Op::Load8U { dst, addr, offset })?;
+                self.load(memarg, offset, LoadKind::L8U)?;
             }
-            Operator::I32Load16S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load16S32 { dst, addr, offset })?,
+            Operator::I32Load16S { memarg } => self.load(memarg, offset, LoadKind::L16S32)?,
             Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => {
-                self.load(memarg, offset, |dst, addr, offset| Op::Load16U { dst, addr, offset })?;
+                self.load(memarg, offset, LoadKind::L16U)?;
             }
-            Operator::I64Load8S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load8S64 { dst, addr, offset })?,
-            Operator::I64Load16S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load16S64 { dst, addr, offset })?,
-            Operator::I64Load32S { memarg } => self.load(memarg, offset, |dst, addr, offset| Op::Load32S64 { dst, addr, offset })?,
+            Operator::I64Load8S { memarg } => self.load(memarg, offset, LoadKind::L8S64)?,
+            Operator::I64Load16S { memarg } => self.load(memarg, offset, LoadKind::L16S64)?,
+            Operator::I64Load32S { memarg } => self.load(memarg, offset, LoadKind::L32S64)?,
             Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                self.store(memarg, offset, |addr, value, offset| Op::Store8 { addr, value, offset })?;
+                self.store(memarg, offset, StoreKind::S8)?;
             }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                self.store(memarg, offset, |addr, value, offset| Op::Store16 { addr, value, offset })?;
+                self.store(memarg, offset, StoreKind::S16)?;
             }
             Operator::I32Store { memarg } | Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => {
-                self.store(memarg, offset, |addr, value, offset| Op::Store32 { addr, value, offset })?;
+                self.store(memarg, offset, StoreKind::S32)?;
             }
             Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                self.store(memarg, offset, |addr, value, offset| Op::Store64 { addr, value, offset })?;
+                self.store(memarg, offset, StoreKind::S64)?;
             }
             Operator::MemorySize { mem } => {
-                self.memory_index(mem, offset)?;
+                let memory = self.memory_index(mem, offset)?;
                 let dst = self.push();
-                self.emit(Op::MemorySize { dst });
+                self.emit(match memory {
+                    0 => Op::MemorySize { dst },
+                    _ => Op::MemorySizeN { dst, memory: mem },
+                });
             }
             Operator::MemoryGrow { mem } => {
-                self.memory_index(mem, offset)?;
+                let memory = self.memory_index(mem, offset)?;
                 let delta = self.top();
-                self.emit(Op::MemoryGrow { delta });
+                self.emit(match memory {
+                    0 => Op::MemoryGrow { delta },
+                    _ => Op::MemoryGrowN { delta, memory: mem },
+                });
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
-                self.memory_index(dst_mem, offset)?;
-                self.memory_index(src_mem, offset)?;
+                let dst = self.memory_index(dst_mem, offset)?;
+                let src = self.memory_index(src_mem, offset)?;
                 let base = self.pop_n(3);
-                self.emit(Op::MemoryCopy { base });
+                self.emit(match (dst, src) {
+                    (0, 0) => Op::MemoryCopy { base },
+                    _ => Op::MemoryCopyN { base, dst_memory: dst_mem, src_memory: src_mem },
+                });
             }
             Operator::MemoryFill { mem } => {
-                self.memory_index(mem, offset)?;
+                let memory = self.memory_index(mem, offset)?;
                 let base = self.pop_n(3);
-                self.emit(Op::MemoryFill { base });
+                self.emit(match memory {
+                    0 => Op::MemoryFill { base },
+                    _ => Op::MemoryFillN { base, memory: mem },
+                });
             }
             Operator::MemoryInit { data_index, mem } => {
-                self.memory_index(mem, offset)?;
+                let memory = self.memory_index(mem, offset)?;
                 let base = self.pop_n(3);
-                self.emit(Op::MemoryInit { segment: data_index, base });
+                self.emit(match memory {
+                    0 => Op::MemoryInit { segment: data_index, base },
+                    _ => Op::MemoryInitN { base, memory, segment: data_index },
+                });
             }
             Operator::DataDrop { data_index } => self.emit(Op::DataDrop { segment: data_index }),
 
@@ -364,40 +379,71 @@ impl FuncTranslator<'_> {
         self.max_height = self.max_height.max(self.height).max(base_height + params + 1);
     }
 
-    fn memory_index(&self, mem: u32, offset: u64) -> Result<(), Error> {
-        if mem != 0 {
-            return Err(Error::unsupported("multiple memories", Some(offset)));
-        }
-        if self.info.memories.first().is_some_and(|m| m.memory64) {
+    /// Checks a memory index: at most 16 bits, and not a 64-bit memory (not executed yet).
+    fn memory_index(&self, mem: u32, offset: u64) -> Result<u16, Error> {
+        if self.info.memories.get(mem as usize).is_some_and(|m| m.memory64) {
             return Err(Error::unsupported("64-bit memories (memory64)", Some(offset)));
         }
-        Ok(())
+        u16::try_from(mem).map_err(|_| Error::unsupported("more than 65536 memories", Some(offset)))
     }
 
-    fn static_offset(&self, memarg: &MemArg, offset: u64) -> Result<u32, Error> {
-        match memarg.target {
+    /// The memory index and static offset of a memory access.
+    fn memarg(&self, memarg: &MemArg, offset: u64) -> Result<(u16, u32), Error> {
+        let memory = match memarg.target {
             wasmparser::MemArgTarget::Memory(index) => self.memory_index(index, offset)?,
             wasmparser::MemArgTarget::Array(_) => {
                 return Err(Error::unsupported("array accesses (GC proposal)", Some(offset)));
             }
-        }
-        u32::try_from(memarg.offset)
-            .map_err(|_| Error::unsupported("64-bit memory offsets (memory64)", Some(offset)))
+        };
+        let static_offset = u32::try_from(memarg.offset)
+            .map_err(|_| Error::unsupported("64-bit memory offsets (memory64)", Some(offset)))?;
+        Ok((memory, static_offset))
     }
 
-    fn load(&mut self, memarg: MemArg, offset: u64, make: fn(Slot, Slot, u32) -> Op) -> Result<(), Error> {
-        let static_offset = self.static_offset(&memarg, offset)?;
+    fn load(&mut self, memarg: MemArg, offset: u64, kind: LoadKind) -> Result<(), Error> {
+        let (memory, offset) = self.memarg(&memarg, offset)?;
         let addr = self.pop();
         let dst = self.push();
-        self.emit(make(dst, addr, static_offset));
+        self.emit(match memory {
+            0 => load_op(kind, dst, addr, offset),
+            _ => Op::LoadMem { kind, dst, addr, memory, offset },
+        });
         Ok(())
     }
 
-    fn store(&mut self, memarg: MemArg, offset: u64, make: fn(Slot, Slot, u32) -> Op) -> Result<(), Error> {
-        let static_offset = self.static_offset(&memarg, offset)?;
+    fn store(&mut self, memarg: MemArg, offset: u64, kind: StoreKind) -> Result<(), Error> {
+        let (memory, offset) = self.memarg(&memarg, offset)?;
         let value = self.pop();
         let addr = self.pop();
-        self.emit(make(addr, value, static_offset));
+        self.emit(match memory {
+            0 => store_op(kind, addr, value, offset),
+            _ => Op::StoreMem { kind, addr, value, memory, offset },
+        });
         Ok(())
+    }
+}
+
+/// The memory-0 instruction for a load.
+fn load_op(kind: LoadKind, dst: Slot, addr: Slot, offset: u32) -> Op {
+    match kind {
+        LoadKind::L8U => Op::Load8U { dst, addr, offset },
+        LoadKind::L8S32 => Op::Load8S32 { dst, addr, offset },
+        LoadKind::L8S64 => Op::Load8S64 { dst, addr, offset },
+        LoadKind::L16U => Op::Load16U { dst, addr, offset },
+        LoadKind::L16S32 => Op::Load16S32 { dst, addr, offset },
+        LoadKind::L16S64 => Op::Load16S64 { dst, addr, offset },
+        LoadKind::L32U => Op::Load32U { dst, addr, offset },
+        LoadKind::L32S64 => Op::Load32S64 { dst, addr, offset },
+        LoadKind::L64 => Op::Load64 { dst, addr, offset },
+    }
+}
+
+/// The memory-0 instruction for a store.
+fn store_op(kind: StoreKind, addr: Slot, value: Slot, offset: u32) -> Op {
+    match kind {
+        StoreKind::S8 => Op::Store8 { addr, value, offset },
+        StoreKind::S16 => Op::Store16 { addr, value, offset },
+        StoreKind::S32 => Op::Store32 { addr, value, offset },
+        StoreKind::S64 => Op::Store64 { addr, value, offset },
     }
 }

