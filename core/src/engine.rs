@@ -6,7 +6,9 @@ use core::any::Any;
 use core::fmt;
 
 use crate::config::Config;
+#[cfg(feature = "validate")]
 use crate::error::Error;
+#[cfg(feature = "validate")]
 use crate::module::ModuleInfo;
 use crate::store::StoreInner;
 use crate::trap::Trap;

@@ -243,7 +243,10 @@ impl fmt::Display for Error {
                 what,
                 requested,
                 limit,
-            } => write!(f, "limit exceeded: {what}: asked for {requested}, limit is {limit}")?,
+            } => write!(
+                f,
+                "limit exceeded: {what}: asked for {requested}, limit is {limit}"
+            )?,
             ErrorKind::Trap(trap) => {
                 write!(f, "wasm trap: {}", trap.code())?;
                 if let Some(offset) = trap.offset() {

@@ -2,7 +2,7 @@
 
 use crate::context::{AsContext, AsContextMut};
 use crate::error::Error;
-use crate::store::{GlobalEntity, MemoryEntity, StoreId, StoreInner, TableEntity};
+use crate::store::{GlobalEntity, MemoryEntity, StoreId, StoreInner, TableEntity, next_index};
 use crate::trap::TrapCode;
 use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::value::Val;
@@ -33,17 +33,24 @@ impl Memory {
             ));
         }
         let entity = MemoryEntity::new(ty, inner.limits.memory_bytes)?;
+        let index = next_index(&inner.memories, "memories per store")?;
         inner.memories.push(entity);
-        Ok(Self::from_parts(inner.id, inner.memories.len() as u32 - 1))
+        Ok(Self::from_parts(inner.id, index))
     }
 
     fn entity<'a>(&self, inner: &'a StoreInner) -> &'a MemoryEntity {
-        assert!(self.store == inner.id, "memory used with a store it does not belong to");
+        assert!(
+            self.store == inner.id,
+            "memory used with a store it does not belong to"
+        );
         &inner.memories[self.index as usize]
     }
 
     fn entity_mut<'a>(&self, inner: &'a mut StoreInner) -> &'a mut MemoryEntity {
-        assert!(self.store == inner.id, "memory used with a store it does not belong to");
+        assert!(
+            self.store == inner.id,
+            "memory used with a store it does not belong to"
+        );
         &mut inner.memories[self.index as usize]
     }
 
@@ -66,12 +73,20 @@ impl Memory {
     ///
     /// # Errors
     /// When the maximum or the store limit would be exceeded, or allocation fails.
-    pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64) -> Result<u64, Error> {
+    pub fn grow<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        delta: u64,
+    ) -> Result<u64, Error> {
         let entity = self.entity_mut(&mut store.as_context_mut().0.inner);
         let current = entity.size_pages();
-        entity
-            .grow(delta)
-            .ok_or_else(|| Error::limit("memory pages", current.saturating_add(delta), entity.max_bytes >> entity.ty.page_size_log2))
+        entity.grow(delta).ok_or_else(|| {
+            Error::limit(
+                "memory pages",
+                current.saturating_add(delta),
+                entity.max_bytes >> entity.ty.page_size_log2,
+            )
+        })
     }
 
     /// The memory's bytes.
@@ -81,7 +96,10 @@ impl Memory {
     }
 
     /// The memory's bytes, mutably. Valid until the memory grows (the borrow prevents that).
-    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<crate::StoreContextMut<'a, T>>) -> &'a mut [u8] {
+    pub fn data_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContextMut<'a, T>>,
+    ) -> &'a mut [u8] {
         let store = store.into();
         &mut self.entity_mut(&mut store.0.inner).data
     }
@@ -90,10 +108,17 @@ impl Memory {
     ///
     /// # Errors
     /// A `MemoryOutOfBounds` trap when the range is outside the memory.
-    pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<(), Error> {
+    pub fn read(
+        &self,
+        store: impl AsContext,
+        offset: usize,
+        buffer: &mut [u8],
+    ) -> Result<(), Error> {
         let store = store.as_context();
         let data = &self.entity(&store.0.inner).data;
-        let end = offset.checked_add(buffer.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let end = offset
+            .checked_add(buffer.len())
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
         let src = data.get(offset..end).ok_or(TrapCode::MemoryOutOfBounds)?;
         buffer.copy_from_slice(src);
         Ok(())
@@ -103,11 +128,20 @@ impl Memory {
     ///
     /// # Errors
     /// A `MemoryOutOfBounds` trap when the range is outside the memory.
-    pub fn write<T>(&self, mut store: impl AsContextMut<Data = T>, offset: usize, buffer: &[u8]) -> Result<(), Error> {
+    pub fn write<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        offset: usize,
+        buffer: &[u8],
+    ) -> Result<(), Error> {
         let store = store.as_context_mut();
         let data = &mut self.entity_mut(&mut store.0.inner).data;
-        let end = offset.checked_add(buffer.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        let dst = data.get_mut(offset..end).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let end = offset
+            .checked_add(buffer.len())
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        let dst = data
+            .get_mut(offset..end)
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
         dst.copy_from_slice(buffer);
         Ok(())
     }
@@ -155,22 +189,36 @@ impl Table {
     ///
     /// # Errors
     /// When `init` does not match the element type, or limits are exceeded.
-    pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: TableType, init: Val) -> Result<Table, Error> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: TableType,
+        init: Val,
+    ) -> Result<Table, Error> {
         let inner = &mut store.as_context_mut().0.inner;
         if init.ty() != ty.element.val_type() {
-            return Err(Error::usage("table initial value does not match the element type"));
+            return Err(Error::usage(
+                "table initial value does not match the element type",
+            ));
         }
         if inner.tables.len() >= inner.limits.tables as usize {
-            return Err(Error::limit("tables per store", inner.tables.len() as u64 + 1, u64::from(inner.limits.tables)));
+            return Err(Error::limit(
+                "tables per store",
+                inner.tables.len() as u64 + 1,
+                u64::from(inner.limits.tables),
+            ));
         }
         let raw = inner.raw_of(init)?;
         let entity = TableEntity::new(ty, raw, inner.limits.table_elements)?;
+        let index = next_index(&inner.tables, "tables per store")?;
         inner.tables.push(entity);
-        Ok(Self::from_parts(inner.id, inner.tables.len() as u32 - 1))
+        Ok(Self::from_parts(inner.id, index))
     }
 
     fn entity<'a>(&self, inner: &'a StoreInner) -> &'a TableEntity {
-        assert!(self.store == inner.id, "table used with a store it does not belong to");
+        assert!(
+            self.store == inner.id,
+            "table used with a store it does not belong to"
+        );
         &inner.tables[self.index as usize]
     }
 
@@ -197,11 +245,18 @@ impl Table {
     ///
     /// # Errors
     /// Out of bounds, or a value of the wrong type.
-    pub fn set<T>(&self, mut store: impl AsContextMut<Data = T>, index: u64, value: Val) -> Result<(), Error> {
+    pub fn set<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        index: u64,
+        value: Val,
+    ) -> Result<(), Error> {
         let inner = &mut store.as_context_mut().0.inner;
         let ty = self.entity(inner).ty;
         if value.ty() != ty.element.val_type() {
-            return Err(Error::usage("value does not match the table's element type"));
+            return Err(Error::usage(
+                "value does not match the table's element type",
+            ));
         }
         let raw = inner.raw_of(value)?;
         let slot = usize::try_from(index)
@@ -216,18 +271,29 @@ impl Table {
     ///
     /// # Errors
     /// When the maximum or limit would be exceeded, or `init` has the wrong type.
-    pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64, init: Val) -> Result<u64, Error> {
+    pub fn grow<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        delta: u64,
+        init: Val,
+    ) -> Result<u64, Error> {
         let inner = &mut store.as_context_mut().0.inner;
         let ty = self.entity(inner).ty;
         if init.ty() != ty.element.val_type() {
-            return Err(Error::usage("value does not match the table's element type"));
+            return Err(Error::usage(
+                "value does not match the table's element type",
+            ));
         }
         let raw = inner.raw_of(init)?;
         let entity = &mut inner.tables[self.index as usize];
         let current = entity.elements.len() as u64;
-        entity
-            .grow(delta, raw)
-            .ok_or_else(|| Error::limit("table elements", current.saturating_add(delta), entity.max_elements))
+        entity.grow(delta, raw).ok_or_else(|| {
+            Error::limit(
+                "table elements",
+                current.saturating_add(delta),
+                entity.max_elements,
+            )
+        })
     }
 }
 
@@ -247,18 +313,26 @@ impl Global {
     ///
     /// # Errors
     /// When `value` does not match the type.
-    pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: GlobalType, value: Val) -> Result<Global, Error> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: GlobalType,
+        value: Val,
+    ) -> Result<Global, Error> {
         let inner = &mut store.as_context_mut().0.inner;
         if value.ty() != ty.content {
             return Err(Error::usage("global value does not match its type"));
         }
         let raw = inner.raw_of(value)?;
+        let index = next_index(&inner.globals, "globals per store")?;
         inner.globals.push(GlobalEntity { ty, value: raw });
-        Ok(Self::from_parts(inner.id, inner.globals.len() as u32 - 1))
+        Ok(Self::from_parts(inner.id, index))
     }
 
     fn entity<'a>(&self, inner: &'a StoreInner) -> &'a GlobalEntity {
-        assert!(self.store == inner.id, "global used with a store it does not belong to");
+        assert!(
+            self.store == inner.id,
+            "global used with a store it does not belong to"
+        );
         &inner.globals[self.index as usize]
     }
 

@@ -13,7 +13,7 @@ use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
 use crate::store::{
     DataEntity, ElemEntity, FuncEntity, FuncKind, GlobalEntity, InstanceEntity, MemoryEntity,
-    Store, StoreId, StoreInner, TableEntity,
+    Store, StoreId, StoreInner, TableEntity, next_index,
 };
 use crate::trap::TrapCode;
 use crate::types::{ExternType, MemoryType, TableType};
@@ -142,7 +142,10 @@ impl Instance {
     }
 
     fn entity<'a>(&self, inner: &'a StoreInner) -> &'a InstanceEntity {
-        assert!(self.store == inner.id, "instance used with a store it does not belong to");
+        assert!(
+            self.store == inner.id,
+            "instance used with a store it does not belong to"
+        );
         &inner.instances[self.index as usize]
     }
 
@@ -151,7 +154,12 @@ impl Instance {
         let store = store.as_context();
         let inner = &store.0.inner;
         let entity = self.entity(inner);
-        let export = entity.module.info().exports.iter().find(|e| &*e.name == name)?;
+        let export = entity
+            .module
+            .info()
+            .exports
+            .iter()
+            .find(|e| &*e.name == name)?;
         Some(extern_of(inner, entity, export.kind, export.index))
     }
 
@@ -250,7 +258,9 @@ fn memory_matches(actual: &MemoryType, current_pages: u64, expected: &MemoryType
 /// function.
 fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<u32, Error> {
     if !crate::engine::Engine::same(module.engine(), &inner.engine) {
-        return Err(Error::usage("module was compiled for a different engine than the store's"));
+        return Err(Error::usage(
+            "module was compiled for a different engine than the store's",
+        ));
     }
     let info = module.info();
     if inner.instances.len() >= inner.limits.instances as usize {
@@ -267,7 +277,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             imports.len()
         )));
     }
-    let instance_index = inner.instances.len() as u32;
+    let instance_index = next_index(&inner.instances, "instances per store")?;
     let mut funcs = Vec::with_capacity(info.funcs.len());
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut memories = Vec::with_capacity(info.memories.len());
@@ -296,7 +306,9 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 let entity = &inner.tables[t.index as usize];
                 let expected = &info.tables[import.index as usize];
                 if !table_matches(&entity.ty, entity.elements.len() as u64, expected) {
-                    return Err(link_err("incompatible import type: table limits or element type differ"));
+                    return Err(link_err(
+                        "incompatible import type: table limits or element type differ",
+                    ));
                 }
                 tables.push(t.index);
             }
@@ -304,7 +316,9 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 let entity = &inner.memories[m.index as usize];
                 let expected = &info.memories[import.index as usize];
                 if !memory_matches(&entity.ty, entity.size_pages(), expected) {
-                    return Err(link_err("incompatible import type: memory limits or page size differ"));
+                    return Err(link_err(
+                        "incompatible import type: memory limits or page size differ",
+                    ));
                 }
                 memories.push(m.index);
             }
@@ -325,9 +339,9 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     }
 
     // Defined functions.
-    for func_index in info.imported_funcs..info.funcs.len() as u32 {
+    for func_index in info.imported_funcs..info.imported_funcs + info.defined_funcs() {
         let ty = types[info.funcs[func_index as usize] as usize];
-        funcs.push(inner.funcs.len() as u32);
+        funcs.push(next_index(&inner.funcs, "functions per store")?);
         inner.funcs.push(FuncEntity {
             ty,
             kind: FuncKind::Wasm {
@@ -341,10 +355,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     for (i, init) in info.global_inits.iter().enumerate() {
         let ty = info.globals[info.imported_globals as usize + i];
         let value = eval_const(inner, init, &globals, &funcs)?;
-        if inner.globals.len() >= u32::MAX as usize {
-            return Err(Error::limit("globals per store", u64::from(u32::MAX), u64::from(u32::MAX)));
-        }
-        globals.push(inner.globals.len() as u32);
+        globals.push(next_index(&inner.globals, "globals per store")?);
         inner.globals.push(GlobalEntity { ty, value });
     }
 
@@ -356,20 +367,28 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             None => 0,
         };
         if inner.tables.len() >= inner.limits.tables as usize {
-            return Err(Error::limit("tables per store", inner.tables.len() as u64 + 1, u64::from(inner.limits.tables)));
+            return Err(Error::limit(
+                "tables per store",
+                inner.tables.len() as u64 + 1,
+                u64::from(inner.limits.tables),
+            ));
         }
         let table = TableEntity::new(ty, init, inner.limits.table_elements)?;
-        tables.push(inner.tables.len() as u32);
+        tables.push(next_index(&inner.tables, "tables per store")?);
         inner.tables.push(table);
     }
 
     // Defined memories.
     for ty in &info.memories[info.imported_memories as usize..] {
         if inner.memories.len() >= inner.limits.memories as usize {
-            return Err(Error::limit("memories per store", inner.memories.len() as u64 + 1, u64::from(inner.limits.memories)));
+            return Err(Error::limit(
+                "memories per store",
+                inner.memories.len() as u64 + 1,
+                u64::from(inner.limits.memories),
+            ));
         }
         let memory = MemoryEntity::new(*ty, inner.limits.memory_bytes)?;
-        memories.push(inner.memories.len() as u32);
+        memories.push(next_index(&inner.memories, "memories per store")?);
         inner.memories.push(memory);
     }
 
@@ -389,7 +408,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 items.into_boxed_slice()
             }
         };
-        elems.push(inner.elems.len() as u32);
+        elems.push(next_index(&inner.elems, "element segments per store")?);
         inner.elems.push(ElemEntity {
             ty: segment.ty,
             items,
@@ -398,7 +417,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
 
     let mut datas = Vec::with_capacity(info.datas.len());
     for segment in &info.datas {
-        datas.push(inner.datas.len() as u32);
+        datas.push(next_index(&inner.datas, "data segments per store")?);
         inner.datas.push(DataEntity {
             bytes: segment.bytes.clone(),
         });
@@ -420,7 +439,11 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
 }
 
 /// Applies active element and data segments in order, then drops them (and declared ones).
-fn initialise_segments(inner: &mut StoreInner, module: &Module, instance: u32) -> Result<(), Error> {
+fn initialise_segments(
+    inner: &mut StoreInner,
+    module: &Module,
+    instance: u32,
+) -> Result<(), Error> {
     let info = module.info();
     for (i, segment) in info.elems.iter().enumerate() {
         let entity = &inner.instances[instance as usize];
@@ -497,7 +520,10 @@ pub(crate) fn eval_const(
                 }
                 depth -= 2;
                 let (a, b) = (stack[depth], stack[depth + 1]);
-                #[expect(clippy::cast_possible_truncation, reason = "i32 operands live in the low bits")]
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "i32 operands live in the low bits"
+                )]
                 let (a32, b32) = (a as u32, b as u32);
                 match binary {
                     ConstOp::I32Add => u64::from(a32.wrapping_add(b32)),

@@ -81,7 +81,12 @@ impl<T> Linker<T> {
     ///
     /// # Errors
     /// When the name is taken and shadowing is off.
-    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self, Error> {
+    pub fn define(
+        &mut self,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self, Error> {
         self.insert(module, name, Definition::Extern(item.into()))?;
         Ok(self)
     }
@@ -124,7 +129,12 @@ impl<T> Linker<T> {
     ///
     /// # Errors
     /// When a name is taken and shadowing is off.
-    pub fn instance(&mut self, store: impl AsContext<Data = T>, module: &str, instance: Instance) -> Result<&mut Self, Error> {
+    pub fn instance(
+        &mut self,
+        store: impl AsContext<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self, Error> {
         for (name, item) in instance.exports(&store) {
             self.insert(module, &name, Definition::Extern(item))?;
         }
@@ -132,8 +142,16 @@ impl<T> Linker<T> {
     }
 
     /// The definition of `module`.`name` in `store` (host functions are created in it).
-    pub fn get(&self, mut store: impl AsContextMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
-        let def = self.definitions.get(&(Box::from(module), Box::from(name)))?.clone();
+    pub fn get(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
+        let def = self
+            .definitions
+            .get(&(Box::from(module), Box::from(name)))?
+            .clone();
         Some(self.materialise(store.as_context_mut().0, def))
     }
 
@@ -148,12 +166,19 @@ impl<T> Linker<T> {
     ///
     /// # Errors
     /// `Link` errors naming the first unresolved import; otherwise as [`Instance::new`].
-    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>, module: &Module) -> Result<Instance, Error> {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance, Error> {
         let store = store.as_context_mut().0;
         let mut imports = Vec::with_capacity(module.info().imports.len());
         let mut missing: Option<(String, String)> = None;
         for import in &module.info().imports {
-            match self.definitions.get(&(import.module.clone(), import.name.clone())) {
+            match self
+                .definitions
+                .get(&(import.module.clone(), import.name.clone()))
+            {
                 Some(def) => imports.push(self.materialise(store, def.clone())),
                 None => {
                     missing = Some((String::from(&*import.module), String::from(&*import.name)));
@@ -171,4 +196,3 @@ impl<T> Linker<T> {
         Instance::new(store, module, &imports)
     }
 }
-

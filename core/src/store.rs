@@ -16,6 +16,24 @@ use crate::module::Module;
 use crate::types::{FuncType, GlobalType, MemoryType, RefType, TableType};
 use crate::value::{ExternRef, RawVal};
 
+/// The index that the next entity pushed onto `list` gets.
+///
+/// # Errors
+/// A `Limit` error when the store already holds `u32::MAX` entities of this kind.
+pub(crate) fn next_index<E>(list: &[E], what: &'static str) -> Result<u32, Error> {
+    u32::try_from(list.len())
+        .map_err(|_| Error::limit(what, list.len() as u64, u64::from(u32::MAX)))
+}
+
+/// Like [`next_index`], for APIs that cannot fail: a store with 2^32 entities of one kind has
+/// exhausted far more memory than any limit allows, so this is an invariant, not input.
+pub(crate) fn next_index_infallible<E>(list: &[E]) -> u32 {
+    match u32::try_from(list.len()) {
+        Ok(i) => i,
+        Err(_) => panic!("a store cannot hold more than 2^32 entities of one kind"),
+    }
+}
+
 /// Identifies a store, so that handles from one store are refused by another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StoreId(u32);
@@ -86,7 +104,9 @@ impl<T> Store<T> {
     /// Fails when fuel metering is off in the engine's [`Config`](crate::Config).
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
         if !self.inner.fuel_enabled {
-            return Err(Error::usage("fuel metering is off: enable Config::consume_fuel"));
+            return Err(Error::usage(
+                "fuel metering is off: enable Config::consume_fuel",
+            ));
         }
         self.inner.fuel = fuel;
         Ok(())
@@ -98,14 +118,19 @@ impl<T> Store<T> {
     /// Fails when fuel metering is off in the engine's [`Config`](crate::Config).
     pub fn get_fuel(&self) -> Result<u64, Error> {
         if !self.inner.fuel_enabled {
-            return Err(Error::usage("fuel metering is off: enable Config::consume_fuel"));
+            return Err(Error::usage(
+                "fuel metering is off: enable Config::consume_fuel",
+            ));
         }
         Ok(self.inner.fuel)
     }
 
     /// Creates a host reference that guests can hold as `externref`.
+    ///
+    /// # Panics
+    /// If the store already holds 2^32 host references.
     pub fn new_extern_ref(&mut self, value: impl Any + Send + Sync) -> ExternRef {
-        let index = self.inner.externs.len() as u32;
+        let index = next_index_infallible(&self.inner.externs);
         self.inner.externs.push(Box::new(value));
         ExternRef {
             store: self.inner.id,
@@ -208,7 +233,7 @@ impl TypeRegistry {
         if let Some(&i) = self.index.get(ty) {
             return i;
         }
-        let i = self.types.len() as u32;
+        let i = next_index_infallible(&self.types);
         self.types.push(ty.clone());
         self.index.insert(ty.clone(), i);
         i
@@ -290,7 +315,7 @@ impl MemoryEntity {
         let page = ty.page_size();
         let type_max = ty.maximum.unwrap_or(ty.absolute_max_pages());
         let max_bytes = type_max.saturating_mul(page).min(limit_bytes);
-        let initial = ty.minimum.checked_mul(page).unwrap_or(u64::MAX);
+        let initial = ty.minimum.saturating_mul(page);
         if initial > max_bytes {
             return Err(Error::limit("memory bytes", initial, max_bytes));
         }
@@ -299,7 +324,11 @@ impl MemoryEntity {
         data.try_reserve_exact(len)
             .map_err(|_| Error::out_of_memory(initial))?;
         data.resize(len, 0);
-        Ok(Self { ty, data, max_bytes })
+        Ok(Self {
+            ty,
+            data,
+            max_bytes,
+        })
     }
 
     /// Current size in pages.

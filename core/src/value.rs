@@ -96,8 +96,8 @@ impl Val {
     /// Encodes as a raw slot value. The caller has checked that references belong to the store.
     pub(crate) fn to_raw(self) -> RawVal {
         match self {
-            Val::I32(v) => u64::from(v as u32),
-            Val::I64(v) => v as u64,
+            Val::I32(v) => u64::from(v.cast_unsigned()),
+            Val::I64(v) => v.cast_unsigned(),
             Val::F32(v) => u64::from(v),
             Val::F64(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) => 0,

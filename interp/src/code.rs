@@ -16,7 +16,10 @@ pub(crate) struct CompiledFunc {
     /// Number of parameters plus declared locals.
     pub(crate) locals: u16,
     /// Number of results.
-    #[expect(dead_code, reason = "read by the compiled-image writer and the disassembler, coming next")]
+    #[expect(
+        dead_code,
+        reason = "read by the compiled-image writer and the disassembler, coming next"
+    )]
     pub(crate) results: u16,
 }
 

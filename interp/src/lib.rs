@@ -42,14 +42,14 @@ mod translate;
 
 use alloc::boxed::Box;
 
-use mote_core::engine::{Backend, Execution};
-#[cfg(feature = "translate")]
-use mote_core::engine::ModuleTranslator;
-#[cfg(feature = "translate")]
-use mote_core::module::ModuleInfo;
 use mote_core::Config;
 #[cfg(feature = "translate")]
 use mote_core::Error;
+#[cfg(feature = "translate")]
+use mote_core::engine::ModuleTranslator;
+use mote_core::engine::{Backend, Execution};
+#[cfg(feature = "translate")]
+use mote_core::module::ModuleInfo;
 
 pub use exec::numeric;
 
@@ -70,11 +70,20 @@ impl Backend for Interpreter {
     }
 
     #[cfg(feature = "translate")]
-    fn new_translator(&self, config: &Config, info: &ModuleInfo) -> Result<Box<dyn ModuleTranslator>, Error> {
-        if info.memories.iter().any(|m| m.memory64) && info.funcs.len() > info.imported_funcs as usize {
+    fn new_translator(
+        &self,
+        config: &Config,
+        info: &ModuleInfo,
+    ) -> Result<Box<dyn ModuleTranslator>, Error> {
+        if info.memories.iter().any(|m| m.memory64)
+            && info.funcs.len() > info.imported_funcs as usize
+        {
             // Memory64 modules are validated but not executed yet; refuse them only when they
             // have code that could touch the memory.
-            return Err(Error::unsupported("64-bit memories (memory64) in executable code", None));
+            return Err(Error::unsupported(
+                "64-bit memories (memory64) in executable code",
+                None,
+            ));
         }
         Ok(Box::new(translate::Translator::new(config)))
     }

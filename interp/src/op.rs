@@ -23,7 +23,10 @@ pub type Slot = u16;
 
 /// One interpreter instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs, reason = "operand roles follow the naming grammar in the module docs")]
+#[allow(
+    missing_docs,
+    reason = "operand roles follow the naming grammar in the module docs"
+)]
 pub enum Op {
     // ---- control ----
     /// Trap with `unreachable`.
@@ -47,7 +50,12 @@ pub enum Op {
     /// index right after them.
     CallIndirect { ty: u32, table: u32, base: Slot },
     /// `dst = if cond != 0 { a } else { b }`.
-    Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+    Select {
+        dst: Slot,
+        cond: Slot,
+        a: Slot,
+        b: Slot,
+    },
 
     // ---- slots, constants, globals ----
     /// `dst = src`.
@@ -81,13 +89,29 @@ pub enum Op {
     /// Load eight bytes.
     Load64 { dst: Slot, addr: Slot, offset: u32 },
     /// Store the low byte of `value`.
-    Store8 { addr: Slot, value: Slot, offset: u32 },
+    Store8 {
+        addr: Slot,
+        value: Slot,
+        offset: u32,
+    },
     /// Store the low two bytes of `value`.
-    Store16 { addr: Slot, value: Slot, offset: u32 },
+    Store16 {
+        addr: Slot,
+        value: Slot,
+        offset: u32,
+    },
     /// Store the low four bytes of `value`.
-    Store32 { addr: Slot, value: Slot, offset: u32 },
+    Store32 {
+        addr: Slot,
+        value: Slot,
+        offset: u32,
+    },
     /// Store eight bytes.
-    Store64 { addr: Slot, value: Slot, offset: u32 },
+    Store64 {
+        addr: Slot,
+        value: Slot,
+        offset: u32,
+    },
     /// `dst = memory.size` in pages.
     MemorySize { dst: Slot },
     /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
@@ -102,19 +126,39 @@ pub enum Op {
     DataDrop { segment: u32 },
     /// A load from memory `memory` other than 0 (multi-memory): the width and extension are
     /// `kind`, as in the `Load*` instructions.
-    LoadMem { kind: LoadKind, dst: Slot, addr: Slot, memory: u16, offset: u32 },
+    LoadMem {
+        kind: LoadKind,
+        dst: Slot,
+        addr: Slot,
+        memory: u16,
+        offset: u32,
+    },
     /// A store to memory `memory` other than 0.
-    StoreMem { kind: StoreKind, addr: Slot, value: Slot, memory: u16, offset: u32 },
+    StoreMem {
+        kind: StoreKind,
+        addr: Slot,
+        value: Slot,
+        memory: u16,
+        offset: u32,
+    },
     /// `memory.size` of memory `memory`.
     MemorySizeN { dst: Slot, memory: u32 },
     /// `memory.grow` of memory `memory`.
     MemoryGrowN { delta: Slot, memory: u32 },
     /// `memory.copy` between any two memories.
-    MemoryCopyN { base: Slot, dst_memory: u32, src_memory: u32 },
+    MemoryCopyN {
+        base: Slot,
+        dst_memory: u32,
+        src_memory: u32,
+    },
     /// `memory.fill` of memory `memory`.
     MemoryFillN { base: Slot, memory: u32 },
     /// `memory.init` of memory `memory`.
-    MemoryInitN { base: Slot, memory: u16, segment: u32 },
+    MemoryInitN {
+        base: Slot,
+        memory: u16,
+        segment: u32,
+    },
 
     // ---- tables and references ----
     /// `dst = table[table][index]` where `dst` holds the index first.
@@ -128,9 +172,17 @@ pub enum Op {
     /// `table.fill` with index, value, length at `base..`.
     TableFill { table: u32, base: Slot },
     /// `table.copy` from `src_table` to `dst_table`; destination, source, length at `base..`.
-    TableCopy { dst_table: u32, src_table: u32, base: Slot },
+    TableCopy {
+        dst_table: u32,
+        src_table: u32,
+        base: Slot,
+    },
     /// `table.init` of element segment `segment`; destination, source, length at `base..`.
-    TableInit { table: u32, segment: u32, base: Slot },
+    TableInit {
+        table: u32,
+        segment: u32,
+        base: Slot,
+    },
     /// `elem.drop`.
     ElemDrop { segment: u32 },
     /// `dst = ref.func func` (module function index).

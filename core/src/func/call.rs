@@ -99,7 +99,9 @@ pub(super) fn call<T>(
     resumable: bool,
 ) -> Result<CallOutcome, Error> {
     if func.store_id() != store.inner.id {
-        return Err(Error::usage("function used with a store it does not belong to"));
+        return Err(Error::usage(
+            "function used with a store it does not belong to",
+        ));
     }
     let entity = store.inner.funcs[func.index() as usize];
     let ty = store.inner.types.get(entity.ty).clone();
@@ -140,11 +142,9 @@ pub(super) fn call<T>(
                     store.recycle(exec);
                     Ok(CallOutcome::Finished)
                 }
-                Ok(Step::Suspended(reason)) => Ok(CallOutcome::Suspended(SuspendedCall {
-                    func,
-                    exec,
-                    reason,
-                })),
+                Ok(Step::Suspended(reason)) => {
+                    Ok(CallOutcome::Suspended(SuspendedCall { func, exec, reason }))
+                }
                 Err(e) => {
                     store.recycle(exec);
                     Err(e)
@@ -160,7 +160,10 @@ fn finish<T>(
     exec: &dyn Execution,
     results: &mut [Val],
 ) -> Result<(), Error> {
-    let ty = store.inner.types.get(store.inner.funcs[func.index() as usize].ty);
+    let ty = store
+        .inner
+        .types
+        .get(store.inner.funcs[func.index() as usize].ty);
     if results.len() != ty.results().len() {
         return Err(Error::usage("wrong number of result slots"));
     }
@@ -168,7 +171,12 @@ fn finish<T>(
     Ok(())
 }
 
-fn write_results<T>(store: &Store<T>, ty: &crate::types::FuncType, raw: &[RawVal], out: &mut [Val]) {
+fn write_results<T>(
+    store: &Store<T>,
+    ty: &crate::types::FuncType,
+    raw: &[RawVal],
+    out: &mut [Val],
+) {
     for ((slot, raw), t) in out.iter_mut().zip(raw).zip(ty.results()) {
         *slot = Val::from_raw(*raw, *t, store.inner.id);
     }
@@ -187,7 +195,11 @@ pub(crate) fn call_host<T>(
 }
 
 /// Runs `exec` until it returns or suspends, serving host calls.
-fn drive<T>(store: &mut Store<T>, exec: &mut dyn Execution, resumable: bool) -> Result<Step, Error> {
+fn drive<T>(
+    store: &mut Store<T>,
+    exec: &mut dyn Execution,
+    resumable: bool,
+) -> Result<Step, Error> {
     // Results of host calls: small on the stack, larger ones on the heap.
     let mut heap_results: Vec<RawVal> = Vec::new();
     loop {
@@ -196,7 +208,9 @@ fn drive<T>(store: &mut Store<T>, exec: &mut dyn Execution, resumable: bool) -> 
             RunOutcome::HostCall { func } => {
                 let entity = store.inner.funcs[func as usize];
                 let FuncKind::Host { index } = entity.kind else {
-                    return Err(Error::usage("engine reported a host call to a Wasm function"));
+                    return Err(Error::usage(
+                        "engine reported a host call to a Wasm function",
+                    ));
                 };
                 let result_count = store.inner.types.get(entity.ty).results().len();
                 let instance = exec
@@ -224,13 +238,13 @@ fn drive<T>(store: &mut Store<T>, exec: &mut dyn Execution, resumable: bool) -> 
             }
             RunOutcome::Trap(trap) => {
                 let mut error = Error::from(trap);
-                if let Some(f) = exec.trapped_func() {
-                    if let Some(FuncKind::Wasm { instance, index }) =
-                        store.inner.funcs.get(f as usize).map(|e| e.kind)
-                    {
-                        let info = store.inner.instances[instance as usize].module.info();
-                        error = error.in_function(index, info.func_name(index));
-                    }
+                if let Some(FuncKind::Wasm { instance, index }) = exec
+                    .trapped_func()
+                    .and_then(|f| store.inner.funcs.get(f as usize))
+                    .map(|e| e.kind)
+                {
+                    let info = store.inner.instances[instance as usize].module.info();
+                    error = error.in_function(index, info.func_name(index));
                 }
                 return Err(error);
             }

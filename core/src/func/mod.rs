@@ -132,33 +132,44 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
     ty: FuncType,
     func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
 ) -> Arc<HostFn<T>> {
-    Arc::new(move |caller: Caller<'_, T>, args: &[RawVal], results: &mut [RawVal]| {
-        let id = caller.store.inner.id;
-        let params: Vec<Val> = ty
-            .params()
-            .iter()
-            .zip(args)
-            .map(|(t, raw)| Val::from_raw(*raw, *t, id))
-            .collect();
-        let mut vals: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        let store = &mut *caller.store;
-        func(Caller { store, instance: caller.instance }, &params, &mut vals)?;
-        for ((slot, val), expected) in results.iter_mut().zip(&vals).zip(ty.results()) {
-            if val.ty() != *expected {
-                return Err(Error::usage("host function returned a value of the wrong type"));
+    Arc::new(
+        move |caller: Caller<'_, T>, args: &[RawVal], results: &mut [RawVal]| {
+            let id = caller.store.inner.id;
+            let params: Vec<Val> = ty
+                .params()
+                .iter()
+                .zip(args)
+                .map(|(t, raw)| Val::from_raw(*raw, *t, id))
+                .collect();
+            let mut vals: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+            let store = &mut *caller.store;
+            func(
+                Caller {
+                    store,
+                    instance: caller.instance,
+                },
+                &params,
+                &mut vals,
+            )?;
+            for ((slot, val), expected) in results.iter_mut().zip(&vals).zip(ty.results()) {
+                if val.ty() != *expected {
+                    return Err(Error::usage(
+                        "host function returned a value of the wrong type",
+                    ));
+                }
+                *slot = store.inner.raw_of(*val)?;
             }
-            *slot = store.inner.raw_of(*val)?;
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 impl<T> Store<T> {
     pub(crate) fn add_host_func(&mut self, ty: &FuncType, func: Arc<HostFn<T>>) -> Func {
         let ty = self.inner.types.intern(ty);
-        let host_index = self.host_funcs.len() as u32;
+        let host_index = crate::store::next_index_infallible(&self.host_funcs);
         self.host_funcs.push(HostFunc { func });
-        let index = self.inner.funcs.len() as u32;
+        let index = crate::store::next_index_infallible(&self.inner.funcs);
         self.inner.funcs.push(FuncEntity {
             ty,
             kind: FuncKind::Host { index: host_index },
@@ -173,7 +184,10 @@ impl crate::store::StoreInner {
     /// # Panics
     /// If the handle belongs to another store.
     pub(crate) fn func(&self, func: Func) -> &FuncEntity {
-        assert!(func.store == self.id, "function used with a store it does not belong to");
+        assert!(
+            func.store == self.id,
+            "function used with a store it does not belong to"
+        );
         &self.funcs[func.index as usize]
     }
 

@@ -3,8 +3,8 @@
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
-use super::call::CallOutcome;
 use super::Func;
+use super::call::CallOutcome;
 use crate::context::{AsContext, AsContextMut};
 use crate::error::Error;
 use crate::store::{StoreId, StoreInner};
@@ -175,7 +175,7 @@ macro_rules! tuple_impls {
             fn into_vals(self, out: &mut Vec<Val>) {
                 $(out.push(self.$idx.into_val());)*
             }
-            #[allow(unused_variables, reason = "the empty tuple has no values")]
+            #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple has no values")]
             fn from_raw(raw: &[RawVal], store: StoreId) -> Self {
                 ($($name::from_raw(raw.get($idx).copied().unwrap_or(0), store),)*)
             }
@@ -185,7 +185,7 @@ macro_rules! tuple_impls {
             fn types() -> Vec<ValType> {
                 alloc::vec![$($name::val_type()),*]
             }
-            #[allow(unused_variables, reason = "the empty tuple has no values")]
+            #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple has no values")]
             fn from_vals(vals: &[Val], store: StoreId) -> Self {
                 ($($name::from_raw(vals.get($idx).map_or(0, |v| v.to_raw()), store),)*)
             }
@@ -230,7 +230,9 @@ impl<P, R> Copy for TypedFunc<P, R> {}
 
 impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("TypedFunc").field("func", &self.func).finish()
+        f.debug_struct("TypedFunc")
+            .field("func", &self.func)
+            .finish()
     }
 }
 
@@ -258,7 +260,11 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     ///
     /// # Errors
     /// A trap or host error.
-    pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: Params) -> Result<Results, Error> {
+    pub fn call<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        params: Params,
+    ) -> Result<Results, Error> {
         let mut store = store.as_context_mut();
         let (args, mut results) = self.buffers(params);
         self.func.call(&mut store, &args, &mut results)?;
@@ -278,7 +284,8 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     ) -> Result<CallOutcome, Error> {
         let (args, vals) = self.buffers(params);
         *results = vals;
-        self.func.call_resumable(store.as_context_mut(), &args, results)
+        self.func
+            .call_resumable(store.as_context_mut(), &args, results)
     }
 
     fn buffers(&self, params: Params) -> (Vec<Val>, Vec<Val>) {

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::engine::{CompiledCode, Engine};
+#[cfg(feature = "validate")]
 use crate::error::Error;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
 
@@ -330,11 +331,12 @@ impl ModuleInfo {
 
     /// Number of functions defined (not imported) by the module.
     pub fn defined_funcs(&self) -> u32 {
-        self.funcs.len() as u32 - self.imported_funcs
+        u32::try_from(self.funcs.len()).map_or(u32::MAX, |n| n - self.imported_funcs)
     }
 }
 
 /// Checks that `n` fits in `u32`, for counts taken from a module.
+#[cfg(feature = "validate")]
 pub(crate) fn count_u32(n: usize, what: &'static str) -> Result<u32, Error> {
     u32::try_from(n).map_err(|_| Error::limit(what, n as u64, u64::from(u32::MAX)))
 }

@@ -27,7 +27,10 @@ pub(crate) fn wasm_features(features: &Features) -> WasmFeatures {
         (features.floats, WasmFeatures::FLOATS),
         (features.mutable_global, WasmFeatures::MUTABLE_GLOBAL),
         (features.sign_extension, WasmFeatures::SIGN_EXTENSION),
-        (features.saturating_float_to_int, WasmFeatures::SATURATING_FLOAT_TO_INT),
+        (
+            features.saturating_float_to_int,
+            WasmFeatures::SATURATING_FLOAT_TO_INT,
+        ),
         (features.multi_value, WasmFeatures::MULTI_VALUE),
         (features.bulk_memory, WasmFeatures::BULK_MEMORY),
         (features.reference_types, WasmFeatures::REFERENCE_TYPES),
@@ -60,7 +63,9 @@ pub(crate) fn validate_only(engine: &Engine, bytes: &[u8]) -> Result<(), Error> 
     let mut allocations = wasmparser::FuncValidatorAllocations::default();
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
-        if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(invalid)? {
+        if let ValidPayload::Func(to_validate, body) =
+            validator.payload(&payload).map_err(invalid)?
+        {
             let mut func = to_validate.into_validator(core::mem::take(&mut allocations));
             func.validate(&body).map_err(invalid)?;
             allocations = func.into_allocations();
@@ -114,7 +119,11 @@ pub(crate) fn decode_and_translate(
     Ok((info, code))
 }
 
-fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) -> Result<(), Error> {
+fn decode_section(
+    info: &mut ModuleInfo,
+    payload: Payload<'_>,
+    config: &Config,
+) -> Result<(), Error> {
     match payload {
         Payload::TypeSection(reader) => {
             for group in reader {
@@ -125,7 +134,12 @@ fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) 
                             let results = convert_val_types(ft.results())?;
                             info.types.push(FuncType::new(params, results));
                         }
-                        _ => return Err(Error::unsupported("non-function types (GC proposal)", None)),
+                        _ => {
+                            return Err(Error::unsupported(
+                                "non-function types (GC proposal)",
+                                None,
+                            ));
+                        }
                     }
                 }
             }
@@ -154,7 +168,12 @@ fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) 
                         info.imported_globals += 1;
                         (ExternKind::Global, info.globals.len() - 1)
                     }
-                    _ => return Err(Error::unsupported("tag imports (exceptions proposal)", None)),
+                    _ => {
+                        return Err(Error::unsupported(
+                            "tag imports (exceptions proposal)",
+                            None,
+                        ));
+                    }
                 };
                 info.imports.push(Import {
                     module: import.module.into(),
@@ -181,14 +200,16 @@ fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) 
         }
         Payload::MemorySection(reader) => {
             for memory in reader {
-                info.memories.push(convert_memory_type(memory.map_err(malformed)?)?);
+                info.memories
+                    .push(convert_memory_type(memory.map_err(malformed)?)?);
             }
         }
         Payload::GlobalSection(reader) => {
             for global in reader {
                 let global = global.map_err(malformed)?;
                 info.globals.push(convert_global_type(global.ty)?);
-                info.global_inits.push(convert_const_expr(&global.init_expr)?);
+                info.global_inits
+                    .push(convert_const_expr(&global.init_expr)?);
             }
         }
         Payload::ExportSection(reader) => {
@@ -202,7 +223,10 @@ fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) 
                     wasmparser::ExternalKind::Memory => ExternKind::Memory,
                     wasmparser::ExternalKind::Global => ExternKind::Global,
                     wasmparser::ExternalKind::Tag => {
-                        return Err(Error::unsupported("tag exports (exceptions proposal)", None));
+                        return Err(Error::unsupported(
+                            "tag exports (exceptions proposal)",
+                            None,
+                        ));
                     }
                 };
                 if kind == ExternKind::Func {
@@ -245,7 +269,10 @@ fn decode_section(info: &mut ModuleInfo, payload: Payload<'_>, config: &Config) 
                         for expr in exprs {
                             items.push(convert_const_expr(&expr.map_err(malformed)?)?);
                         }
-                        (convert_ref_type(ty)?, ElemItems::Exprs(items.into_boxed_slice()))
+                        (
+                            convert_ref_type(ty)?,
+                            ElemItems::Exprs(items.into_boxed_slice()),
+                        )
                     }
                 };
                 info.elems.push(ElemSegment { mode, ty, items });

@@ -56,7 +56,11 @@ pub(super) fn execute(
                 return Ok(Exit::Call { func, base });
             }
             Op::Select { dst, cond, a, b } => {
-                let v = if u32v(regs, cond) != 0 { regs[usize::from(a)] } else { regs[usize::from(b)] };
+                let v = if u32v(regs, cond) != 0 {
+                    regs[usize::from(a)]
+                } else {
+                    regs[usize::from(b)]
+                };
                 regs[usize::from(dst)] = v;
             }
             Op::Copy { dst, src } => regs[usize::from(dst)] = regs[usize::from(src)],
@@ -107,19 +111,47 @@ pub(super) fn execute(
                 let b = memory::load::<8>(store, activation.memory, u32v(regs, addr), offset)?;
                 wu64(regs, dst, u64::from_le_bytes(b));
             }
-            Op::Store8 { addr, value, offset } => {
+            Op::Store8 {
+                addr,
+                value,
+                offset,
+            } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<1>(store, activation.memory, u32v(regs, addr), offset, [bytes[0]])?;
+                memory::store::<1>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset,
+                    [bytes[0]],
+                )?;
             }
-            Op::Store16 { addr, value, offset } => {
+            Op::Store16 {
+                addr,
+                value,
+                offset,
+            } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<2>(store, activation.memory, u32v(regs, addr), offset, [bytes[0], bytes[1]])?;
+                memory::store::<2>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset,
+                    [bytes[0], bytes[1]],
+                )?;
             }
-            Op::Store32 { addr, value, offset } => {
+            Op::Store32 {
+                addr,
+                value,
+                offset,
+            } => {
                 let bytes = u32v(regs, value).to_le_bytes();
                 memory::store::<4>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
             }
-            Op::Store64 { addr, value, offset } => {
+            Op::Store64 {
+                addr,
+                value,
+                offset,
+            } => {
                 let bytes = u64v(regs, value).to_le_bytes();
                 memory::store::<8>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
             }
@@ -141,14 +173,33 @@ pub(super) fn execute(
                 memory::init(store, instance, activation.memory, segment, dst, src, len)?;
             }
             Op::DataDrop { segment } => memory::drop_data(store, instance, segment),
-            Op::LoadMem { kind, dst, addr, memory, offset } => {
+            Op::LoadMem {
+                kind,
+                dst,
+                addr,
+                memory,
+                offset,
+            } => {
                 let index = memory::index_of(store, instance, u32::from(memory));
                 let value = memory::load_kind(store, index, kind, u32v(regs, addr), offset)?;
                 wu64(regs, dst, value);
             }
-            Op::StoreMem { kind, addr, value, memory, offset } => {
+            Op::StoreMem {
+                kind,
+                addr,
+                value,
+                memory,
+                offset,
+            } => {
                 let index = memory::index_of(store, instance, u32::from(memory));
-                memory::store_kind(store, index, kind, u32v(regs, addr), offset, u64v(regs, value))?;
+                memory::store_kind(
+                    store,
+                    index,
+                    kind,
+                    u32v(regs, addr),
+                    offset,
+                    u64v(regs, value),
+                )?;
             }
             Op::MemorySizeN { dst, memory } => {
                 let index = memory::index_of(store, instance, memory);
@@ -159,7 +210,11 @@ pub(super) fn execute(
                 let result = memory::grow(store, index, u32v(regs, delta))?;
                 wu32(regs, delta, result);
             }
-            Op::MemoryCopyN { base, dst_memory, src_memory } => {
+            Op::MemoryCopyN {
+                base,
+                dst_memory,
+                src_memory,
+            } => {
                 let [dst, src, len] = args3(regs, base);
                 let d = memory::index_of(store, instance, dst_memory);
                 let s = memory::index_of(store, instance, src_memory);
@@ -170,7 +225,11 @@ pub(super) fn execute(
                 let index = memory::index_of(store, instance, memory);
                 memory::fill(store, index, dst, low8(value), len)?;
             }
-            Op::MemoryInitN { base, memory, segment } => {
+            Op::MemoryInitN {
+                base,
+                memory,
+                segment,
+            } => {
                 let [dst, src, len] = args3(regs, base);
                 let index = memory::index_of(store, instance, u32::from(memory));
                 memory::init(store, instance, index, segment, dst, src, len)?;
@@ -197,11 +256,19 @@ pub(super) fn execute(
                 let len = u32v(regs, base + 2);
                 table::fill(store, instance, table, index, value, len)?;
             }
-            Op::TableCopy { dst_table, src_table, base } => {
+            Op::TableCopy {
+                dst_table,
+                src_table,
+                base,
+            } => {
                 let [dst, src, len] = args3(regs, base);
                 table::copy(store, instance, dst_table, src_table, dst, src, len)?;
             }
-            Op::TableInit { table, segment, base } => {
+            Op::TableInit {
+                table,
+                segment,
+                base,
+            } => {
                 let [dst, src, len] = args3(regs, base);
                 table::init(store, instance, table, segment, dst, src, len)?;
             }
@@ -222,24 +289,50 @@ pub(super) fn execute(
             Op::I32LeU { dst, a, b } => wbool(regs, dst, u32v(regs, a) <= u32v(regs, b)),
             Op::I32GeS { dst, a, b } => wbool(regs, dst, i32v(regs, a) >= i32v(regs, b)),
             Op::I32GeU { dst, a, b } => wbool(regs, dst, u32v(regs, a) >= u32v(regs, b)),
-            Op::I32Clz { dst, src } => wu32(regs, dst, u32::from(u32v(regs, src).leading_zeros())),
-            Op::I32Ctz { dst, src } => wu32(regs, dst, u32::from(u32v(regs, src).trailing_zeros())),
-            Op::I32Popcnt { dst, src } => wu32(regs, dst, u32::from(u32v(regs, src).count_ones())),
+            Op::I32Clz { dst, src } => wu32(regs, dst, u32v(regs, src).leading_zeros()),
+            Op::I32Ctz { dst, src } => wu32(regs, dst, u32v(regs, src).trailing_zeros()),
+            Op::I32Popcnt { dst, src } => wu32(regs, dst, u32v(regs, src).count_ones()),
             Op::I32Add { dst, a, b } => wu32(regs, dst, u32v(regs, a).wrapping_add(u32v(regs, b))),
             Op::I32Sub { dst, a, b } => wu32(regs, dst, u32v(regs, a).wrapping_sub(u32v(regs, b))),
             Op::I32Mul { dst, a, b } => wu32(regs, dst, u32v(regs, a).wrapping_mul(u32v(regs, b))),
-            Op::I32DivS { dst, a, b } => wi32(regs, dst, numeric::i32_div_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?),
-            Op::I32DivU { dst, a, b } => wu32(regs, dst, numeric::i32_div_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?),
-            Op::I32RemS { dst, a, b } => wi32(regs, dst, numeric::i32_rem_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?),
-            Op::I32RemU { dst, a, b } => wu32(regs, dst, numeric::i32_rem_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?),
+            Op::I32DivS { dst, a, b } => wi32(
+                regs,
+                dst,
+                numeric::i32_div_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?,
+            ),
+            Op::I32DivU { dst, a, b } => wu32(
+                regs,
+                dst,
+                numeric::i32_div_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?,
+            ),
+            Op::I32RemS { dst, a, b } => wi32(
+                regs,
+                dst,
+                numeric::i32_rem_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?,
+            ),
+            Op::I32RemU { dst, a, b } => wu32(
+                regs,
+                dst,
+                numeric::i32_rem_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?,
+            ),
             Op::I32And { dst, a, b } => wu32(regs, dst, u32v(regs, a) & u32v(regs, b)),
             Op::I32Or { dst, a, b } => wu32(regs, dst, u32v(regs, a) | u32v(regs, b)),
             Op::I32Xor { dst, a, b } => wu32(regs, dst, u32v(regs, a) ^ u32v(regs, b)),
-            Op::I32Shl { dst, a, b } => wu32(regs, dst, u32v(regs, a).wrapping_shl(shift_32(regs, b))),
-            Op::I32ShrS { dst, a, b } => wi32(regs, dst, i32v(regs, a).wrapping_shr(shift_32(regs, b))),
-            Op::I32ShrU { dst, a, b } => wu32(regs, dst, u32v(regs, a).wrapping_shr(shift_32(regs, b))),
-            Op::I32Rotl { dst, a, b } => wu32(regs, dst, u32v(regs, a).rotate_left(shift_32(regs, b))),
-            Op::I32Rotr { dst, a, b } => wu32(regs, dst, u32v(regs, a).rotate_right(shift_32(regs, b))),
+            Op::I32Shl { dst, a, b } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_shl(shift_32(regs, b)))
+            }
+            Op::I32ShrS { dst, a, b } => {
+                wi32(regs, dst, i32v(regs, a).wrapping_shr(shift_32(regs, b)))
+            }
+            Op::I32ShrU { dst, a, b } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_shr(shift_32(regs, b)))
+            }
+            Op::I32Rotl { dst, a, b } => {
+                wu32(regs, dst, u32v(regs, a).rotate_left(shift_32(regs, b)))
+            }
+            Op::I32Rotr { dst, a, b } => {
+                wu32(regs, dst, u32v(regs, a).rotate_right(shift_32(regs, b)))
+            }
             Op::I64Eqz { dst, src } => wbool(regs, dst, u64v(regs, src) == 0),
             Op::I64Eq { dst, a, b } => wbool(regs, dst, u64v(regs, a) == u64v(regs, b)),
             Op::I64Ne { dst, a, b } => wbool(regs, dst, u64v(regs, a) != u64v(regs, b)),
@@ -257,18 +350,44 @@ pub(super) fn execute(
             Op::I64Add { dst, a, b } => wu64(regs, dst, u64v(regs, a).wrapping_add(u64v(regs, b))),
             Op::I64Sub { dst, a, b } => wu64(regs, dst, u64v(regs, a).wrapping_sub(u64v(regs, b))),
             Op::I64Mul { dst, a, b } => wu64(regs, dst, u64v(regs, a).wrapping_mul(u64v(regs, b))),
-            Op::I64DivS { dst, a, b } => wi64(regs, dst, numeric::i64_div_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?),
-            Op::I64DivU { dst, a, b } => wu64(regs, dst, numeric::i64_div_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?),
-            Op::I64RemS { dst, a, b } => wi64(regs, dst, numeric::i64_rem_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?),
-            Op::I64RemU { dst, a, b } => wu64(regs, dst, numeric::i64_rem_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?),
+            Op::I64DivS { dst, a, b } => wi64(
+                regs,
+                dst,
+                numeric::i64_div_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?,
+            ),
+            Op::I64DivU { dst, a, b } => wu64(
+                regs,
+                dst,
+                numeric::i64_div_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?,
+            ),
+            Op::I64RemS { dst, a, b } => wi64(
+                regs,
+                dst,
+                numeric::i64_rem_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?,
+            ),
+            Op::I64RemU { dst, a, b } => wu64(
+                regs,
+                dst,
+                numeric::i64_rem_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?,
+            ),
             Op::I64And { dst, a, b } => wu64(regs, dst, u64v(regs, a) & u64v(regs, b)),
             Op::I64Or { dst, a, b } => wu64(regs, dst, u64v(regs, a) | u64v(regs, b)),
             Op::I64Xor { dst, a, b } => wu64(regs, dst, u64v(regs, a) ^ u64v(regs, b)),
-            Op::I64Shl { dst, a, b } => wu64(regs, dst, u64v(regs, a).wrapping_shl(shift_64(regs, b))),
-            Op::I64ShrS { dst, a, b } => wi64(regs, dst, i64v(regs, a).wrapping_shr(shift_64(regs, b))),
-            Op::I64ShrU { dst, a, b } => wu64(regs, dst, u64v(regs, a).wrapping_shr(shift_64(regs, b))),
-            Op::I64Rotl { dst, a, b } => wu64(regs, dst, u64v(regs, a).rotate_left(shift_64(regs, b))),
-            Op::I64Rotr { dst, a, b } => wu64(regs, dst, u64v(regs, a).rotate_right(shift_64(regs, b))),
+            Op::I64Shl { dst, a, b } => {
+                wu64(regs, dst, u64v(regs, a).wrapping_shl(shift_64(regs, b)))
+            }
+            Op::I64ShrS { dst, a, b } => {
+                wi64(regs, dst, i64v(regs, a).wrapping_shr(shift_64(regs, b)))
+            }
+            Op::I64ShrU { dst, a, b } => {
+                wu64(regs, dst, u64v(regs, a).wrapping_shr(shift_64(regs, b)))
+            }
+            Op::I64Rotl { dst, a, b } => {
+                wu64(regs, dst, u64v(regs, a).rotate_left(shift_64(regs, b)))
+            }
+            Op::I64Rotr { dst, a, b } => {
+                wu64(regs, dst, u64v(regs, a).rotate_right(shift_64(regs, b)))
+            }
             Op::F32Eq { dst, a, b } => wbool(regs, dst, f32v(regs, a) == f32v(regs, b)),
             Op::F32Ne { dst, a, b } => wbool(regs, dst, f32v(regs, a) != f32v(regs, b)),
             Op::F32Lt { dst, a, b } => wbool(regs, dst, f32v(regs, a) < f32v(regs, b)),
@@ -286,9 +405,17 @@ pub(super) fn execute(
             Op::F32Sub { dst, a, b } => wf32(regs, dst, f32v(regs, a) - f32v(regs, b)),
             Op::F32Mul { dst, a, b } => wf32(regs, dst, f32v(regs, a) * f32v(regs, b)),
             Op::F32Div { dst, a, b } => wf32(regs, dst, f32v(regs, a) / f32v(regs, b)),
-            Op::F32Min { dst, a, b } => wf32(regs, dst, numeric::f32_min(f32v(regs, a), f32v(regs, b))),
-            Op::F32Max { dst, a, b } => wf32(regs, dst, numeric::f32_max(f32v(regs, a), f32v(regs, b))),
-            Op::F32Copysign { dst, a, b } => wf32(regs, dst, numeric::f32_copysign(f32v(regs, a), f32v(regs, b))),
+            Op::F32Min { dst, a, b } => {
+                wf32(regs, dst, numeric::f32_min(f32v(regs, a), f32v(regs, b)))
+            }
+            Op::F32Max { dst, a, b } => {
+                wf32(regs, dst, numeric::f32_max(f32v(regs, a), f32v(regs, b)))
+            }
+            Op::F32Copysign { dst, a, b } => wf32(
+                regs,
+                dst,
+                numeric::f32_copysign(f32v(regs, a), f32v(regs, b)),
+            ),
             Op::F64Eq { dst, a, b } => wbool(regs, dst, f64v(regs, a) == f64v(regs, b)),
             Op::F64Ne { dst, a, b } => wbool(regs, dst, f64v(regs, a) != f64v(regs, b)),
             Op::F64Lt { dst, a, b } => wbool(regs, dst, f64v(regs, a) < f64v(regs, b)),
@@ -306,43 +433,129 @@ pub(super) fn execute(
             Op::F64Sub { dst, a, b } => wf64(regs, dst, f64v(regs, a) - f64v(regs, b)),
             Op::F64Mul { dst, a, b } => wf64(regs, dst, f64v(regs, a) * f64v(regs, b)),
             Op::F64Div { dst, a, b } => wf64(regs, dst, f64v(regs, a) / f64v(regs, b)),
-            Op::F64Min { dst, a, b } => wf64(regs, dst, numeric::f64_min(f64v(regs, a), f64v(regs, b))),
-            Op::F64Max { dst, a, b } => wf64(regs, dst, numeric::f64_max(f64v(regs, a), f64v(regs, b))),
-            Op::F64Copysign { dst, a, b } => wf64(regs, dst, numeric::f64_copysign(f64v(regs, a), f64v(regs, b))),
+            Op::F64Min { dst, a, b } => {
+                wf64(regs, dst, numeric::f64_min(f64v(regs, a), f64v(regs, b)))
+            }
+            Op::F64Max { dst, a, b } => {
+                wf64(regs, dst, numeric::f64_max(f64v(regs, a), f64v(regs, b)))
+            }
+            Op::F64Copysign { dst, a, b } => wf64(
+                regs,
+                dst,
+                numeric::f64_copysign(f64v(regs, a), f64v(regs, b)),
+            ),
             Op::I32WrapI64 { dst, src } => wu32(regs, dst, low32(u64v(regs, src))),
-            Op::I32TruncF32S { dst, src } => wi32(regs, dst, numeric::i32_trunc_f32_s(f32v(regs, src)).map_err(trap)?),
-            Op::I32TruncF32U { dst, src } => wu32(regs, dst, numeric::i32_trunc_f32_u(f32v(regs, src)).map_err(trap)?),
-            Op::I32TruncF64S { dst, src } => wi32(regs, dst, numeric::i32_trunc_f64_s(f64v(regs, src)).map_err(trap)?),
-            Op::I32TruncF64U { dst, src } => wu32(regs, dst, numeric::i32_trunc_f64_u(f64v(regs, src)).map_err(trap)?),
-            Op::I64TruncF32S { dst, src } => wi64(regs, dst, numeric::i64_trunc_f32_s(f32v(regs, src)).map_err(trap)?),
-            Op::I64TruncF32U { dst, src } => wu64(regs, dst, numeric::i64_trunc_f32_u(f32v(regs, src)).map_err(trap)?),
-            Op::I64TruncF64S { dst, src } => wi64(regs, dst, numeric::i64_trunc_f64_s(f64v(regs, src)).map_err(trap)?),
-            Op::I64TruncF64U { dst, src } => wu64(regs, dst, numeric::i64_trunc_f64_u(f64v(regs, src)).map_err(trap)?),
+            Op::I32TruncF32S { dst, src } => wi32(
+                regs,
+                dst,
+                numeric::i32_trunc_f32_s(f32v(regs, src)).map_err(trap)?,
+            ),
+            Op::I32TruncF32U { dst, src } => wu32(
+                regs,
+                dst,
+                numeric::i32_trunc_f32_u(f32v(regs, src)).map_err(trap)?,
+            ),
+            Op::I32TruncF64S { dst, src } => wi32(
+                regs,
+                dst,
+                numeric::i32_trunc_f64_s(f64v(regs, src)).map_err(trap)?,
+            ),
+            Op::I32TruncF64U { dst, src } => wu32(
+                regs,
+                dst,
+                numeric::i32_trunc_f64_u(f64v(regs, src)).map_err(trap)?,
+            ),
+            Op::I64TruncF32S { dst, src } => wi64(
+                regs,
+                dst,
+                numeric::i64_trunc_f32_s(f32v(regs, src)).map_err(trap)?,
+            ),
+            Op::I64TruncF32U { dst, src } => wu64(
+                regs,
+                dst,
+                numeric::i64_trunc_f32_u(f32v(regs, src)).map_err(trap)?,
+            ),
+            Op::I64TruncF64S { dst, src } => wi64(
+                regs,
+                dst,
+                numeric::i64_trunc_f64_s(f64v(regs, src)).map_err(trap)?,
+            ),
+            Op::I64TruncF64U { dst, src } => wu64(
+                regs,
+                dst,
+                numeric::i64_trunc_f64_u(f64v(regs, src)).map_err(trap)?,
+            ),
             Op::I64ExtendI32S { dst, src } => wi64(regs, dst, i64::from(i32v(regs, src))),
             Op::I64ExtendI32U { dst, src } => wu64(regs, dst, u64::from(u32v(regs, src))),
-            Op::F32ConvertI32S { dst, src } => wf32(regs, dst, numeric::f32_convert_i32_s(i32v(regs, src))),
-            Op::F32ConvertI32U { dst, src } => wf32(regs, dst, numeric::f32_convert_i32_u(u32v(regs, src))),
-            Op::F32ConvertI64S { dst, src } => wf32(regs, dst, numeric::f32_convert_i64_s(i64v(regs, src))),
-            Op::F32ConvertI64U { dst, src } => wf32(regs, dst, numeric::f32_convert_i64_u(u64v(regs, src))),
-            Op::F32DemoteF64 { dst, src } => wf32(regs, dst, numeric::f32_demote_f64(f64v(regs, src))),
-            Op::F64ConvertI32S { dst, src } => wf64(regs, dst, numeric::f64_convert_i32_s(i32v(regs, src))),
-            Op::F64ConvertI32U { dst, src } => wf64(regs, dst, numeric::f64_convert_i32_u(u32v(regs, src))),
-            Op::F64ConvertI64S { dst, src } => wf64(regs, dst, numeric::f64_convert_i64_s(i64v(regs, src))),
-            Op::F64ConvertI64U { dst, src } => wf64(regs, dst, numeric::f64_convert_i64_u(u64v(regs, src))),
-            Op::F64PromoteF32 { dst, src } => wf64(regs, dst, numeric::f64_promote_f32(f32v(regs, src))),
-            Op::I32Extend8S { dst, src } => wi32(regs, dst, numeric::i32_extend8_s(i32v(regs, src))),
-            Op::I32Extend16S { dst, src } => wi32(regs, dst, numeric::i32_extend16_s(i32v(regs, src))),
-            Op::I64Extend8S { dst, src } => wi64(regs, dst, numeric::i64_extend8_s(i64v(regs, src))),
-            Op::I64Extend16S { dst, src } => wi64(regs, dst, numeric::i64_extend16_s(i64v(regs, src))),
-            Op::I64Extend32S { dst, src } => wi64(regs, dst, numeric::i64_extend32_s(i64v(regs, src))),
-            Op::I32TruncSatF32S { dst, src } => wi32(regs, dst, numeric::i32_trunc_sat_f32_s(f32v(regs, src))),
-            Op::I32TruncSatF32U { dst, src } => wu32(regs, dst, numeric::i32_trunc_sat_f32_u(f32v(regs, src))),
-            Op::I32TruncSatF64S { dst, src } => wi32(regs, dst, numeric::i32_trunc_sat_f64_s(f64v(regs, src))),
-            Op::I32TruncSatF64U { dst, src } => wu32(regs, dst, numeric::i32_trunc_sat_f64_u(f64v(regs, src))),
-            Op::I64TruncSatF32S { dst, src } => wi64(regs, dst, numeric::i64_trunc_sat_f32_s(f32v(regs, src))),
-            Op::I64TruncSatF32U { dst, src } => wu64(regs, dst, numeric::i64_trunc_sat_f32_u(f32v(regs, src))),
-            Op::I64TruncSatF64S { dst, src } => wi64(regs, dst, numeric::i64_trunc_sat_f64_s(f64v(regs, src))),
-            Op::I64TruncSatF64U { dst, src } => wu64(regs, dst, numeric::i64_trunc_sat_f64_u(f64v(regs, src))),
+            Op::F32ConvertI32S { dst, src } => {
+                wf32(regs, dst, numeric::f32_convert_i32_s(i32v(regs, src)))
+            }
+            Op::F32ConvertI32U { dst, src } => {
+                wf32(regs, dst, numeric::f32_convert_i32_u(u32v(regs, src)))
+            }
+            Op::F32ConvertI64S { dst, src } => {
+                wf32(regs, dst, numeric::f32_convert_i64_s(i64v(regs, src)))
+            }
+            Op::F32ConvertI64U { dst, src } => {
+                wf32(regs, dst, numeric::f32_convert_i64_u(u64v(regs, src)))
+            }
+            Op::F32DemoteF64 { dst, src } => {
+                wf32(regs, dst, numeric::f32_demote_f64(f64v(regs, src)))
+            }
+            Op::F64ConvertI32S { dst, src } => {
+                wf64(regs, dst, numeric::f64_convert_i32_s(i32v(regs, src)))
+            }
+            Op::F64ConvertI32U { dst, src } => {
+                wf64(regs, dst, numeric::f64_convert_i32_u(u32v(regs, src)))
+            }
+            Op::F64ConvertI64S { dst, src } => {
+                wf64(regs, dst, numeric::f64_convert_i64_s(i64v(regs, src)))
+            }
+            Op::F64ConvertI64U { dst, src } => {
+                wf64(regs, dst, numeric::f64_convert_i64_u(u64v(regs, src)))
+            }
+            Op::F64PromoteF32 { dst, src } => {
+                wf64(regs, dst, numeric::f64_promote_f32(f32v(regs, src)))
+            }
+            Op::I32Extend8S { dst, src } => {
+                wi32(regs, dst, numeric::i32_extend8_s(i32v(regs, src)))
+            }
+            Op::I32Extend16S { dst, src } => {
+                wi32(regs, dst, numeric::i32_extend16_s(i32v(regs, src)))
+            }
+            Op::I64Extend8S { dst, src } => {
+                wi64(regs, dst, numeric::i64_extend8_s(i64v(regs, src)))
+            }
+            Op::I64Extend16S { dst, src } => {
+                wi64(regs, dst, numeric::i64_extend16_s(i64v(regs, src)))
+            }
+            Op::I64Extend32S { dst, src } => {
+                wi64(regs, dst, numeric::i64_extend32_s(i64v(regs, src)))
+            }
+            Op::I32TruncSatF32S { dst, src } => {
+                wi32(regs, dst, numeric::i32_trunc_sat_f32_s(f32v(regs, src)))
+            }
+            Op::I32TruncSatF32U { dst, src } => {
+                wu32(regs, dst, numeric::i32_trunc_sat_f32_u(f32v(regs, src)))
+            }
+            Op::I32TruncSatF64S { dst, src } => {
+                wi32(regs, dst, numeric::i32_trunc_sat_f64_s(f64v(regs, src)))
+            }
+            Op::I32TruncSatF64U { dst, src } => {
+                wu32(regs, dst, numeric::i32_trunc_sat_f64_u(f64v(regs, src)))
+            }
+            Op::I64TruncSatF32S { dst, src } => {
+                wi64(regs, dst, numeric::i64_trunc_sat_f32_s(f32v(regs, src)))
+            }
+            Op::I64TruncSatF32U { dst, src } => {
+                wu64(regs, dst, numeric::i64_trunc_sat_f32_u(f32v(regs, src)))
+            }
+            Op::I64TruncSatF64S { dst, src } => {
+                wi64(regs, dst, numeric::i64_trunc_sat_f64_s(f64v(regs, src)))
+            }
+            Op::I64TruncSatF64U { dst, src } => {
+                wu64(regs, dst, numeric::i64_trunc_sat_f64_u(f64v(regs, src)))
+            }
         }
     }
 }
@@ -426,13 +639,19 @@ fn shift_64(regs: &[RawVal], s: Slot) -> u32 {
 }
 
 #[inline(always)]
-#[expect(clippy::cast_possible_truncation, reason = "taking the low half is the intent")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "taking the low half is the intent"
+)]
 fn low32(v: u64) -> u32 {
     v as u32
 }
 
 #[inline(always)]
-#[expect(clippy::cast_possible_truncation, reason = "memory.fill uses the low byte")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "memory.fill uses the low byte"
+)]
 fn low8(v: u32) -> u8 {
     v as u8
 }

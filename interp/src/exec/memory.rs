@@ -8,7 +8,6 @@ use mote_core::store::{MemoryEntity, StoreInner};
 
 use crate::op::{LoadKind, StoreKind};
 
-
 /// A memory by store index (`None`: the instance has no such memory, which validation rules
 /// out; it traps rather than panics).
 fn memory(store: &mut StoreInner, index: Option<u32>) -> Result<&mut MemoryEntity, TrapCode> {
@@ -73,7 +72,11 @@ pub(super) fn size(store: &mut StoreInner, memory_index: Option<u32>) -> Result<
 }
 
 /// `memory.grow`: the old size in pages, or `u32::MAX` (-1) on failure.
-pub(super) fn grow(store: &mut StoreInner, memory_index: Option<u32>, delta: u32) -> Result<u32, TrapCode> {
+pub(super) fn grow(
+    store: &mut StoreInner,
+    memory_index: Option<u32>,
+    delta: u32,
+) -> Result<u32, TrapCode> {
     let memory = memory(store, memory_index)?;
     Ok(memory
         .grow(u64::from(delta))
@@ -82,7 +85,13 @@ pub(super) fn grow(store: &mut StoreInner, memory_index: Option<u32>, delta: u32
 }
 
 /// `memory.copy` within one memory (the ranges may overlap).
-pub(super) fn copy(store: &mut StoreInner, memory_index: Option<u32>, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+pub(super) fn copy(
+    store: &mut StoreInner,
+    memory_index: Option<u32>,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Result<(), TrapCode> {
     let memory = memory(store, memory_index)?;
     let size = memory.data.len();
     let s = range(u64::from(src), u64::from(len), size)?;
@@ -114,11 +123,20 @@ pub(super) fn copy_between(
 
 /// The store index of memory `memory` of `instance`.
 pub(super) fn index_of(store: &StoreInner, instance: usize, memory: u32) -> Option<u32> {
-    store.instances[instance].memories.get(memory as usize).copied()
+    store.instances[instance]
+        .memories
+        .get(memory as usize)
+        .copied()
 }
 
 /// `memory.fill`.
-pub(super) fn fill(store: &mut StoreInner, memory_index: Option<u32>, dst: u32, value: u8, len: u32) -> Result<(), TrapCode> {
+pub(super) fn fill(
+    store: &mut StoreInner,
+    memory_index: Option<u32>,
+    dst: u32,
+    value: u8,
+    len: u32,
+) -> Result<(), TrapCode> {
     let memory = memory(store, memory_index)?;
     let d = range(u64::from(dst), u64::from(len), memory.data.len())?;
     memory.data[d].fill(value);
@@ -126,7 +144,6 @@ pub(super) fn fill(store: &mut StoreInner, memory_index: Option<u32>, dst: u32, 
 }
 
 /// `memory.init` from data segment `segment` of the instance.
-#[expect(clippy::too_many_arguments, reason = "mirrors the instruction's operands")]
 pub(super) fn init(
     store: &mut StoreInner,
     instance: usize,
@@ -152,27 +169,86 @@ pub(super) fn drop_data(store: &mut StoreInner, instance: usize, segment: u32) {
 }
 
 /// A load of any width and extension, as a raw slot value (for memories other than 0).
-pub(super) fn load_kind(store: &mut StoreInner, memory_index: Option<u32>, kind: LoadKind, addr: u32, offset: u32) -> Result<u64, TrapCode> {
+pub(super) fn load_kind(
+    store: &mut StoreInner,
+    memory_index: Option<u32>,
+    kind: LoadKind,
+    addr: u32,
+    offset: u32,
+) -> Result<u64, TrapCode> {
     Ok(match kind {
         LoadKind::L8U => u64::from(load::<1>(store, memory_index, addr, offset)?[0]),
-        LoadKind::L8S32 => u64::from(i32::from(i8::from_le_bytes(load::<1>(store, memory_index, addr, offset)?)).cast_unsigned()),
-        LoadKind::L8S64 => i64::from(i8::from_le_bytes(load::<1>(store, memory_index, addr, offset)?)).cast_unsigned(),
-        LoadKind::L16U => u64::from(u16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)),
-        LoadKind::L16S32 => u64::from(i32::from(i16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)).cast_unsigned()),
-        LoadKind::L16S64 => i64::from(i16::from_le_bytes(load::<2>(store, memory_index, addr, offset)?)).cast_unsigned(),
-        LoadKind::L32U => u64::from(u32::from_le_bytes(load::<4>(store, memory_index, addr, offset)?)),
-        LoadKind::L32S64 => i64::from(i32::from_le_bytes(load::<4>(store, memory_index, addr, offset)?)).cast_unsigned(),
+        LoadKind::L8S32 => u64::from(
+            i32::from(i8::from_le_bytes(load::<1>(
+                store,
+                memory_index,
+                addr,
+                offset,
+            )?))
+            .cast_unsigned(),
+        ),
+        LoadKind::L8S64 => i64::from(i8::from_le_bytes(load::<1>(
+            store,
+            memory_index,
+            addr,
+            offset,
+        )?))
+        .cast_unsigned(),
+        LoadKind::L16U => u64::from(u16::from_le_bytes(load::<2>(
+            store,
+            memory_index,
+            addr,
+            offset,
+        )?)),
+        LoadKind::L16S32 => u64::from(
+            i32::from(i16::from_le_bytes(load::<2>(
+                store,
+                memory_index,
+                addr,
+                offset,
+            )?))
+            .cast_unsigned(),
+        ),
+        LoadKind::L16S64 => i64::from(i16::from_le_bytes(load::<2>(
+            store,
+            memory_index,
+            addr,
+            offset,
+        )?))
+        .cast_unsigned(),
+        LoadKind::L32U => u64::from(u32::from_le_bytes(load::<4>(
+            store,
+            memory_index,
+            addr,
+            offset,
+        )?)),
+        LoadKind::L32S64 => i64::from(i32::from_le_bytes(load::<4>(
+            store,
+            memory_index,
+            addr,
+            offset,
+        )?))
+        .cast_unsigned(),
         LoadKind::L64 => u64::from_le_bytes(load::<8>(store, memory_index, addr, offset)?),
     })
 }
 
 /// A store of any width (for memories other than 0).
-pub(super) fn store_kind(store: &mut StoreInner, memory_index: Option<u32>, kind: StoreKind, addr: u32, offset: u32, value: u64) -> Result<(), TrapCode> {
+pub(super) fn store_kind(
+    store: &mut StoreInner,
+    memory_index: Option<u32>,
+    kind: StoreKind,
+    addr: u32,
+    offset: u32,
+    value: u64,
+) -> Result<(), TrapCode> {
     let b = value.to_le_bytes();
     match kind {
         StoreKind::S8 => self::store::<1>(store, memory_index, addr, offset, [b[0]]),
         StoreKind::S16 => self::store::<2>(store, memory_index, addr, offset, [b[0], b[1]]),
-        StoreKind::S32 => self::store::<4>(store, memory_index, addr, offset, [b[0], b[1], b[2], b[3]]),
+        StoreKind::S32 => {
+            self::store::<4>(store, memory_index, addr, offset, [b[0], b[1], b[2], b[3]])
+        }
         StoreKind::S64 => self::store::<8>(store, memory_index, addr, offset, b),
     }
 }

@@ -98,7 +98,9 @@ impl Executor {
         }
         if end > self.stack.len() {
             // Grow geometrically to amortise, but never past the limit.
-            let target = end.max(self.stack.len().saturating_mul(2)).min(self.max_slots);
+            let target = end
+                .max(self.stack.len().saturating_mul(2))
+                .min(self.max_slots);
             self.stack
                 .try_reserve_exact(target - self.stack.len())
                 .map_err(|_| TrapCode::StackOverflow)?;
@@ -109,7 +111,14 @@ impl Executor {
 
     /// Makes function `index` (module index) of `instance` current, with its frame at absolute
     /// slot `fp`. A `fresh` frame (a call, not a return into a caller) gets its locals zeroed.
-    fn enter(&mut self, store: &StoreInner, instance: u32, index: u32, fp: usize, fresh: bool) -> Result<(), TrapCode> {
+    fn enter(
+        &mut self,
+        store: &StoreInner,
+        instance: u32,
+        index: u32,
+        fp: usize,
+        fresh: bool,
+    ) -> Result<(), TrapCode> {
         let entity = &store.instances[instance as usize];
         let module = match &self.current {
             Some(a) if a.instance == instance => a.module.clone(),
@@ -143,14 +152,23 @@ impl Executor {
 
     /// Performs a call from the current activation (or from the host when there is none).
     /// Returns `Some(outcome)` when the run must stop (host call).
-    fn call(&mut self, store: &StoreInner, func: u32, fp: usize) -> Result<Option<RunOutcome>, TrapCode> {
+    fn call(
+        &mut self,
+        store: &StoreInner,
+        func: u32,
+        fp: usize,
+    ) -> Result<Option<RunOutcome>, TrapCode> {
         let entity = store.funcs[func as usize];
         match entity.kind {
             FuncKind::Host { .. } => {
                 let ty = store.types.get(entity.ty);
                 let (params, results) = (ty.params().len(), ty.results().len());
                 self.reserve(fp + params.max(results))?;
-                self.pending_host = Some(PendingHost { base: fp, params, results });
+                self.pending_host = Some(PendingHost {
+                    base: fp,
+                    params,
+                    results,
+                });
                 Ok(Some(RunOutcome::HostCall { func }))
             }
             FuncKind::Wasm { instance, index } => {
@@ -173,7 +191,9 @@ impl Executor {
 
     /// Returns from the current activation. Returns `true` when the outermost call finished.
     fn return_from(&mut self, store: &StoreInner, src: u16, count: u16) -> Result<bool, TrapCode> {
-        let Some(current) = &self.current else { return Ok(true) };
+        let Some(current) = &self.current else {
+            return Ok(true);
+        };
         let fp = current.fp as usize;
         let src = fp + usize::from(src);
         let count = usize::from(count);

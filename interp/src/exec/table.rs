@@ -22,7 +22,9 @@ fn range(start: u32, len: u32, size: usize) -> Result<core::ops::Range<usize>, T
     if end > size as u64 {
         return Err(TrapCode::TableOutOfBounds);
     }
-    Ok(start as usize..end as usize)
+    // `end <= size`, so both bounds fit in usize.
+    let end = usize::try_from(end).map_err(|_| TrapCode::TableOutOfBounds)?;
+    Ok(start as usize..end)
 }
 
 /// Finds the store function for `call_indirect`: checks bounds, null and the signature.
@@ -38,7 +40,10 @@ pub(super) fn resolve_indirect(
     let expected = entity.types[ty as usize];
     let params = store.types.get(expected).params().len();
     let index_slot = usize::from(base) + params;
-    #[expect(clippy::cast_possible_truncation, reason = "the table index is an i32 in the low half")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the table index is an i32 in the low half"
+    )]
     let index = regs[index_slot] as u32;
     let table = &store.tables[entity.tables[table as usize] as usize];
     let raw = *table
@@ -59,15 +64,32 @@ pub(super) fn resolve_indirect(
 }
 
 /// `table.get`.
-pub(super) fn get(store: &StoreInner, instance: usize, table: u32, index: u32) -> Result<RawVal, TrapCode> {
+pub(super) fn get(
+    store: &StoreInner,
+    instance: usize,
+    table: u32,
+    index: u32,
+) -> Result<RawVal, TrapCode> {
     let t = &store.tables[table_index(store, instance, table)];
-    t.elements.get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+    t.elements
+        .get(index as usize)
+        .copied()
+        .ok_or(TrapCode::TableOutOfBounds)
 }
 
 /// `table.set`.
-pub(super) fn set(store: &mut StoreInner, instance: usize, table: u32, index: u32, value: RawVal) -> Result<(), TrapCode> {
+pub(super) fn set(
+    store: &mut StoreInner,
+    instance: usize,
+    table: u32,
+    index: u32,
+    value: RawVal,
+) -> Result<(), TrapCode> {
     let t = table_mut(store, instance, table);
-    let slot = t.elements.get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)?;
+    let slot = t
+        .elements
+        .get_mut(index as usize)
+        .ok_or(TrapCode::TableOutOfBounds)?;
     *slot = value;
     Ok(())
 }
@@ -79,7 +101,13 @@ pub(super) fn size(store: &StoreInner, instance: usize, table: u32) -> u32 {
 }
 
 /// `table.grow`: the old size, or `u32::MAX` (-1) on failure.
-pub(super) fn grow(store: &mut StoreInner, instance: usize, table: u32, init: RawVal, delta: u32) -> u32 {
+pub(super) fn grow(
+    store: &mut StoreInner,
+    instance: usize,
+    table: u32,
+    init: RawVal,
+    delta: u32,
+) -> u32 {
     let t = table_mut(store, instance, table);
     t.grow(u64::from(delta), init)
         .and_then(|old| u32::try_from(old).ok())
@@ -87,7 +115,14 @@ pub(super) fn grow(store: &mut StoreInner, instance: usize, table: u32, init: Ra
 }
 
 /// `table.fill`.
-pub(super) fn fill(store: &mut StoreInner, instance: usize, table: u32, index: u32, value: RawVal, len: u32) -> Result<(), TrapCode> {
+pub(super) fn fill(
+    store: &mut StoreInner,
+    instance: usize,
+    table: u32,
+    index: u32,
+    value: RawVal,
+    len: u32,
+) -> Result<(), TrapCode> {
     let t = table_mut(store, instance, table);
     let r = range(index, len, t.elements.len())?;
     t.elements[r].fill(value);
@@ -95,7 +130,6 @@ pub(super) fn fill(store: &mut StoreInner, instance: usize, table: u32, index: u
 }
 
 /// `table.copy` (the tables may be the same and the ranges may overlap).
-#[expect(clippy::too_many_arguments, reason = "mirrors the instruction's operands")]
 pub(super) fn copy(
     store: &mut StoreInner,
     instance: usize,
@@ -119,7 +153,6 @@ pub(super) fn copy(
 }
 
 /// `table.init` from element segment `segment`.
-#[expect(clippy::too_many_arguments, reason = "mirrors the instruction's operands")]
 pub(super) fn init(
     store: &mut StoreInner,
     instance: usize,

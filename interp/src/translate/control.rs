@@ -64,7 +64,10 @@ impl FuncTranslator<'_> {
             BlockType::Type(_) => (0, 1),
             BlockType::FuncType(index) => {
                 let ty = &self.info.types[index as usize];
-                (ty.params().len() as u32, ty.results().len() as u32)
+                (
+                    super::count(ty.params().len()),
+                    super::count(ty.results().len()),
+                )
             }
         }
     }
@@ -113,7 +116,9 @@ impl FuncTranslator<'_> {
     }
 
     pub(super) fn op_else(&mut self) {
-        let Some(frame) = self.controls.last() else { return };
+        let Some(frame) = self.controls.last() else {
+            return;
+        };
         if !frame.live {
             if let Some(frame) = self.controls.last_mut() {
                 frame.kind = ControlKind::Else;
@@ -128,7 +133,9 @@ impl FuncTranslator<'_> {
             }
         }
         let pc = self.pc();
-        let Some(frame) = self.controls.last_mut() else { return };
+        let Some(frame) = self.controls.last_mut() else {
+            return;
+        };
         frame.kind = ControlKind::Else;
         if let Some(at) = frame.cond_fixup.take() {
             patch(&mut self.code, at, pc);
@@ -139,14 +146,19 @@ impl FuncTranslator<'_> {
     }
 
     pub(super) fn op_end(&mut self) {
-        let Some(frame) = self.controls.pop() else { return };
+        let Some(frame) = self.controls.pop() else {
+            return;
+        };
         if !frame.live {
             return;
         }
         if frame.kind == ControlKind::Func {
             if self.reachable {
                 let src = self.slot(self.height - frame.results);
-                self.emit(Op::Return { src, count: arity16(frame.results) });
+                self.emit(Op::Return {
+                    src,
+                    count: arity16(frame.results),
+                });
             }
             self.reachable = false;
             return;
@@ -204,7 +216,10 @@ impl FuncTranslator<'_> {
             BranchTarget::Return => {
                 let results = self.controls[0].results;
                 let src = self.slot(self.height - results);
-                self.emit(Op::Return { src, count: arity16(results) });
+                self.emit(Op::Return {
+                    src,
+                    count: arity16(results),
+                });
             }
             BranchTarget::Code(pc) => self.emit(Op::Br { target: pc }),
             BranchTarget::End(index) => {
@@ -264,7 +279,13 @@ impl FuncTranslator<'_> {
 
     pub(super) fn op_br_table(&mut self, targets: &[u32], default: u32) -> Result<(), Error> {
         let index = self.pop();
-        let len = u32::try_from(targets.len()).map_err(|_| Error::limit("br_table targets", targets.len() as u64, u64::from(u32::MAX)))?;
+        let len = u32::try_from(targets.len()).map_err(|_| {
+            Error::limit(
+                "br_table targets",
+                targets.len() as u64,
+                u64::from(u32::MAX),
+            )
+        })?;
         self.emit(Op::BrTable { index, len });
         // One jump per entry; entries that need copies or a return jump to a stub after the table.
         let table_start = self.code.len();
@@ -312,14 +333,19 @@ enum BranchTarget {
 /// Points the jump at `at` to `target`.
 fn patch(code: &mut [Op], at: u32, target: u32) {
     match code.get_mut(at as usize) {
-        Some(Op::Br { target: t } | Op::BrIfEqz { target: t, .. } | Op::BrIfNez { target: t, .. }) => {
+        Some(
+            Op::Br { target: t } | Op::BrIfEqz { target: t, .. } | Op::BrIfNez { target: t, .. },
+        ) => {
             *t = target;
         }
         _ => debug_assert!(false, "patching a non-jump at {at}"),
     }
 }
 
-#[expect(clippy::cast_possible_truncation, reason = "result counts were checked to fit in 16 bits")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "result counts were checked to fit in 16 bits"
+)]
 fn arity16(n: u32) -> u16 {
     n as u16
 }

@@ -85,7 +85,11 @@ impl ModuleTranslator for Translator {
             locals = locals.saturating_add(count);
         }
         if locals >= MAX_FRAME_SLOTS {
-            return Err(Error::limit("locals per function", u64::from(locals), u64::from(MAX_FRAME_SLOTS - 1)));
+            return Err(Error::limit(
+                "locals per function",
+                u64::from(locals),
+                u64::from(MAX_FRAME_SLOTS - 1),
+            ));
         }
 
         let mut code = core::mem::take(&mut self.scratch.code);
@@ -115,20 +119,37 @@ impl ModuleTranslator for Translator {
 
         let frame_size = locals + func.max_height;
         if frame_size >= MAX_FRAME_SLOTS {
-            return Err(Error::limit("slots per frame", u64::from(frame_size), u64::from(MAX_FRAME_SLOTS - 1)));
+            return Err(Error::limit(
+                "slots per frame",
+                u64::from(frame_size),
+                u64::from(MAX_FRAME_SLOTS - 1),
+            ));
         }
         let bytes = (func.code.len() * size_of::<Op>()) as u64;
         self.code_bytes = self.code_bytes.saturating_add(bytes);
         if self.code_bytes > self.code_bytes_limit {
-            return Err(Error::limit("translated code bytes", self.code_bytes, self.code_bytes_limit));
+            return Err(Error::limit(
+                "translated code bytes",
+                self.code_bytes,
+                self.code_bytes_limit,
+            ));
         }
-        #[expect(clippy::cast_possible_truncation, reason = "all three were checked against MAX_FRAME_SLOTS")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "all three were checked against MAX_FRAME_SLOTS"
+        )]
         self.funcs.push(CompiledFunc {
             code: func.code.as_slice().into(),
             frame_size: frame_size as u16,
             params: params as u16,
             locals: locals as u16,
-            results: u16::try_from(results).map_err(|_| Error::limit("results per function", u64::from(results), u64::from(u16::MAX)))?,
+            results: u16::try_from(results).map_err(|_| {
+                Error::limit(
+                    "results per function",
+                    u64::from(results),
+                    u64::from(u16::MAX),
+                )
+            })?,
         });
         self.scratch.code = func.code;
         self.scratch.controls = func.controls;
@@ -141,6 +162,11 @@ impl ModuleTranslator for Translator {
             funcs: self.funcs.into_boxed_slice(),
         }))
     }
+}
+
+/// A count of parameters or results as `u32`. Validated types have at most a thousand of each.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Translation state of one function body.
@@ -165,13 +191,19 @@ impl FuncTranslator<'_> {
     ///
     /// Heights beyond 16 bits give wrong slots here, but such a function is refused when its
     /// frame size is checked at the end, so the code is never run.
-    #[expect(clippy::cast_possible_truncation, reason = "frames over 16 bits are refused at the end")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "frames over 16 bits are refused at the end"
+    )]
     fn slot(&self, h: u32) -> Slot {
         (self.locals + h) as Slot
     }
 
     /// The slot of local `index`.
-    #[expect(clippy::cast_possible_truncation, reason = "locals were checked to fit in 16 bits")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "locals were checked to fit in 16 bits"
+    )]
     fn local(index: u32) -> Slot {
         index as Slot
     }
@@ -210,10 +242,8 @@ impl FuncTranslator<'_> {
 
     /// Charges one unit of fuel for the current operator.
     fn charge(&mut self) {
-        if let Some(i) = self.fuel_op {
-            if let Some(Op::ConsumeFuel { amount }) = self.code.get_mut(i) {
-                *amount = amount.saturating_add(mote_core::engine::FUEL_PER_OPERATOR);
-            }
+        if let Some(Op::ConsumeFuel { amount }) = self.fuel_op.and_then(|i| self.code.get_mut(i)) {
+            *amount = amount.saturating_add(mote_core::engine::FUEL_PER_OPERATOR);
         }
     }
 

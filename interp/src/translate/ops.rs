@@ -13,7 +13,11 @@ impl FuncTranslator<'_> {
     pub(super) fn translate(&mut self, op: Operator<'_>, offset: u64) -> Result<(), Error> {
         let is_control = matches!(
             op,
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::Else | Operator::End
+            Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::Else
+                | Operator::End
         );
         if !self.reachable && !is_control {
             // Validated but never executed: nothing to emit.
@@ -46,14 +50,38 @@ impl FuncTranslator<'_> {
             Operator::Return => self.op_return(),
             Operator::Call { function_index } => {
                 let ty = self.info.func_type(function_index);
-                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
-                self.call(Op::Call { func: function_index, base: 0 }, params, results);
+                let (params, results) = (
+                    super::count(ty.params().len()),
+                    super::count(ty.results().len()),
+                );
+                self.call(
+                    Op::Call {
+                        func: function_index,
+                        base: 0,
+                    },
+                    params,
+                    results,
+                );
             }
-            Operator::CallIndirect { type_index, table_index } => {
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let ty = &self.info.types[type_index as usize];
-                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+                let (params, results) = (
+                    super::count(ty.params().len()),
+                    super::count(ty.results().len()),
+                );
                 self.pop(); // the table index, right after the arguments
-                self.call(Op::CallIndirect { ty: type_index, table: table_index, base: 0 }, params, results);
+                self.call(
+                    Op::CallIndirect {
+                        ty: type_index,
+                        table: table_index,
+                        base: 0,
+                    },
+                    params,
+                    results,
+                );
             }
             Operator::Drop => {
                 self.pop();
@@ -67,23 +95,38 @@ impl FuncTranslator<'_> {
             }
             Operator::LocalGet { local_index } => {
                 let dst = self.push();
-                self.emit(Op::Copy { dst, src: Self::local(local_index) });
+                self.emit(Op::Copy {
+                    dst,
+                    src: Self::local(local_index),
+                });
             }
             Operator::LocalSet { local_index } => {
                 let src = self.pop();
-                self.emit(Op::Copy { dst: Self::local(local_index), src });
+                self.emit(Op::Copy {
+                    dst: Self::local(local_index),
+                    src,
+                });
             }
             Operator::LocalTee { local_index } => {
                 let src = self.top();
-                self.emit(Op::Copy { dst: Self::local(local_index), src });
+                self.emit(Op::Copy {
+                    dst: Self::local(local_index),
+                    src,
+                });
             }
             Operator::GlobalGet { global_index } => {
                 let dst = self.push();
-                self.emit(Op::GlobalGet { dst, index: global_index });
+                self.emit(Op::GlobalGet {
+                    dst,
+                    index: global_index,
+                });
             }
             Operator::GlobalSet { global_index } => {
                 let src = self.pop();
-                self.emit(Op::GlobalSet { src, index: global_index });
+                self.emit(Op::GlobalSet {
+                    src,
+                    index: global_index,
+                });
             }
             Operator::I32Const { value } => self.const32(value.cast_unsigned()),
             Operator::I64Const { value } => self.const64(value.cast_unsigned()),
@@ -93,10 +136,15 @@ impl FuncTranslator<'_> {
             Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz { dst, src }),
             Operator::RefFunc { function_index } => {
                 let dst = self.push();
-                self.emit(Op::RefFunc { dst, func: function_index });
+                self.emit(Op::RefFunc {
+                    dst,
+                    func: function_index,
+                });
             }
 
-            Operator::I32Load { memarg } | Operator::F32Load { memarg } | Operator::I64Load32U { memarg } => {
+            Operator::I32Load { memarg }
+            | Operator::F32Load { memarg }
+            | Operator::I64Load32U { memarg } => {
                 self.load(memarg, offset, LoadKind::L32U)?;
             }
             Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
@@ -119,7 +167,9 @@ impl FuncTranslator<'_> {
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
                 self.store(memarg, offset, StoreKind::S16)?;
             }
-            Operator::I32Store { memarg } | Operator::F32Store { memarg } | Operator::I64Store32 { memarg } => {
+            Operator::I32Store { memarg }
+            | Operator::F32Store { memarg }
+            | Operator::I64Store32 { memarg } => {
                 self.store(memarg, offset, StoreKind::S32)?;
             }
             Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
@@ -147,7 +197,11 @@ impl FuncTranslator<'_> {
                 let base = self.pop_n(3);
                 self.emit(match (dst, src) {
                     (0, 0) => Op::MemoryCopy { base },
-                    _ => Op::MemoryCopyN { base, dst_memory: dst_mem, src_memory: src_mem },
+                    _ => Op::MemoryCopyN {
+                        base,
+                        dst_memory: dst_mem,
+                        src_memory: src_mem,
+                    },
                 });
             }
             Operator::MemoryFill { mem } => {
@@ -162,11 +216,20 @@ impl FuncTranslator<'_> {
                 let memory = self.memory_index(mem, offset)?;
                 let base = self.pop_n(3);
                 self.emit(match memory {
-                    0 => Op::MemoryInit { segment: data_index, base },
-                    _ => Op::MemoryInitN { base, memory, segment: data_index },
+                    0 => Op::MemoryInit {
+                        segment: data_index,
+                        base,
+                    },
+                    _ => Op::MemoryInitN {
+                        base,
+                        memory,
+                        segment: data_index,
+                    },
                 });
             }
-            Operator::DataDrop { data_index } => self.emit(Op::DataDrop { segment: data_index }),
+            Operator::DataDrop { data_index } => self.emit(Op::DataDrop {
+                segment: data_index,
+            }),
 
             Operator::TableGet { table } => {
                 let dst = self.top();
@@ -189,15 +252,28 @@ impl FuncTranslator<'_> {
                 let base = self.pop_n(3);
                 self.emit(Op::TableFill { table, base });
             }
-            Operator::TableCopy { dst_table, src_table } => {
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let base = self.pop_n(3);
-                self.emit(Op::TableCopy { dst_table, src_table, base });
+                self.emit(Op::TableCopy {
+                    dst_table,
+                    src_table,
+                    base,
+                });
             }
             Operator::TableInit { elem_index, table } => {
                 let base = self.pop_n(3);
-                self.emit(Op::TableInit { table, segment: elem_index, base });
+                self.emit(Op::TableInit {
+                    table,
+                    segment: elem_index,
+                    base,
+                });
             }
-            Operator::ElemDrop { elem_index } => self.emit(Op::ElemDrop { segment: elem_index }),
+            Operator::ElemDrop { elem_index } => self.emit(Op::ElemDrop {
+                segment: elem_index,
+            }),
 
             Operator::I32Eqz => self.unary(|dst, src| Op::I32Eqz { dst, src }),
             Operator::I32Clz => self.unary(|dst, src| Op::I32Clz { dst, src }),
@@ -352,10 +428,17 @@ impl FuncTranslator<'_> {
         self.emit(Op::Const32 { dst, value });
     }
 
-    #[expect(clippy::cast_possible_truncation, reason = "splitting into 32-bit halves")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "splitting into 32-bit halves"
+    )]
     fn const64(&mut self, value: u64) {
         let dst = self.push();
-        self.emit(Op::Const64 { dst, lo: value as u32, hi: (value >> 32) as u32 });
+        self.emit(Op::Const64 {
+            dst,
+            lo: value as u32,
+            hi: (value >> 32) as u32,
+        });
     }
 
     /// Pops `n` values and returns the slot of the first.
@@ -376,13 +459,24 @@ impl FuncTranslator<'_> {
         self.emit(op);
         self.height = base_height + results;
         // The arguments' and the index's slots count as used even when the results are fewer.
-        self.max_height = self.max_height.max(self.height).max(base_height + params + 1);
+        self.max_height = self
+            .max_height
+            .max(self.height)
+            .max(base_height + params + 1);
     }
 
     /// Checks a memory index: at most 16 bits, and not a 64-bit memory (not executed yet).
     fn memory_index(&self, mem: u32, offset: u64) -> Result<u16, Error> {
-        if self.info.memories.get(mem as usize).is_some_and(|m| m.memory64) {
-            return Err(Error::unsupported("64-bit memories (memory64)", Some(offset)));
+        if self
+            .info
+            .memories
+            .get(mem as usize)
+            .is_some_and(|m| m.memory64)
+        {
+            return Err(Error::unsupported(
+                "64-bit memories (memory64)",
+                Some(offset),
+            ));
         }
         u16::try_from(mem).map_err(|_| Error::unsupported("more than 65536 memories", Some(offset)))
     }
@@ -392,7 +486,10 @@ impl FuncTranslator<'_> {
         let memory = match memarg.target {
             wasmparser::MemArgTarget::Memory(index) => self.memory_index(index, offset)?,
             wasmparser::MemArgTarget::Array(_) => {
-                return Err(Error::unsupported("array accesses (GC proposal)", Some(offset)));
+                return Err(Error::unsupported(
+                    "array accesses (GC proposal)",
+                    Some(offset),
+                ));
             }
         };
         let static_offset = u32::try_from(memarg.offset)
@@ -406,7 +503,13 @@ impl FuncTranslator<'_> {
         let dst = self.push();
         self.emit(match memory {
             0 => load_op(kind, dst, addr, offset),
-            _ => Op::LoadMem { kind, dst, addr, memory, offset },
+            _ => Op::LoadMem {
+                kind,
+                dst,
+                addr,
+                memory,
+                offset,
+            },
         });
         Ok(())
     }
@@ -417,7 +520,13 @@ impl FuncTranslator<'_> {
         let addr = self.pop();
         self.emit(match memory {
             0 => store_op(kind, addr, value, offset),
-            _ => Op::StoreMem { kind, addr, value, memory, offset },
+            _ => Op::StoreMem {
+                kind,
+                addr,
+                value,
+                memory,
+                offset,
+            },
         });
         Ok(())
     }
@@ -441,9 +550,25 @@ fn load_op(kind: LoadKind, dst: Slot, addr: Slot, offset: u32) -> Op {
 /// The memory-0 instruction for a store.
 fn store_op(kind: StoreKind, addr: Slot, value: Slot, offset: u32) -> Op {
     match kind {
-        StoreKind::S8 => Op::Store8 { addr, value, offset },
-        StoreKind::S16 => Op::Store16 { addr, value, offset },
-        StoreKind::S32 => Op::Store32 { addr, value, offset },
-        StoreKind::S64 => Op::Store64 { addr, value, offset },
+        StoreKind::S8 => Op::Store8 {
+            addr,
+            value,
+            offset,
+        },
+        StoreKind::S16 => Op::Store16 {
+            addr,
+            value,
+            offset,
+        },
+        StoreKind::S32 => Op::Store32 {
+            addr,
+            value,
+            offset,
+        },
+        StoreKind::S64 => Op::Store64 {
+            addr,
+            value,
+            offset,
+        },
     }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every check of the project: formatting, lints across the feature matrix, embedded
+# builds, the spec suites and all tests. This is the test command of the README and of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain (reads rust-toolchain.toml)"
+rustup toolchain install
+rustc --version
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy, host, all targets"
+cargo clippy --workspace --all-targets -- -D warnings
+
+for target in thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
+    step "no_std builds for $target"
+    # Executor only (no wasmparser): what a device that runs pre-translated code needs.
+    cargo clippy -p mote-core -p mote-interp --no-default-features --target "$target" -- -D warnings
+    # Full: validate and translate on the device.
+    cargo clippy -p mote-core -p mote-interp --no-default-features \
+        --features mote-core/validate,mote-interp/translate --target "$target" -- -D warnings
+done
+step "the build command of the issue"
+cargo build -p mote-core -p mote-interp --no-default-features --target thumbv7em-none-eabihf
+
+step "spec suites (release)"
+for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes; do
+    cargo run --release -q -p mote-spec-tests -- --engine interp --suite "$suite" | tail -n 1
+done
+
+step "the main job: run an example app"
+cargo run --release -q -p mote -- run examples/fib.wat --invoke fib 20
+
+step "tests"
+cargo test --workspace
