@@ -463,6 +463,167 @@ pub enum Op {
     I64TruncSatF64U { dst: Slot, src: Slot },
 }
 
+impl Op {
+    /// The slot this instruction writes its single result to, for instructions that read
+    /// nothing from that slot first (so the translator may redirect the result elsewhere).
+    pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        match self {
+            Op::Select { dst, .. }
+            | Op::Copy { dst, .. }
+            | Op::Const32 { dst, .. }
+            | Op::Const64 { dst, .. }
+            | Op::GlobalGet { dst, .. }
+            | Op::Load8U { dst, .. }
+            | Op::Load8S32 { dst, .. }
+            | Op::Load8S64 { dst, .. }
+            | Op::Load16U { dst, .. }
+            | Op::Load16S32 { dst, .. }
+            | Op::Load16S64 { dst, .. }
+            | Op::Load32U { dst, .. }
+            | Op::Load32S64 { dst, .. }
+            | Op::Load64 { dst, .. }
+            | Op::MemorySize { dst, .. }
+            | Op::LoadMem { dst, .. }
+            | Op::MemorySizeN { dst, .. }
+            | Op::TableSize { dst, .. }
+            | Op::RefFunc { dst, .. }
+            | Op::I32Eqz { dst, .. }
+            | Op::I32Eq { dst, .. }
+            | Op::I32Ne { dst, .. }
+            | Op::I32LtS { dst, .. }
+            | Op::I32LtU { dst, .. }
+            | Op::I32GtS { dst, .. }
+            | Op::I32GtU { dst, .. }
+            | Op::I32LeS { dst, .. }
+            | Op::I32LeU { dst, .. }
+            | Op::I32GeS { dst, .. }
+            | Op::I32GeU { dst, .. }
+            | Op::I32Clz { dst, .. }
+            | Op::I32Ctz { dst, .. }
+            | Op::I32Popcnt { dst, .. }
+            | Op::I32Add { dst, .. }
+            | Op::I32Sub { dst, .. }
+            | Op::I32Mul { dst, .. }
+            | Op::I32DivS { dst, .. }
+            | Op::I32DivU { dst, .. }
+            | Op::I32RemS { dst, .. }
+            | Op::I32RemU { dst, .. }
+            | Op::I32And { dst, .. }
+            | Op::I32Or { dst, .. }
+            | Op::I32Xor { dst, .. }
+            | Op::I32Shl { dst, .. }
+            | Op::I32ShrS { dst, .. }
+            | Op::I32ShrU { dst, .. }
+            | Op::I32Rotl { dst, .. }
+            | Op::I32Rotr { dst, .. }
+            | Op::I64Eqz { dst, .. }
+            | Op::I64Eq { dst, .. }
+            | Op::I64Ne { dst, .. }
+            | Op::I64LtS { dst, .. }
+            | Op::I64LtU { dst, .. }
+            | Op::I64GtS { dst, .. }
+            | Op::I64GtU { dst, .. }
+            | Op::I64LeS { dst, .. }
+            | Op::I64LeU { dst, .. }
+            | Op::I64GeS { dst, .. }
+            | Op::I64GeU { dst, .. }
+            | Op::I64Clz { dst, .. }
+            | Op::I64Ctz { dst, .. }
+            | Op::I64Popcnt { dst, .. }
+            | Op::I64Add { dst, .. }
+            | Op::I64Sub { dst, .. }
+            | Op::I64Mul { dst, .. }
+            | Op::I64DivS { dst, .. }
+            | Op::I64DivU { dst, .. }
+            | Op::I64RemS { dst, .. }
+            | Op::I64RemU { dst, .. }
+            | Op::I64And { dst, .. }
+            | Op::I64Or { dst, .. }
+            | Op::I64Xor { dst, .. }
+            | Op::I64Shl { dst, .. }
+            | Op::I64ShrS { dst, .. }
+            | Op::I64ShrU { dst, .. }
+            | Op::I64Rotl { dst, .. }
+            | Op::I64Rotr { dst, .. }
+            | Op::F32Eq { dst, .. }
+            | Op::F32Ne { dst, .. }
+            | Op::F32Lt { dst, .. }
+            | Op::F32Gt { dst, .. }
+            | Op::F32Le { dst, .. }
+            | Op::F32Ge { dst, .. }
+            | Op::F32Abs { dst, .. }
+            | Op::F32Neg { dst, .. }
+            | Op::F32Ceil { dst, .. }
+            | Op::F32Floor { dst, .. }
+            | Op::F32Trunc { dst, .. }
+            | Op::F32Nearest { dst, .. }
+            | Op::F32Sqrt { dst, .. }
+            | Op::F32Add { dst, .. }
+            | Op::F32Sub { dst, .. }
+            | Op::F32Mul { dst, .. }
+            | Op::F32Div { dst, .. }
+            | Op::F32Min { dst, .. }
+            | Op::F32Max { dst, .. }
+            | Op::F32Copysign { dst, .. }
+            | Op::F64Eq { dst, .. }
+            | Op::F64Ne { dst, .. }
+            | Op::F64Lt { dst, .. }
+            | Op::F64Gt { dst, .. }
+            | Op::F64Le { dst, .. }
+            | Op::F64Ge { dst, .. }
+            | Op::F64Abs { dst, .. }
+            | Op::F64Neg { dst, .. }
+            | Op::F64Ceil { dst, .. }
+            | Op::F64Floor { dst, .. }
+            | Op::F64Trunc { dst, .. }
+            | Op::F64Nearest { dst, .. }
+            | Op::F64Sqrt { dst, .. }
+            | Op::F64Add { dst, .. }
+            | Op::F64Sub { dst, .. }
+            | Op::F64Mul { dst, .. }
+            | Op::F64Div { dst, .. }
+            | Op::F64Min { dst, .. }
+            | Op::F64Max { dst, .. }
+            | Op::F64Copysign { dst, .. }
+            | Op::I32WrapI64 { dst, .. }
+            | Op::I32TruncF32S { dst, .. }
+            | Op::I32TruncF32U { dst, .. }
+            | Op::I32TruncF64S { dst, .. }
+            | Op::I32TruncF64U { dst, .. }
+            | Op::I64ExtendI32S { dst, .. }
+            | Op::I64ExtendI32U { dst, .. }
+            | Op::I64TruncF32S { dst, .. }
+            | Op::I64TruncF32U { dst, .. }
+            | Op::I64TruncF64S { dst, .. }
+            | Op::I64TruncF64U { dst, .. }
+            | Op::F32ConvertI32S { dst, .. }
+            | Op::F32ConvertI32U { dst, .. }
+            | Op::F32ConvertI64S { dst, .. }
+            | Op::F32ConvertI64U { dst, .. }
+            | Op::F32DemoteF64 { dst, .. }
+            | Op::F64ConvertI32S { dst, .. }
+            | Op::F64ConvertI32U { dst, .. }
+            | Op::F64ConvertI64S { dst, .. }
+            | Op::F64ConvertI64U { dst, .. }
+            | Op::F64PromoteF32 { dst, .. }
+            | Op::I32Extend8S { dst, .. }
+            | Op::I32Extend16S { dst, .. }
+            | Op::I64Extend8S { dst, .. }
+            | Op::I64Extend16S { dst, .. }
+            | Op::I64Extend32S { dst, .. }
+            | Op::I32TruncSatF32S { dst, .. }
+            | Op::I32TruncSatF32U { dst, .. }
+            | Op::I32TruncSatF64S { dst, .. }
+            | Op::I32TruncSatF64U { dst, .. }
+            | Op::I64TruncSatF32S { dst, .. }
+            | Op::I64TruncSatF32U { dst, .. }
+            | Op::I64TruncSatF64S { dst, .. }
+            | Op::I64TruncSatF64U { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+}
+
 /// Width and extension of a load (for [`Op::LoadMem`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs, reason = "named like the `Load*` instructions")]

@@ -350,10 +350,9 @@ impl SuiteReport {
 /// per directive and reported as failures.
 pub fn run(options: &RunOptions, mut on_file: impl FnMut(&FileReport)) -> SuiteReport {
     let suite = options.suite.name();
-    let config = options.suite.config();
-    let mut config_with_fuel = config.clone();
+    let mut config = options.suite.config();
     if options.fuel.is_some() {
-        config_with_fuel.consume_fuel(true);
+        config.consume_fuel(true);
     }
     let files: Vec<TestFile<'static>> = options
         .suite
@@ -370,7 +369,7 @@ pub fn run(options: &RunOptions, mut on_file: impl FnMut(&FileReport)) -> SuiteR
     let ctx = runner::FileContext {
         suite: &suite,
         engine: options.engine,
-        config: &config_with_fuel,
+        config: &config,
         fuel: options.fuel,
     };
     let run_one = |file: &TestFile<'static>| {
@@ -476,9 +475,10 @@ mod tests {
     }
 
     #[test]
-    fn custom_page_sizes_validates_memory64() {
+    fn custom_page_sizes_config() {
         let config = Suite::Proposal(Proposal::CustomPageSizes).config();
         assert!(config.get_features().memory64);
+        assert!(config.get_features().multi_memory);
         assert!(config.get_features().custom_page_sizes);
         assert!(!Suite::WasmV2.config().get_features().memory64);
     }

@@ -21,7 +21,11 @@ fn main() -> ExitCode {
     };
 
     let report = mote_spec_tests::run(&options, |file| {
-        println!("{}", file.summary());
+        if verbose {
+            println!("{} ({} ms)", file.summary(), file.elapsed.as_millis());
+        } else {
+            println!("{}", file.summary());
+        }
         if verbose {
             for failure in &file.failures {
                 println!("    {}", indent(&failure.to_string()));
@@ -29,7 +33,6 @@ fn main() -> ExitCode {
             for note in &file.notes {
                 println!("    note: {}", indent(&note.to_string()));
             }
-            println!("    ({} ms)", file.elapsed.as_millis());
         }
     });
 

@@ -50,31 +50,13 @@ fn run_file_with(
     let mut report = FileReport::new(name);
     let lines = LineIndex::new(text);
 
-    let buffer;
-    let parsed = match lex(text) {
-        Ok(lexed) => {
-            buffer = lexed;
-            parse(&buffer, text)
-        }
-        Err(err) => Err(err),
+    let buffer = match lex(text) {
+        Ok(buffer) => buffer,
+        Err(err) => return parse_failure(ctx, report, &lines, &err),
     };
-    let directives = match parsed {
+    let directives = match parse(&buffer, text) {
         Ok(directives) => directives,
-        Err(err) => {
-            let (line, column) = lines.locate(err.span().offset());
-            if let Some(index) = skip::find(ctx.suite, name, line) {
-                report.skipped += 1;
-                report.used_skips.push(index);
-            } else {
-                report.fail(Failure::new(
-                    "parse",
-                    line,
-                    column,
-                    format!("cannot parse: {err}"),
-                ));
-            }
-            return report;
-        }
+        Err(err) => return parse_failure(ctx, report, &lines, &err),
     };
 
     let mut state = match panic::catch(|| WastState::new(make_engine(), ctx.fuel)) {
@@ -93,7 +75,7 @@ fn run_file_with(
             report.used_skips.push(index);
             continue;
         }
-        match panic::catch(|| state.run(directive)).unwrap_or_else(Outcome::Fail) {
+        match panic::catch(|| state.run(directive, line)).unwrap_or_else(Outcome::Fail) {
             Outcome::Pass => report.passed += 1,
             Outcome::PassWithNote(note) => {
                 report.passed += 1;
@@ -101,6 +83,25 @@ fn run_file_with(
             }
             Outcome::Fail(message) => report.fail(Failure::new(kind, line, column, message)),
         }
+    }
+    report
+}
+
+/// A file that does not parse counts as one failed directive (or one skipped, if the skip
+/// list names the file or the line of the error).
+fn parse_failure(
+    ctx: &FileContext<'_>,
+    mut report: FileReport,
+    lines: &LineIndex,
+    err: &wast::Error,
+) -> FileReport {
+    let (line, column) = lines.locate(err.span().offset());
+    if let Some(index) = skip::find(ctx.suite, &report.name, line) {
+        report.skipped += 1;
+        report.used_skips.push(index);
+    } else {
+        let message = format!("cannot parse: {err}");
+        report.fail(Failure::new("parse", line, column, message));
     }
     report
 }
@@ -170,6 +171,9 @@ struct WastState {
     current: Option<Instance>,
     /// Instances by their `$name`.
     named: HashMap<String, Instance>,
+    /// Lines of module directives that failed, so later directives that need them say why
+    /// they cannot run: the unnamed current module under `None`, named ones under their name.
+    failed_modules: HashMap<Option<String>, u32>,
     /// `module definition`s by their `$name`.
     definitions: HashMap<String, Module>,
     last_definition: Option<Module>,
@@ -190,6 +194,7 @@ impl WastState {
             linker,
             current: None,
             named: HashMap::new(),
+            failed_modules: HashMap::new(),
             definitions: HashMap::new(),
             last_definition: None,
             extern_refs: ExternRefs::default(),
@@ -197,13 +202,23 @@ impl WastState {
         })
     }
 
-    fn run(&mut self, directive: WastDirective<'_>) -> Outcome {
+    fn run(&mut self, directive: WastDirective<'_>, line: u32) -> Outcome {
         match directive {
-            WastDirective::Module(mut wat) => outcome(self.module(&mut wat)),
+            WastDirective::Module(mut wat) => {
+                let name = wat.name().map(|id| id.name().to_string());
+                let result = self.module(&mut wat);
+                self.set_current(name, result.as_ref().ok().copied(), line);
+                outcome(result.map(|_| ()))
+            }
             WastDirective::ModuleDefinition(mut wat) => outcome(self.module_definition(&mut wat)),
             WastDirective::ModuleInstance {
                 instance, module, ..
-            } => outcome(self.module_instance(instance, module)),
+            } => {
+                let name = instance.map(|id| id.name().to_string());
+                let result = self.module_instance(module);
+                self.set_current(name, result.as_ref().ok().copied(), line);
+                outcome(result.map(|_| ()))
+            }
             WastDirective::Register { name, module, .. } => outcome(self.register(name, module)),
             WastDirective::Invoke(invoke) => match self.invoke(&invoke) {
                 Ok(Ok(_)) => Outcome::Pass,
@@ -262,18 +277,31 @@ impl WastState {
         }
     }
 
-    /// `(module ...)`: compile, instantiate, and make it the current module.
-    fn module(&mut self, wat: &mut QuoteWat<'_>) -> Result<(), String> {
-        let name = wat.name().map(|id| id.name().to_string());
+    /// `(module ...)`: compile and instantiate.
+    fn module(&mut self, wat: &mut QuoteWat<'_>) -> Result<Instance, String> {
         let module = self.compile(wat)?;
-        let instance = self
-            .instantiate(&module)?
-            .map_err(|e| format!("instantiation failed: {e}"))?;
-        if let Some(name) = name {
-            self.named.insert(name, instance);
+        self.instantiate(&module)?
+            .map_err(|e| format!("instantiation failed: {e}"))
+    }
+
+    /// After a module directive at `line`: the new instance becomes the current one (and is
+    /// known by `name`), or, when the directive failed, no instance is current (and `name` is
+    /// unbound), so later directives fail with a pointer to the cause instead of silently
+    /// running against an older module.
+    fn set_current(&mut self, name: Option<String>, instance: Option<Instance>, line: u32) {
+        self.current = instance;
+        if let Some(name) = &name {
+            match instance {
+                Some(instance) => self.named.insert(name.clone(), instance),
+                None => self.named.remove(name),
+            };
         }
-        self.current = Some(instance);
-        Ok(())
+        for key in [None, name] {
+            match instance {
+                Some(_) => self.failed_modules.remove(&key),
+                None => self.failed_modules.insert(key, line),
+            };
+        }
     }
 
     /// `(module definition $M ...)`: compile only.
@@ -287,12 +315,8 @@ impl WastState {
         Ok(())
     }
 
-    /// `(module instance $I $M)`: instantiate a definition and make it the current module.
-    fn module_instance(
-        &mut self,
-        instance: Option<Id<'_>>,
-        module: Option<Id<'_>>,
-    ) -> Result<(), String> {
+    /// `(module instance $I $M)`: instantiate a definition.
+    fn module_instance(&mut self, module: Option<Id<'_>>) -> Result<Instance, String> {
         let definition = match module {
             Some(id) => self.definitions.get(id.name()).cloned(),
             None => self.last_definition.clone(),
@@ -301,14 +325,8 @@ impl WastState {
             Some(id) => format!("no module definition named `${}`", id.name()),
             None => "no module definition yet".to_string(),
         })?;
-        let new = self
-            .instantiate(&definition)?
-            .map_err(|e| format!("instantiation failed: {e}"))?;
-        if let Some(id) = instance {
-            self.named.insert(id.name().to_string(), new);
-        }
-        self.current = Some(new);
-        Ok(())
+        self.instantiate(&definition)?
+            .map_err(|e| format!("instantiation failed: {e}"))
     }
 
     /// `(register "name" $M?)`: make an instance's exports importable as module `name`.
@@ -322,16 +340,21 @@ impl WastState {
 
     /// The instance named `module`, or the current one.
     fn instance(&self, module: Option<Id<'_>>) -> Result<Instance, String> {
-        match module {
-            Some(id) => self
-                .named
-                .get(id.name())
-                .copied()
-                .ok_or_else(|| format!("no module named `${}`", id.name())),
-            None => self
-                .current
-                .ok_or_else(|| "no module has been instantiated yet".to_string()),
-        }
+        let name = module.map(|id| id.name().to_string());
+        let found = match &name {
+            Some(name) => self.named.get(name).copied(),
+            None => self.current,
+        };
+        found.ok_or_else(|| {
+            let what = match &name {
+                Some(name) => format!("module `${name}`"),
+                None => "the current module".to_string(),
+            };
+            match self.failed_modules.get(&name) {
+                Some(line) => format!("{what} failed to compile or instantiate at line {line}"),
+                None => format!("{what} does not exist"),
+            }
+        })
     }
 
     fn refuel(&mut self) -> Result<(), String> {
@@ -353,7 +376,19 @@ impl WastState {
     /// Instantiates `module` with the linker's definitions.
     fn instantiate(&mut self, module: &Module) -> Result<Result<Instance, Error>, String> {
         self.refuel()?;
-        Ok(self.linker.instantiate(&mut self.store, module))
+        let result = self.linker.instantiate(&mut self.store, module);
+        self.check_fuel(result)
+    }
+
+    /// Running out of the fuel given with `--fuel` is not a result to compare: it means the
+    /// directive could not run to the end.
+    fn check_fuel<R>(&self, result: Result<R, Error>) -> Result<Result<R, Error>, String> {
+        match (self.fuel, result) {
+            (Some(fuel), Err(e)) if e.trap_code() == Some(TrapCode::OutOfFuel) => {
+                Err(format!("ran out of fuel (--fuel {fuel})"))
+            }
+            (_, result) => Ok(result),
+        }
     }
 
     /// `(invoke $M? "name" args...)`.
@@ -376,9 +411,8 @@ impl WastState {
             .map(|ty| Val::default_for(*ty))
             .collect();
         self.refuel()?;
-        Ok(func
-            .call(&mut self.store, &args, &mut results)
-            .map(|()| results))
+        let result = func.call(&mut self.store, &args, &mut results);
+        self.check_fuel(result.map(|()| results))
     }
 
     /// The thing an `assert_return` or `assert_trap` checks.
@@ -411,9 +445,6 @@ impl WastState {
             Ok(Err(err)) => err,
         };
         match err.trap_code() {
-            Some(TrapCode::OutOfFuel) if self.fuel.is_some() => Outcome::Fail(format!(
-                "expected trap `{expected}`, ran out of fuel (--fuel) instead"
-            )),
             Some(code) if trap_messages_match(expected, code.message()) => Outcome::Pass,
             Some(code) => Outcome::PassWithNote(format!(
                 "trapped as expected, but the message differs: expected `{expected}`, got `{code}`"

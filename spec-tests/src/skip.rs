@@ -22,19 +22,12 @@ pub struct Skip {
 /// Every expected skip, for every suite and engine.
 pub const SKIPS: &[Skip] = &[];
 
-/// The index in [`SKIPS`] of the entry that skips the directive at `line` of `file` in `suite`,
-/// if any.
+/// The index in [`SKIPS`] of the entry that skips the directive at `line` of `file` in `suite`
+/// (an entry for that line, or for the whole file), if any.
 pub fn find(suite: &str, file: &str, line: u32) -> Option<usize> {
     SKIPS.iter().position(|skip| {
         skip.suite == suite && skip.file == file && skip.line.is_none_or(|l| l == line)
     })
-}
-
-/// The index in [`SKIPS`] of an entry that skips the whole of `file` in `suite`, if any.
-pub fn find_file(suite: &str, file: &str) -> Option<usize> {
-    SKIPS
-        .iter()
-        .position(|skip| skip.suite == suite && skip.file == file && skip.line.is_none())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use mote_core::Error;
 use mote_core::wasmparser::BlockType;
 
-use super::FuncTranslator;
+use super::{FuncTranslator, Operand};
 use crate::op::Op;
 
 /// What kind of construct a control frame is.
@@ -75,7 +75,12 @@ impl FuncTranslator<'_> {
     fn push_control(&mut self, kind: ControlKind, ty: BlockType) {
         let (params, results) = self.block_arity(ty);
         let live = self.reachable;
-        let base = if live { self.height - params } else { 0 };
+        if live {
+            // Inside the construct, code runs on only some paths: no entry may keep referring
+            // to a local that such code could write.
+            self.materialize_all();
+        }
+        let base = if live { self.height() - params } else { 0 };
         self.controls.push(Control {
             kind,
             base,
@@ -126,6 +131,8 @@ impl FuncTranslator<'_> {
             return;
         }
         if self.reachable {
+            let results = frame.results;
+            self.materialize_top(results);
             let at = self.pc();
             self.emit(Op::Br { target: 0 });
             if let Some(frame) = self.controls.last_mut() {
@@ -140,7 +147,8 @@ impl FuncTranslator<'_> {
         if let Some(at) = frame.cond_fixup.take() {
             patch(&mut self.code, at, pc);
         }
-        self.height = frame.base + frame.params;
+        let height = frame.base + frame.params;
+        self.set_height(height);
         self.reachable = true;
         self.start_fuel_segment();
     }
@@ -154,14 +162,16 @@ impl FuncTranslator<'_> {
         }
         if frame.kind == ControlKind::Func {
             if self.reachable {
-                let src = self.slot(self.height - frame.results);
-                self.emit(Op::Return {
-                    src,
-                    count: arity16(frame.results),
-                });
+                self.controls.push(frame);
+                self.jump(BranchTarget::Return);
+                self.controls.pop();
             }
             self.reachable = false;
             return;
+        }
+        if self.reachable {
+            // The fallthrough leaves the results in the slots where branches put them.
+            self.materialize_top(frame.results);
         }
         let pc = self.pc();
         let mut reached = self.reachable || !frame.fixups.is_empty();
@@ -176,8 +186,7 @@ impl FuncTranslator<'_> {
                 patch(&mut self.code, at, pc);
             }
         }
-        self.height = frame.base + frame.results;
-        self.max_height = self.max_height.max(self.height);
+        self.set_height(frame.base + frame.results);
         self.reachable = reached;
         self.start_fuel_segment();
     }
@@ -200,10 +209,12 @@ impl FuncTranslator<'_> {
             (frame.results, BranchTarget::End(index))
         };
         let base = frame.base;
-        let from = self.height - arity;
-        if from != base {
-            for i in 0..arity {
-                let (dst, src) = (self.slot(base + i), self.slot(from + i));
+        let from = self.height() - arity;
+        // In ascending order no copy reads a slot that an earlier one wrote: sources are locals
+        // or temporaries at or above `from >= base`.
+        for i in 0..arity {
+            let (dst, src) = (self.slot(base + i), self.operand_slot(from + i));
+            if dst != src {
                 self.emit(Op::Copy { dst, src });
             }
         }
@@ -214,8 +225,24 @@ impl FuncTranslator<'_> {
     fn jump(&mut self, target: BranchTarget) {
         match target {
             BranchTarget::Return => {
+                // The results must be consecutive; copy local references into place without
+                // changing the operand stack, since this may be one path of several.
                 let results = self.controls[0].results;
-                let src = self.slot(self.height - results);
+                let from = self.height() - results;
+                let src = if results == 1 {
+                    self.operand_slot(from)
+                } else {
+                    for h in from..from + results {
+                        if let Some(Operand::Local(n)) = self.operands.get(h as usize).copied() {
+                            let dst = self.slot(h);
+                            self.emit(Op::Copy {
+                                dst,
+                                src: FuncTranslator::local(n),
+                            });
+                        }
+                    }
+                    self.slot(from)
+                };
                 self.emit(Op::Return {
                     src,
                     count: arity16(results),
@@ -242,7 +269,11 @@ impl FuncTranslator<'_> {
             ControlKind::Loop => frame.params,
             _ => frame.results,
         };
-        self.height - arity == frame.base
+        let from = self.height() - arity;
+        from == frame.base
+            && self.operands[from as usize..]
+                .iter()
+                .all(|o| *o == Operand::Temp)
     }
 
     pub(super) fn op_br(&mut self, depth: u32) -> Result<(), Error> {

@@ -43,6 +43,7 @@ pub(crate) struct Translator {
 struct Scratch {
     code: Vec<Op>,
     controls: Vec<Control>,
+    operands: Vec<Operand>,
     allocations: Option<wasmparser::FuncValidatorAllocations>,
 }
 
@@ -96,12 +97,15 @@ impl ModuleTranslator for Translator {
         let mut controls = core::mem::take(&mut self.scratch.controls);
         code.clear();
         controls.clear();
+        let mut operands = core::mem::take(&mut self.scratch.operands);
+        operands.clear();
         let mut func = FuncTranslator {
             info,
             code,
             controls,
+            operands,
+            last_producer: None,
             locals,
-            height: 0,
             max_height: 0,
             reachable: true,
             fuel: self.fuel,
@@ -153,6 +157,7 @@ impl ModuleTranslator for Translator {
         });
         self.scratch.code = func.code;
         self.scratch.controls = func.controls;
+        self.scratch.operands = func.operands;
         self.scratch.allocations = Some(validator.into_allocations());
         Ok(())
     }
@@ -169,15 +174,31 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Where the value of an operand-stack entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operand {
+    /// In its own slot: `locals + height`.
+    Temp,
+    /// Still in local `n`'s slot: `local.get` emits no code, consumers read the local directly.
+    /// Before local `n` is written, such entries are copied to their own slots
+    /// ([`FuncTranslator::materialize_local`]); at every block entry all of them are
+    /// ([`FuncTranslator::materialize_all`]), so an entry never depends on a write that happens
+    /// on only some paths.
+    Local(u32),
+}
+
 /// Translation state of one function body.
 struct FuncTranslator<'a> {
     info: &'a ModuleInfo,
     code: Vec<Op>,
     controls: Vec<Control>,
+    /// The operand stack; its length is the current height.
+    operands: Vec<Operand>,
+    /// The last instruction and the temporary slot it wrote, while nothing has been emitted or
+    /// labelled since: `local.set` can then make that instruction write the local directly.
+    last_producer: Option<(usize, Slot)>,
     /// Parameters plus declared locals.
     locals: u32,
-    /// Current operand-stack height.
-    height: u32,
     max_height: u32,
     /// Whether the current position can be reached.
     reachable: bool,
@@ -208,20 +229,96 @@ impl FuncTranslator<'_> {
         index as Slot
     }
 
+    /// Current operand-stack height.
+    fn height(&self) -> u32 {
+        u32::try_from(self.operands.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Sets the height after a control construct; the entries are in their own slots.
+    ///
+    /// Entries below the construct were materialized when it was entered, and its results are
+    /// in their own slots, so every entry is a `Temp` afterwards.
+    fn set_height(&mut self, height: u32) {
+        self.operands.truncate(height as usize);
+        self.operands.fill(Operand::Temp);
+        self.operands.resize(height as usize, Operand::Temp);
+        self.max_height = self.max_height.max(height);
+    }
+
+    /// Pushes a value computed into its own slot; returns the slot.
     fn push(&mut self) -> Slot {
-        let s = self.slot(self.height);
-        self.height += 1;
-        self.max_height = self.max_height.max(self.height);
+        let s = self.slot(self.height());
+        self.operands.push(Operand::Temp);
+        self.max_height = self.max_height.max(self.height());
         s
     }
 
-    fn pop(&mut self) -> Slot {
-        self.height -= 1;
-        self.slot(self.height)
+    /// Pushes a value that the last instruction computed into `slot`.
+    fn push_produced(&mut self, op: Op) {
+        let dst = self.push();
+        self.emit(op);
+        self.last_producer = Some((self.code.len() - 1, dst));
     }
 
-    fn top(&self) -> Slot {
-        self.slot(self.height - 1)
+    /// The slot where the entry at `height` is.
+    fn operand_slot(&self, height: u32) -> Slot {
+        match self.operands.get(height as usize) {
+            Some(Operand::Local(n)) => Self::local(*n),
+            _ => self.slot(height),
+        }
+    }
+
+    /// Pops a value; returns the slot where it is.
+    fn pop(&mut self) -> Slot {
+        let h = self.height() - 1;
+        let s = self.operand_slot(h);
+        self.operands.pop();
+        s
+    }
+
+    /// The slot of the top value, which the instruction will overwrite in place: a local
+    /// reference is copied to its own slot first.
+    fn top_in_place(&mut self) -> Slot {
+        let h = self.height() - 1;
+        self.materialize(h);
+        self.slot(h)
+    }
+
+    /// Copies the entry at `height` into its own slot if it refers to a local.
+    fn materialize(&mut self, height: u32) {
+        if let Some(Operand::Local(n)) = self.operands.get(height as usize).copied() {
+            let dst = self.slot(height);
+            self.emit(Op::Copy {
+                dst,
+                src: Self::local(n),
+            });
+            self.operands[height as usize] = Operand::Temp;
+        }
+    }
+
+    /// Copies the top `n` entries into their own slots (for instructions that take
+    /// consecutive operands).
+    fn materialize_top(&mut self, n: u32) {
+        let h = self.height();
+        for height in h - n..h {
+            self.materialize(height);
+        }
+    }
+
+    /// Copies every entry that refers to a local into its own slot.
+    fn materialize_all(&mut self) {
+        for height in 0..self.height() {
+            self.materialize(height);
+        }
+    }
+
+    /// Copies the entries that refer to local `n` into their own slots, before `n` changes.
+    fn materialize_local(&mut self, n: u32) {
+        for height in 0..self.height() {
+            if self.operands[height as usize] == Operand::Local(n) {
+                self.materialize(height);
+            }
+        }
     }
 
     fn emit(&mut self, op: Op) {
@@ -250,15 +347,15 @@ impl FuncTranslator<'_> {
     /// `dst = op(src)` on the top of the stack.
     fn unary(&mut self, make: fn(Slot, Slot) -> Op) {
         let src = self.pop();
-        let dst = self.push();
-        self.emit(make(dst, src));
+        let dst = self.slot(self.height());
+        self.push_produced(make(dst, src));
     }
 
     /// `dst = op(a, b)` on the top two values.
     fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Op) {
         let b = self.pop();
         let a = self.pop();
-        let dst = self.push();
-        self.emit(make(dst, a, b));
+        let dst = self.slot(self.height());
+        self.push_produced(make(dst, a, b));
     }
 }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use mote_core::Error;
 use mote_core::wasmparser::{self, MemArg, Operator};
 
-use super::FuncTranslator;
+use super::{FuncTranslator, Operand};
 use crate::op::{LoadKind, Op, Slot, StoreKind};
 
 impl FuncTranslator<'_> {
@@ -25,6 +25,11 @@ impl FuncTranslator<'_> {
         }
         if self.reachable {
             self.charge();
+        }
+        if is_control {
+            // A label may be placed here: the last instruction no longer computes the only
+            // value that reaches the code after it.
+            self.last_producer = None;
         }
         match op {
             Operator::Unreachable => {
@@ -72,7 +77,9 @@ impl FuncTranslator<'_> {
                     super::count(ty.params().len()),
                     super::count(ty.results().len()),
                 );
-                self.pop(); // the table index, right after the arguments
+                // The table index must be right after the arguments.
+                self.materialize_top(params + 1);
+                self.pop();
                 self.call(
                     Op::CallIndirect {
                         ty: type_index,
@@ -90,33 +97,29 @@ impl FuncTranslator<'_> {
                 let cond = self.pop();
                 let b = self.pop();
                 let a = self.pop();
-                let dst = self.push();
-                self.emit(Op::Select { dst, cond, a, b });
+                let dst = self.slot(self.height());
+                self.push_produced(Op::Select { dst, cond, a, b });
             }
             Operator::LocalGet { local_index } => {
-                let dst = self.push();
-                self.emit(Op::Copy {
-                    dst,
-                    src: Self::local(local_index),
-                });
+                // No code: consumers read the local's slot (see `Operand::Local`).
+                self.operands.push(Operand::Local(local_index));
+                self.max_height = self.max_height.max(self.height());
             }
-            Operator::LocalSet { local_index } => {
-                let src = self.pop();
-                self.emit(Op::Copy {
-                    dst: Self::local(local_index),
-                    src,
-                });
-            }
+            Operator::LocalSet { local_index } => self.local_set(local_index),
             Operator::LocalTee { local_index } => {
-                let src = self.top();
-                self.emit(Op::Copy {
-                    dst: Self::local(local_index),
-                    src,
-                });
+                let h = self.height() - 1;
+                if self.operands[h as usize] != Operand::Local(local_index) {
+                    let src = self.operand_slot(h);
+                    self.materialize_local(local_index);
+                    self.emit(Op::Copy {
+                        dst: Self::local(local_index),
+                        src,
+                    });
+                }
             }
             Operator::GlobalGet { global_index } => {
-                let dst = self.push();
-                self.emit(Op::GlobalGet {
+                let dst = self.slot(self.height());
+                self.push_produced(Op::GlobalGet {
                     dst,
                     index: global_index,
                 });
@@ -135,8 +138,8 @@ impl FuncTranslator<'_> {
             Operator::RefNull { .. } => self.const32(0),
             Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz { dst, src }),
             Operator::RefFunc { function_index } => {
-                let dst = self.push();
-                self.emit(Op::RefFunc {
+                let dst = self.slot(self.height());
+                self.push_produced(Op::RefFunc {
                     dst,
                     func: function_index,
                 });
@@ -185,7 +188,7 @@ impl FuncTranslator<'_> {
             }
             Operator::MemoryGrow { mem } => {
                 let memory = self.memory_index(mem, offset)?;
-                let delta = self.top();
+                let delta = self.top_in_place();
                 self.emit(match memory {
                     0 => Op::MemoryGrow { delta },
                     _ => Op::MemoryGrowN { delta, memory: mem },
@@ -232,7 +235,7 @@ impl FuncTranslator<'_> {
             }),
 
             Operator::TableGet { table } => {
-                let dst = self.top();
+                let dst = self.top_in_place();
                 self.emit(Op::TableGet { table, dst });
             }
             Operator::TableSet { table } => {
@@ -424,8 +427,8 @@ impl FuncTranslator<'_> {
     }
 
     fn const32(&mut self, value: u32) {
-        let dst = self.push();
-        self.emit(Op::Const32 { dst, value });
+        let dst = self.slot(self.height());
+        self.push_produced(Op::Const32 { dst, value });
     }
 
     #[expect(
@@ -433,23 +436,54 @@ impl FuncTranslator<'_> {
         reason = "splitting into 32-bit halves"
     )]
     fn const64(&mut self, value: u64) {
-        let dst = self.push();
-        self.emit(Op::Const64 {
+        let dst = self.slot(self.height());
+        self.push_produced(Op::Const64 {
             dst,
             lo: value as u32,
             hi: (value >> 32) as u32,
         });
     }
 
-    /// Pops `n` values and returns the slot of the first.
+    /// `local.set`: the value goes to the local, after entries that still refer to the local's
+    /// old value got their own copies. When the value was computed by the instruction just
+    /// emitted, that instruction writes the local directly instead of a temporary.
+    fn local_set(&mut self, local: u32) {
+        let h = self.height() - 1;
+        let operand = self.operands[h as usize];
+        if operand == Operand::Local(local) {
+            self.operands.pop();
+            return;
+        }
+        let src = self.pop();
+        let dst = Self::local(local);
+        let referenced = self.operands.contains(&Operand::Local(local));
+        let producer = match self.last_producer {
+            Some((at, slot)) if operand == Operand::Temp && !referenced => {
+                (at + 1 == self.code.len() && slot == src).then_some(at)
+            }
+            _ => None,
+        };
+        if let Some(result) = producer.and_then(|at| self.code[at].result_slot_mut()) {
+            *result = dst;
+            self.last_producer = None;
+            return;
+        }
+        self.materialize_local(local);
+        self.emit(Op::Copy { dst, src });
+    }
+
+    /// Pops `n` values that an instruction reads as consecutive slots; returns the first.
     fn pop_n(&mut self, n: u32) -> Slot {
-        self.height -= n;
-        self.slot(self.height)
+        self.materialize_top(n);
+        let base = self.height() - n;
+        self.operands.truncate(base as usize);
+        self.slot(base)
     }
 
     /// Emits a call whose arguments are the top `params` values.
     fn call(&mut self, op: Op, params: u32, results: u32) {
-        let base_height = self.height - params;
+        self.materialize_top(params);
+        let base_height = self.height() - params;
         let base = self.slot(base_height);
         let op = match op {
             Op::Call { func, .. } => Op::Call { func, base },
@@ -457,12 +491,14 @@ impl FuncTranslator<'_> {
             other => other,
         };
         self.emit(op);
-        self.height = base_height + results;
         // The arguments' and the index's slots count as used even when the results are fewer.
-        self.max_height = self
-            .max_height
-            .max(self.height)
-            .max(base_height + params + 1);
+        self.max_height = self.max_height.max(base_height + params + 1);
+        // Entries below the arguments keep what they refer to: the callee's frame starts above
+        // them, and locals are out of its reach.
+        self.operands.truncate(base_height as usize);
+        self.operands
+            .resize((base_height + results) as usize, Operand::Temp);
+        self.max_height = self.max_height.max(self.height());
     }
 
     /// Checks a memory index: at most 16 bits, and not a 64-bit memory (not executed yet).
@@ -500,8 +536,8 @@ impl FuncTranslator<'_> {
     fn load(&mut self, memarg: MemArg, offset: u64, kind: LoadKind) -> Result<(), Error> {
         let (memory, offset) = self.memarg(&memarg, offset)?;
         let addr = self.pop();
-        let dst = self.push();
-        self.emit(match memory {
+        let dst = self.slot(self.height());
+        self.push_produced(match memory {
             0 => load_op(kind, dst, addr, offset),
             _ => Op::LoadMem {
                 kind,

@@ -196,11 +196,7 @@ fn failures_are_reported_with_their_location() {
     assert_eq!(report.failures[1].kind, "assert_invalid");
     assert!(report.failures[1].message.contains("but it compiled"));
     assert_eq!(report.failures[2].kind, "assert_trap (module)");
-    assert!(
-        report.failures[4]
-            .message
-            .contains("no module named `$Nope`")
-    );
+    assert_eq!(report.failures[4].message, "module `$Nope` does not exist");
     assert_eq!(report.failures[5].message, "unsupported directive `thread`");
 }
 
@@ -231,5 +227,80 @@ fn panics_in_the_engine_fail_one_directive() {
     assert!(
         message.starts_with("PANIC: the no-code test backend panics on code (at "),
         "{message}"
+    );
+}
+
+#[test]
+fn directives_after_a_failed_module_point_at_it() {
+    let report = run_text(
+        "(module $M (global (export \"g\") i32 (i32.const 1)))\n\
+         (module $M (import \"nowhere\" \"g\" (global i32)))\n\
+         (assert_return (get \"g\") (i32.const 1))\n\
+         (assert_return (get $M \"g\") (i32.const 1))\n\
+         (module $M (global (export \"g\") i32 (i32.const 2)))\n\
+         (assert_return (get $M \"g\") (i32.const 2))\n",
+    );
+    assert_eq!(
+        (report.passed, report.failed),
+        (3, 3),
+        "{:#?}",
+        report.failures
+    );
+    let messages: Vec<&str> = report.failures.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages[0].starts_with("instantiation failed: cannot link"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        &messages[1..],
+        [
+            "the current module failed to compile or instantiate at line 2",
+            "module `$M` failed to compile or instantiate at line 2"
+        ]
+    );
+}
+
+/// Runs `.wast` text on the real interpreter.
+fn run_text_on_interp(text: &str) -> FileReport {
+    let config = Config::default();
+    let ctx = FileContext {
+        suite: "wasm-v2",
+        engine: EngineKind::Interp,
+        config: &config,
+        fuel: None,
+    };
+    run_file(&ctx, "test.wast", text)
+}
+
+#[test]
+fn code_runs_on_the_interpreter_and_wrong_answers_fail() {
+    let report = run_text_on_interp(
+        r#"
+        (module
+          (func (export "one") (result i32) (i32.const 1))
+          (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+          (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+          (func $loop (export "loop") (call $loop)))
+        (assert_return (invoke "one") (i32.const 1))
+        (assert_return (invoke "one") (i32.const 2))
+        (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+        (assert_trap (invoke "one") "unreachable")
+        (assert_return (invoke "nan") (f32.const nan:canonical))
+        (assert_return (invoke "nan") (f32.const 0))
+        (assert_exhaustion (invoke "loop") "call stack exhausted")
+        "#,
+    );
+    assert_eq!(
+        (report.passed, report.failed),
+        (5, 3),
+        "{:#?}",
+        report.failures
+    );
+    let lines: Vec<u32> = report.failures.iter().map(|f| f.line).collect();
+    assert_eq!(lines, [8, 10, 12]);
+    assert_eq!(report.failures[0].message, "expected [i32:2], got [i32:1]");
+    assert_eq!(
+        report.failures[1].message,
+        "expected trap `unreachable`, got [i32:1]"
     );
 }
