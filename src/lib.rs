@@ -1,3 +1,56 @@
-//! Mote facade.
+//! # Mote
+//!
+//! A WebAssembly runtime for constrained IoT hardware. This facade crate re-exports the
+//! embedding API of [`mote_core`] ([`Engine`], [`Config`], [`Store`], [`Module`], [`Linker`],
+//! [`Instance`], [`Func`], ...) together with the execution backends, and offers [`engine()`] to
+//! build an [`Engine`] whose backend is chosen from the [`Config`].
+//!
+//! ```
+//! use mote::{Caller, Config, Linker, Module, Store};
+//!
+//! # fn main() -> Result<(), mote::Error> {
+//! let engine = mote::engine(&Config::default());
+//! let wasm = wat::parse_str(r#"
+//!     (module
+//!       (import "host" "log" (func $log (param i32)))
+//!       (func (export "add_and_log") (param i32 i32) (result i32)
+//!         (local $sum i32)
+//!         (local.set $sum (i32.add (local.get 0) (local.get 1)))
+//!         (call $log (local.get $sum))
+//!         (local.get $sum)))
+//! "#).expect("valid text");
+//! let module = Module::new(&engine, &wasm)?;
+//!
+//! // The store owns all Wasm state and the host's data: here, the values logged so far.
+//! let mut store = Store::new(&engine, Vec::new());
+//! let mut linker = Linker::new(&engine);
+//! linker.func_wrap("host", "log", |mut caller: Caller<'_, Vec<i32>>, value: i32| {
+//!     caller.data_mut().push(value);
+//! })?;
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let add_and_log = instance.get_typed_func::<(i32, i32), i32>(&store, "add_and_log")?;
+//! assert_eq!(add_and_log.call(&mut store, (40, 2))?, 42);
+//! assert_eq!(store.data(), &[42]);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Features
+//! - `std` (default): use the standard library. Without it the crate is `no_std` + `alloc`.
+//! - `cli` (default): the `mote` command-line tool (adds `wat` for text-format input).
 #![no_std]
+#![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
 pub use mote_core::*;
+pub use mote_interp::Interpreter;
+
+/// Creates an engine for `config` with the backend it calls for.
+///
+/// Today that is always Mote's interpreter ([`Interpreter`]); once the JIT exists, a strategy
+/// in [`Config`] will choose between them here.
+pub fn engine(config: &Config) -> Engine {
+    Engine::new(config, Interpreter::new())
+}

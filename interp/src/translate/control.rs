@@ -107,6 +107,8 @@ impl FuncTranslator<'_> {
     pub(super) fn op_if(&mut self, ty: BlockType) {
         let cond_fixup = if self.reachable {
             let cond = self.pop();
+            // Before the branch, so that both paths see the copies.
+            self.materialize_all();
             let at = self.pc();
             self.emit(Op::BrIfEqz { cond, target: 0 });
             Some(at)

@@ -1,0 +1,260 @@
+//! Command-line parsing, by hand: the tool has few options, and every dependency costs build time.
+//!
+//! Grammar:
+//! ```text
+//! mote run [OPTIONS] FILE [ARGS...]     (options may also follow FILE; `--` ends options)
+//! mote validate FILE
+//! mote help | --help | -h
+//! mote --version | -V
+//! ```
+//! Options take their value as the next argument or after `=` (`--fuel 100`, `--fuel=100`).
+//! Before FILE, an argument starting with `-` must be an option; after it, one with a single `-`
+//! is a guest argument, so that negative numbers pass through (`mote run f.wat --invoke neg -5`).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The short usage text, printed after usage errors.
+pub const SYNOPSIS: &str = "\
+Usage: mote run [OPTIONS] FILE [ARGS...]
+       mote validate FILE
+       mote help | --version
+Run `mote help` for the options.";
+
+/// The full usage text, printed by `mote help`.
+pub const USAGE: &str = "\
+Mote: a WebAssembly runtime for constrained IoT hardware
+
+Usage:
+  mote run [OPTIONS] FILE [ARGS...]   Run a .wasm or .wat module
+  mote validate FILE                  Check that a module is valid, without running it
+  mote help                           Print this help
+  mote --version                      Print the version
+
+FILE is a binary module (starting with \\0asm) or a module in the text format.
+
+`run` calls the export `_start` when the module has one and no --invoke is given, otherwise
+the export named by --invoke, passing ARGS converted to the function's parameter types:
+i32/i64 in decimal or 0x-hexadecimal, f32/f64 in decimal (also `nan`, `inf`, `-inf`).
+Each result is printed on its own line.
+
+Options for `run`:
+  --invoke NAME        Call the exported function NAME
+  --fuel N             Enable fuel metering and stop with an error after N units
+  --max-memory BYTES   Limit each linear memory to BYTES bytes (memory.grow returns -1)
+  -h, --help           Print this help
+
+Exit status: 0 on success, 1 on an error or a trap, 2 on a usage error.";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Print the usage text.
+    Help,
+    /// Print the version.
+    Version,
+    /// Run a module.
+    Run(RunOptions),
+    /// Validate a module.
+    Validate {
+        /// The module file.
+        file: PathBuf,
+    },
+}
+
+/// Options of `mote run`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// The module file.
+    pub file: PathBuf,
+    /// The export to call instead of `_start`.
+    pub invoke: Option<String>,
+    /// Fuel to give the store; `None` leaves fuel metering off.
+    pub fuel: Option<u64>,
+    /// The most bytes one linear memory may have.
+    pub max_memory: Option<u64>,
+    /// Arguments for the called function, still as text.
+    pub args: Vec<String>,
+}
+
+/// A usage error: what is wrong with the command line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+fn usage(message: impl Into<String>) -> UsageError {
+    UsageError(message.into())
+}
+
+fn utf8(arg: OsString) -> Result<String, UsageError> {
+    arg.into_string()
+        .map_err(|arg| usage(format!("argument {arg:?} is not valid UTF-8")))
+}
+
+/// Parses the arguments after the program name.
+///
+/// # Errors
+/// A [`UsageError`] for an unknown command or option, a missing or extra operand, or an option
+/// value that is missing or not a number.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut args = args.into_iter();
+    let Some(command) = args.next() else {
+        return Err(usage("no command given"));
+    };
+    match utf8(command)?.as_str() {
+        "run" => parse_run(args),
+        "validate" => parse_validate(args),
+        "help" | "--help" | "-h" => Ok(Command::Help),
+        "--version" | "-V" => Ok(Command::Version),
+        other if other.starts_with('-') => Err(usage(format!("unknown option `{other}`"))),
+        other => Err(usage(format!("unknown command `{other}`"))),
+    }
+}
+
+fn parse_validate(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut file = None;
+    let mut options_done = false;
+    for arg in args {
+        let text = arg.to_str();
+        if !options_done {
+            match text {
+                Some("-h" | "--help") => return Ok(Command::Help),
+                Some("--") => {
+                    options_done = true;
+                    continue;
+                }
+                Some(flag) if flag.starts_with('-') && flag.len() > 1 => {
+                    return Err(usage(format!("unknown option `{flag}` for `validate`")));
+                }
+                _ => {}
+            }
+        }
+        if file.is_some() {
+            return Err(usage("`validate` takes exactly one FILE"));
+        }
+        file = Some(PathBuf::from(arg));
+    }
+    let file = file.ok_or_else(|| usage("`validate` needs a FILE"))?;
+    Ok(Command::Validate { file })
+}
+
+fn parse_run(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut opts = RunOptions::default();
+    let mut file: Option<PathBuf> = None;
+    let mut options_done = false;
+    while let Some(arg) = args.next() {
+        let text = arg.to_str().map(str::to_owned);
+        let is_option = !options_done
+            && text.as_deref().is_some_and(|t| {
+                t.starts_with("--") || (t.starts_with('-') && t.len() > 1 && file.is_none())
+            });
+        if !is_option {
+            match file {
+                None => file = Some(PathBuf::from(arg)),
+                Some(_) => opts.args.push(utf8(arg)?),
+            }
+            continue;
+        }
+        let text = text.unwrap_or_default();
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (text.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, UsageError> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => match args.next() {
+                    Some(v) => utf8(v),
+                    None => Err(usage(format!("option `{name}` needs a value"))),
+                },
+            }
+        };
+        match name {
+            "--" if inline.is_none() => options_done = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            "--invoke" => opts.invoke = Some(value(name)?),
+            "--fuel" => opts.fuel = Some(number(name, &value(name)?)?),
+            "--max-memory" => opts.max_memory = Some(number(name, &value(name)?)?),
+            _ => return Err(usage(format!("unknown option `{text}` for `run`"))),
+        }
+    }
+    opts.file = file.ok_or_else(|| usage("`run` needs a FILE"))?;
+    Ok(Command::Run(opts))
+}
+
+/// Parses an option's unsigned number: decimal, `0x` hexadecimal, `_` separators allowed.
+fn number(option: &str, text: &str) -> Result<u64, UsageError> {
+    let clean: String = text.chars().filter(|&c| c != '_').collect();
+    let parsed = match clean
+        .strip_prefix("0x")
+        .or_else(|| clean.strip_prefix("0X"))
+    {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => clean.parse(),
+    };
+    parsed.map_err(|_| {
+        usage(format!(
+            "option `{option}` needs an unsigned number, not `{text}`"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, UsageError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn run_with_options_after_file() {
+        let cmd = parse_strs(&["run", "f.wat", "--invoke", "add", "-1", "0x10", "--fuel=5"]);
+        assert_eq!(
+            cmd,
+            Ok(Command::Run(RunOptions {
+                file: "f.wat".into(),
+                invoke: Some("add".into()),
+                fuel: Some(5),
+                max_memory: None,
+                args: vec!["-1".into(), "0x10".into()],
+            }))
+        );
+    }
+
+    #[test]
+    fn double_dash_ends_options() {
+        let Ok(Command::Run(opts)) = parse_strs(&["run", "--", "f.wat", "--fuel"]) else {
+            panic!("expected a run command");
+        };
+        assert_eq!(opts.args, ["--fuel"]);
+    }
+
+    #[test]
+    fn usage_errors() {
+        for args in [
+            &[][..],
+            &["frobnicate"],
+            &["run"],
+            &["run", "-x", "f.wat"],
+            &["run", "f.wat", "--bogus"],
+            &["run", "f.wat", "--fuel"],
+            &["run", "f.wat", "--fuel", "lots"],
+            &["run", "f.wat", "--max-memory", "-1"],
+            &["validate"],
+            &["validate", "a.wasm", "b.wasm"],
+        ] {
+            assert!(
+                parse_strs(args).is_err(),
+                "{args:?} should be a usage error"
+            );
+        }
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert_eq!(parse_strs(&["help"]), Ok(Command::Help));
+        assert_eq!(parse_strs(&["--help"]), Ok(Command::Help));
+        assert_eq!(parse_strs(&["run", "--help"]), Ok(Command::Help));
+        assert_eq!(parse_strs(&["--version"]), Ok(Command::Version));
+    }
+}

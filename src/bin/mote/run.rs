@@ -1,0 +1,215 @@
+//! `mote run` and `mote validate`: loading a module, linking it, calling a function and
+//! reporting the outcome.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use mote::{Caller, Config, Error, ErrorKind, Func, Limits, Linker, Module, Store, TrapCode, Val};
+
+use crate::Failure;
+use crate::args::RunOptions;
+use crate::values;
+
+/// The first bytes of every binary module.
+const WASM_MAGIC: &[u8] = b"\0asm";
+
+/// The store's data: what host functions record for the tool.
+#[derive(Debug, Default)]
+struct Host {
+    /// The status passed to `proc_exit`, once the guest has called it.
+    exit_code: Option<i32>,
+}
+
+/// Reads `file` and returns the binary module: the file itself when it starts with the Wasm
+/// magic number, otherwise the file parsed as the text format.
+fn load(file: &Path) -> Result<Vec<u8>, Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::Error(format!("{}: cannot read file: {e}", file.display())))?;
+    if bytes.starts_with(WASM_MAGIC) {
+        return Ok(bytes);
+    }
+    match wat::Parser::new().parse_bytes(Some(file), &bytes) {
+        Ok(Cow::Borrowed(_)) => Ok(bytes),
+        Ok(Cow::Owned(wasm)) => Ok(wasm),
+        // The text parser's message already names the file, line and column.
+        Err(e) => Err(Failure::Error(format!("cannot parse text module: {e}"))),
+    }
+}
+
+/// `mote validate FILE`.
+pub fn validate(file: &Path) -> Result<(), Failure> {
+    let wasm = load(file)?;
+    let engine = mote::engine(&Config::default());
+    Module::validate(&engine, &wasm)
+        .map_err(|e| Failure::Error(format!("{}: {e}", file.display())))?;
+    println!("{}: valid", file.display());
+    Ok(())
+}
+
+/// `mote run ...`.
+pub fn run(opts: &RunOptions) -> Result<(), Failure> {
+    let file = opts.file.display().to_string();
+    let wasm = load(&opts.file)?;
+
+    let mut config = Config::new();
+    if opts.fuel.is_some() {
+        config.consume_fuel(true);
+    }
+    if let Some(bytes) = opts.max_memory {
+        config.limits(Limits {
+            memory_bytes: bytes,
+            ..Limits::HOST
+        });
+    }
+    let engine = mote::engine(&config);
+    let module = Module::new(&engine, &wasm).map_err(|e| Failure::Error(format!("{file}: {e}")))?;
+
+    let mut store = Store::new(&engine, Host::default());
+    if let Some(fuel) = opts.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|e| Failure::Error(format!("{file}: {e}")))?;
+    }
+    let linker = linker(&engine)?;
+    // Instantiation runs the module's start function, which may trap or exit.
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|e| failure(&store, &file, "instantiating the module", opts.fuel, &e))?;
+
+    let (name, func) = match &opts.invoke {
+        Some(name) => match instance.get_export(&store, name) {
+            Some(export) => match export.into_func() {
+                Some(func) => (name.as_str(), func),
+                None => {
+                    return Err(Failure::Error(format!(
+                        "{file}: export `{name}` is not a function"
+                    )));
+                }
+            },
+            None => {
+                return Err(Failure::Error(format!(
+                    "{file}: no export named `{name}`{}",
+                    exported_funcs(&module)
+                )));
+            }
+        },
+        None => match instance.get_func(&store, "_start") {
+            Some(func) => ("_start", func),
+            // A module without `_start` may do its work in its start function, like a reactor
+            // whose initialisation is the whole program.
+            None if module.info().start.is_some() && opts.args.is_empty() => return Ok(()),
+            None => {
+                return Err(Failure::Usage(format!(
+                    "{file} exports no `_start` function: choose one with --invoke NAME{}",
+                    exported_funcs(&module)
+                )));
+            }
+        },
+    };
+
+    let params = arguments(&store, func, name, &opts.args)?;
+    let ty = func.ty(&store);
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    let call = format!("calling `{name}`");
+    func.call(&mut store, &params, &mut results)
+        .map_err(|e| failure(&store, &file, &call, opts.fuel, &e))?;
+    for result in &results {
+        println!("{}", values::format(result));
+    }
+    Ok(())
+}
+
+/// The imports the tool can satisfy. WASI comes later; for now only `proc_exit`, so that a
+/// program can end early with a status.
+fn linker(engine: &mote::Engine) -> Result<Linker<Host>, Failure> {
+    let mut linker = Linker::new(engine);
+    linker
+        .func_wrap(
+            "wasi_snapshot_preview1",
+            "proc_exit",
+            |mut caller: Caller<'_, Host>, code: i32| -> Result<(), Error> {
+                caller.data_mut().exit_code = Some(code);
+                Err(Error::host(format!("proc_exit({code})")))
+            },
+        )
+        .map_err(|e| Failure::Error(format!("cannot set up host functions: {e}")))?;
+    Ok(linker)
+}
+
+/// Converts the command-line arguments to the parameters of `func`.
+fn arguments(
+    store: &Store<Host>,
+    func: Func,
+    name: &str,
+    args: &[String],
+) -> Result<Vec<Val>, Failure> {
+    let ty = func.ty(store);
+    if args.len() != ty.params().len() {
+        return Err(Failure::Usage(format!(
+            "function `{name}` has type {ty}: it takes {} argument{}, but {} {} given",
+            ty.params().len(),
+            if ty.params().len() == 1 { "" } else { "s" },
+            args.len(),
+            if args.len() == 1 { "was" } else { "were" },
+        )));
+    }
+    args.iter()
+        .zip(ty.params())
+        .enumerate()
+        .map(|(i, (text, ty))| {
+            values::parse(text, *ty).map_err(|message| {
+                Failure::Usage(format!("argument {} of `{name}`: {message}", i + 1))
+            })
+        })
+        .collect()
+}
+
+/// The message (or exit status) for an error while instantiating or calling.
+fn failure(store: &Store<Host>, file: &str, doing: &str, fuel: Option<u64>, e: &Error) -> Failure {
+    if let Some(code) = store.data().exit_code {
+        return Failure::Exit(code);
+    }
+    let mut message = format!("{file}: {doing}: ");
+    match (e.trap_code(), fuel) {
+        (Some(TrapCode::OutOfFuel), Some(fuel)) => {
+            message.push_str(&format!("out of fuel after {fuel} units"));
+            if let Some((index, name)) = e.function() {
+                message.push_str(&function_label(index, name));
+            }
+        }
+        _ => {
+            // `Display` of `Error` names the cause, the byte offset and the function.
+            message.push_str(&e.to_string());
+            if let ErrorKind::Link { .. } = e.kind() {
+                message.push_str(
+                    "\n(the `mote` tool defines no imports yet, except \
+                     `wasi_snapshot_preview1` `proc_exit`)",
+                );
+            }
+        }
+    }
+    Failure::Error(message)
+}
+
+fn function_label(index: u32, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!(" (in function {index} `{name}`)"),
+        None => format!(" (in function {index})"),
+    }
+}
+
+/// A list of the exported functions and their types, for messages.
+fn exported_funcs(module: &Module) -> String {
+    let lines: Vec<String> = module
+        .exports()
+        .filter_map(|(name, ty)| match ty {
+            mote::ExternType::Func(ty) => Some(format!("\n  {name}: {ty}")),
+            _ => None,
+        })
+        .collect();
+    if lines.is_empty() {
+        " (the module exports no functions)".to_owned()
+    } else {
+        format!("\nexported functions:{}", lines.concat())
+    }
+}

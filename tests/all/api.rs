@@ -1,0 +1,117 @@
+//! The embedding API through the facade: engines, host functions, imports and exports.
+
+use mote::{Caller, Config, ErrorKind, Func, Linker, Module, Store, Val, ValType};
+
+#[test]
+fn facade_engine_runs_the_interpreter() {
+    let engine = mote::engine(&Config::default());
+    assert_eq!(engine.backend().name(), "interp");
+}
+
+#[test]
+fn host_functions_and_linking() {
+    let engine = mote::engine(&Config::default());
+    let module = crate::module(
+        &engine,
+        r#"(module
+             (import "env" "scale" (func $scale (param i32) (result i32)))
+             (import "env" "offset" (func $offset (param f64) (result f64)))
+             (func (export "both") (param i32 f64) (result i32 f64)
+               (call $scale (local.get 0)) (call $offset (local.get 1))))"#,
+    );
+    let mut store = Store::new(&engine, 3);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "scale", |caller: Caller<'_, i32>, x: i32| {
+            x * *caller.data()
+        })
+        .unwrap();
+    linker
+        .func_new(
+            "env",
+            "offset",
+            mote::FuncType::new([ValType::F64], [ValType::F64]),
+            |_caller, params, results| {
+                results[0] = Val::from(params[0].f64().unwrap() + 0.5);
+                Ok(())
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let both = instance
+        .get_typed_func::<(i32, f64), (i32, f64)>(&store, "both")
+        .unwrap();
+    assert_eq!(both.call(&mut store, (7, 1.0)).unwrap(), (21, 1.5));
+    // Defining the same name twice is refused.
+    assert!(linker.func_wrap("env", "scale", |x: i32| x).is_err());
+}
+
+#[test]
+fn missing_import_names_it() {
+    let engine = mote::engine(&Config::default());
+    let module = crate::module(&engine, r#"(module (import "env" "missing" (func)))"#);
+    let mut store = Store::new(&engine, ());
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err();
+    match err.kind() {
+        ErrorKind::Link { module, name, .. } => {
+            assert_eq!((&**module, &**name), ("env", "missing"))
+        }
+        other => panic!("expected a link error, got {other:?}"),
+    }
+}
+
+#[test]
+fn host_errors_trap_the_guest() {
+    let engine = mote::engine(&Config::default());
+    let module = crate::module(
+        &engine,
+        r#"(module (import "env" "fail" (func $fail))
+             (func (export "go") (call $fail)))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "fail", || -> Result<(), mote::Error> {
+            Err(mote::Error::host("sensor unplugged"))
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let go = instance.get_func(&store, "go").unwrap();
+    let err = go.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(err.to_string().contains("sensor unplugged"), "{err}");
+    // The store still works.
+    let host = Func::wrap(&mut store, |a: i32, b: i32| a - b);
+    let mut out = [Val::I32(0)];
+    host.call(&mut store, &[Val::I32(5), Val::I32(7)], &mut out)
+        .unwrap();
+    assert_eq!(out, [Val::I32(-2)]);
+}
+
+#[test]
+fn calls_with_wrong_arguments_are_errors() {
+    let engine = mote::engine(&Config::default());
+    let module = crate::module(
+        &engine,
+        r#"(module (func (export "id") (param i64) (result i64) (local.get 0)))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = mote::Instance::new(&mut store, &module, &[]).unwrap();
+    let id = instance.get_func(&store, "id").unwrap();
+    let mut out = [Val::I64(0)];
+    assert!(id.call(&mut store, &[Val::I32(1)], &mut out).is_err());
+    assert!(id.call(&mut store, &[], &mut out).is_err());
+    assert!(instance.get_typed_func::<i32, i64>(&store, "id").is_err());
+    id.call(&mut store, &[Val::I64(-9)], &mut out).unwrap();
+    assert_eq!(out, [Val::I64(-9)]);
+}
+
+#[test]
+fn modules_from_another_engine_are_refused() {
+    let a = mote::engine(&Config::default());
+    let b = mote::engine(&Config::default());
+    let module = Module::new(&a, wat::parse_str("(module)").unwrap()).unwrap();
+    let mut store = Store::new(&b, ());
+    assert!(mote::Instance::new(&mut store, &module, &[]).is_err());
+}
