@@ -28,7 +28,7 @@ step "the build command of the issue"
 cargo build -p mote-core -p mote-interp --no-default-features --target thumbv7em-none-eabihf
 
 step "spec suites (release)"
-for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes; do
+for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes regression; do
     cargo run --release -q -p mote-spec-tests -- --engine interp --suite "$suite" | tail -n 1
 done
 

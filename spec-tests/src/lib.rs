@@ -98,6 +98,9 @@ pub enum Suite {
     WasmLatest,
     /// A proposal's tests (`proposals/NAME`).
     Proposal(Proposal),
+    /// Mote's own regression tests (`regression`): `spec-tests/regression/*.wast`, one file per
+    /// bug found, run with the Wasm 2.0 configuration.
+    Regression,
 }
 
 impl Suite {
@@ -109,6 +112,7 @@ impl Suite {
             Suite::WasmV3 => "wasm-v3".to_string(),
             Suite::WasmLatest => "wasm-latest".to_string(),
             Suite::Proposal(proposal) => format!("proposals/{proposal}"),
+            Suite::Regression => "regression".to_string(),
         }
     }
 
@@ -119,6 +123,7 @@ impl Suite {
             Suite::WasmV2,
             Suite::WasmV3,
             Suite::WasmLatest,
+            Suite::Regression,
         ]
         .into_iter()
         .chain(Proposal::all().iter().map(|p| Suite::Proposal(*p)))
@@ -151,10 +156,42 @@ impl Suite {
             Suite::WasmV3 => spec(SpecVersion::V3).collect(),
             Suite::WasmLatest => spec(SpecVersion::Latest).collect(),
             Suite::Proposal(p) => proposal(p).collect(),
+            Suite::Regression => regression_files(),
         };
         files.sort_by(|a, b| a.name().cmp(b.name()));
         files
     }
+}
+
+/// The `.wast` files of `spec-tests/regression/`, read from disk.
+///
+/// The contents are leaked to get the `'static` lifetime of the testsuite's own files; this is a
+/// test tool that reads a few kilobytes once per run.
+fn regression_files() -> Vec<TestFile<'static>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("regression");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "wast") {
+            continue;
+        }
+        let Ok(contents) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(TestFile {
+            parent: "regression".to_string(),
+            name,
+            contents: Box::leak(contents.into_boxed_str()),
+        });
+    }
+    files
 }
 
 impl fmt::Display for Suite {
@@ -172,6 +209,7 @@ impl FromStr for Suite {
             "wasm-v2" => Ok(Suite::WasmV2),
             "wasm-v3" => Ok(Suite::WasmV3),
             "wasm-latest" => Ok(Suite::WasmLatest),
+            "regression" => Ok(Suite::Regression),
             _ => s
                 .strip_prefix("proposals/")
                 .and_then(|name| Proposal::from_str(name).ok())

@@ -36,6 +36,11 @@ fn wasm_v2() {
 }
 
 #[test]
+fn regression() {
+    assert_suite_passes(Suite::Regression);
+}
+
+#[test]
 fn custom_page_sizes() {
     assert_suite_passes(Suite::Proposal(Proposal::CustomPageSizes));
 }
