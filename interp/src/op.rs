@@ -9,7 +9,9 @@
 //! `<type><Operation>` as in WebAssembly (`I32Add`, `F64Sqrt`), with operands named by role:
 //! - `dst`: slot written; `src`, `a`, `b`, `cond`, `addr`, `value`: slots read;
 //! - `base`: first of several consecutive slots (arguments of calls and bulk operations);
-//! - `offset`: the static memory offset of a load or store; `target`: an absolute code index.
+//! - `offset`: the static memory offset of a load or store; `target`: an absolute code index;
+//! - `imm`: an immediate operand; the `…Imm` suffix marks the form of a binary operation whose
+//!   right operand is that constant instead of a slot (`I32AddImm`).
 //!
 //! Loads and stores are typed only by width and extension, since slots are untyped 64-bit
 //! words: `Load32U` serves `i32.load`, `f32.load` and `i64.load32_u` alike.
@@ -307,6 +309,80 @@ pub enum Op {
     I64Rotl { dst: Slot, a: Slot, b: Slot },
     /// `i64.rotr`
     I64Rotr { dst: Slot, a: Slot, b: Slot },
+
+    // ---- binary operations with an immediate right operand ----
+    /// `i32.add` with a constant right operand.
+    I32AddImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.mul` with a constant right operand.
+    I32MulImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.and` with a constant right operand.
+    I32AndImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.or` with a constant right operand.
+    I32OrImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.xor` with a constant right operand.
+    I32XorImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.shl` with a constant right operand.
+    I32ShlImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.shr_s` with a constant right operand.
+    I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.shr_u` with a constant right operand.
+    I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.eq` with a constant right operand.
+    I32EqImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.ne` with a constant right operand.
+    I32NeImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.lt_s` with a constant right operand.
+    I32LtSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.lt_u` with a constant right operand.
+    I32LtUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.gt_s` with a constant right operand.
+    I32GtSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.gt_u` with a constant right operand.
+    I32GtUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.le_s` with a constant right operand.
+    I32LeSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.le_u` with a constant right operand.
+    I32LeUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.ge_s` with a constant right operand.
+    I32GeSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i32.ge_u` with a constant right operand.
+    I32GeUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.add` with a constant right operand (sign-extended to 64 bits).
+    I64AddImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.mul` with a constant right operand (sign-extended to 64 bits).
+    I64MulImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.and` with a constant right operand (sign-extended to 64 bits).
+    I64AndImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.or` with a constant right operand (sign-extended to 64 bits).
+    I64OrImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.xor` with a constant right operand (sign-extended to 64 bits).
+    I64XorImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.shl` with a constant right operand (sign-extended to 64 bits).
+    I64ShlImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.shr_s` with a constant right operand (sign-extended to 64 bits).
+    I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.shr_u` with a constant right operand (sign-extended to 64 bits).
+    I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.eq` with a constant right operand (sign-extended to 64 bits).
+    I64EqImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.ne` with a constant right operand (sign-extended to 64 bits).
+    I64NeImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.lt_s` with a constant right operand (sign-extended to 64 bits).
+    I64LtSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.lt_u` with a constant right operand (sign-extended to 64 bits).
+    I64LtUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.gt_s` with a constant right operand (sign-extended to 64 bits).
+    I64GtSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.gt_u` with a constant right operand (sign-extended to 64 bits).
+    I64GtUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.le_s` with a constant right operand (sign-extended to 64 bits).
+    I64LeSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.le_u` with a constant right operand (sign-extended to 64 bits).
+    I64LeUImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.ge_s` with a constant right operand (sign-extended to 64 bits).
+    I64GeSImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.ge_u` with a constant right operand (sign-extended to 64 bits).
+    I64GeUImm { dst: Slot, a: Slot, imm: i32 },
 
     // ---- f32 ----
     /// `f32.eq`

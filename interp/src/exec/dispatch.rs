@@ -6,19 +6,27 @@ use mote_core::store::StoreInner;
 use mote_core::{RawVal, TrapCode};
 
 use super::numeric::{self, NumericTrap};
-use super::{Activation, Exit, memory, table};
+use super::{Exit, memory, table};
 use crate::op::{Op, Slot};
 
-/// Runs the instructions of one activation from `*pc` until it calls, returns, runs out of fuel
-/// or traps. `regs` is the activation's frame.
+/// What the running function's instructions refer to besides its frame.
+pub(super) struct Context {
+    /// Store index of the instance.
+    pub(super) instance: usize,
+    /// Store index of the instance's memory 0, if it has one.
+    pub(super) memory: Option<u32>,
+}
+
+/// Runs the instructions of one function from `*pc` until it calls, returns, runs out of fuel
+/// or traps. `regs` is the function's frame.
 pub(super) fn execute(
     regs: &mut [RawVal],
     code: &[Op],
     pc: &mut usize,
     store: &mut StoreInner,
-    activation: &Activation,
+    activation: &Context,
 ) -> Result<Exit, TrapCode> {
-    let instance = activation.instance as usize;
+    let instance = activation.instance;
     loop {
         let op = *code.get(*pc).ok_or(TrapCode::Unreachable)?;
         *pc += 1;
@@ -387,6 +395,84 @@ pub(super) fn execute(
             }
             Op::I64Rotr { dst, a, b } => {
                 wu64(regs, dst, u64v(regs, a).rotate_right(shift_64(regs, b)))
+            }
+            Op::I32AddImm { dst, a, imm } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_add(imm.cast_unsigned()))
+            }
+            Op::I32MulImm { dst, a, imm } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_mul(imm.cast_unsigned()))
+            }
+            Op::I32AndImm { dst, a, imm } => wu32(regs, dst, u32v(regs, a) & imm.cast_unsigned()),
+            Op::I32OrImm { dst, a, imm } => wu32(regs, dst, u32v(regs, a) | imm.cast_unsigned()),
+            Op::I32XorImm { dst, a, imm } => wu32(regs, dst, u32v(regs, a) ^ imm.cast_unsigned()),
+            Op::I32ShlImm { dst, a, imm } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_shl(imm.cast_unsigned()))
+            }
+            Op::I32ShrSImm { dst, a, imm } => {
+                wi32(regs, dst, i32v(regs, a).wrapping_shr(imm.cast_unsigned()))
+            }
+            Op::I32ShrUImm { dst, a, imm } => {
+                wu32(regs, dst, u32v(regs, a).wrapping_shr(imm.cast_unsigned()))
+            }
+            Op::I32EqImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) == imm.cast_unsigned()),
+            Op::I32NeImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) != imm.cast_unsigned()),
+            Op::I32LtSImm { dst, a, imm } => wbool(regs, dst, i32v(regs, a) < imm),
+            Op::I32LtUImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) < imm.cast_unsigned()),
+            Op::I32GtSImm { dst, a, imm } => wbool(regs, dst, i32v(regs, a) > imm),
+            Op::I32GtUImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) > imm.cast_unsigned()),
+            Op::I32LeSImm { dst, a, imm } => wbool(regs, dst, i32v(regs, a) <= imm),
+            Op::I32LeUImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) <= imm.cast_unsigned()),
+            Op::I32GeSImm { dst, a, imm } => wbool(regs, dst, i32v(regs, a) >= imm),
+            Op::I32GeUImm { dst, a, imm } => wbool(regs, dst, u32v(regs, a) >= imm.cast_unsigned()),
+            Op::I64AddImm { dst, a, imm } => wu64(
+                regs,
+                dst,
+                u64v(regs, a).wrapping_add(i64::from(imm).cast_unsigned()),
+            ),
+            Op::I64MulImm { dst, a, imm } => wu64(
+                regs,
+                dst,
+                u64v(regs, a).wrapping_mul(i64::from(imm).cast_unsigned()),
+            ),
+            Op::I64AndImm { dst, a, imm } => {
+                wu64(regs, dst, u64v(regs, a) & i64::from(imm).cast_unsigned())
+            }
+            Op::I64OrImm { dst, a, imm } => {
+                wu64(regs, dst, u64v(regs, a) | i64::from(imm).cast_unsigned())
+            }
+            Op::I64XorImm { dst, a, imm } => {
+                wu64(regs, dst, u64v(regs, a) ^ i64::from(imm).cast_unsigned())
+            }
+            Op::I64ShlImm { dst, a, imm } => {
+                wu64(regs, dst, u64v(regs, a).wrapping_shl(imm.cast_unsigned()))
+            }
+            Op::I64ShrSImm { dst, a, imm } => {
+                wi64(regs, dst, i64v(regs, a).wrapping_shr(imm.cast_unsigned()))
+            }
+            Op::I64ShrUImm { dst, a, imm } => {
+                wu64(regs, dst, u64v(regs, a).wrapping_shr(imm.cast_unsigned()))
+            }
+            Op::I64EqImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) == i64::from(imm).cast_unsigned())
+            }
+            Op::I64NeImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) != i64::from(imm).cast_unsigned())
+            }
+            Op::I64LtSImm { dst, a, imm } => wbool(regs, dst, i64v(regs, a) < i64::from(imm)),
+            Op::I64LtUImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) < i64::from(imm).cast_unsigned())
+            }
+            Op::I64GtSImm { dst, a, imm } => wbool(regs, dst, i64v(regs, a) > i64::from(imm)),
+            Op::I64GtUImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) > i64::from(imm).cast_unsigned())
+            }
+            Op::I64LeSImm { dst, a, imm } => wbool(regs, dst, i64v(regs, a) <= i64::from(imm)),
+            Op::I64LeUImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) <= i64::from(imm).cast_unsigned())
+            }
+            Op::I64GeSImm { dst, a, imm } => wbool(regs, dst, i64v(regs, a) >= i64::from(imm)),
+            Op::I64GeUImm { dst, a, imm } => {
+                wbool(regs, dst, u64v(regs, a) >= i64::from(imm).cast_unsigned())
             }
             Op::F32Eq { dst, a, b } => wbool(regs, dst, f32v(regs, a) == f32v(regs, b)),
             Op::F32Ne { dst, a, b } => wbool(regs, dst, f32v(regs, a) != f32v(regs, b)),

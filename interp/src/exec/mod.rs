@@ -34,6 +34,8 @@ struct Activation {
     func: u32,
     /// Module-level function index (for trap messages).
     func_index: u32,
+    /// Number of imported functions of the module (defined index = module index - this).
+    imported: u32,
     /// Next instruction.
     pc: u32,
     /// First slot of the frame in the value stack.
@@ -109,8 +111,19 @@ impl Executor {
         Ok(())
     }
 
+    /// The translated code of `instance`.
+    fn module_of(store: &StoreInner, instance: u32) -> Result<Arc<CompiledModule>, TrapCode> {
+        store.instances[instance as usize]
+            .module
+            .code()
+            .clone()
+            .downcast::<CompiledModule>()
+            .map_err(|_| TrapCode::HostTrap)
+    }
+
     /// Makes function `index` (module index) of `instance` current, with its frame at absolute
     /// slot `fp`. A `fresh` frame (a call, not a return into a caller) gets its locals zeroed.
+    /// `module` is the instance's code when the caller already has it.
     fn enter(
         &mut self,
         store: &StoreInner,
@@ -118,18 +131,15 @@ impl Executor {
         index: u32,
         fp: usize,
         fresh: bool,
+        module: Option<Arc<CompiledModule>>,
     ) -> Result<(), TrapCode> {
         let entity = &store.instances[instance as usize];
-        let module = match &self.current {
-            Some(a) if a.instance == instance => a.module.clone(),
-            _ => entity
-                .module
-                .code()
-                .clone()
-                .downcast::<CompiledModule>()
-                .map_err(|_| TrapCode::HostTrap)?,
+        let module = match module {
+            Some(m) => m,
+            None => Self::module_of(store, instance)?,
         };
-        let defined = index - entity.module.info().imported_funcs;
+        let imported = entity.module.info().imported_funcs;
+        let defined = index - imported;
         let func = &module.funcs[defined as usize];
         let end = fp + usize::from(func.frame_size);
         self.reserve(end)?;
@@ -142,6 +152,7 @@ impl Executor {
             instance,
             func: defined,
             func_index: index,
+            imported,
             pc: 0,
             fp: u32::try_from(fp).map_err(|_| TrapCode::StackOverflow)?,
             module,
@@ -150,66 +161,13 @@ impl Executor {
         Ok(())
     }
 
-    /// Performs a call from the current activation (or from the host when there is none).
-    /// Returns `Some(outcome)` when the run must stop (host call).
-    fn call(
-        &mut self,
-        store: &StoreInner,
-        func: u32,
-        fp: usize,
-    ) -> Result<Option<RunOutcome>, TrapCode> {
-        let entity = store.funcs[func as usize];
-        match entity.kind {
-            FuncKind::Host { .. } => {
-                let ty = store.types.get(entity.ty);
-                let (params, results) = (ty.params().len(), ty.results().len());
-                self.reserve(fp + params.max(results))?;
-                self.pending_host = Some(PendingHost {
-                    base: fp,
-                    params,
-                    results,
-                });
-                Ok(Some(RunOutcome::HostCall { func }))
-            }
+    /// Starts a call of store function `func` with its frame at absolute slot `fp`, from the
+    /// host (`start`). Host functions are the driver's business.
+    fn call_from_host(&mut self, store: &StoreInner, func: u32, fp: usize) -> Result<(), TrapCode> {
+        match store.funcs[func as usize].kind {
+            FuncKind::Host { .. } => Err(TrapCode::HostTrap),
             FuncKind::Wasm { instance, index } => {
-                if let Some(current) = &self.current {
-                    if self.frames.len() >= self.max_depth {
-                        return Err(TrapCode::StackOverflow);
-                    }
-                    self.frames.push(Frame {
-                        instance: current.instance,
-                        func: current.func_index,
-                        pc: current.pc,
-                        fp: current.fp,
-                    });
-                }
-                self.enter(store, instance, index, fp, true)?;
-                Ok(None)
-            }
-        }
-    }
-
-    /// Returns from the current activation. Returns `true` when the outermost call finished.
-    fn return_from(&mut self, store: &StoreInner, src: u16, count: u16) -> Result<bool, TrapCode> {
-        let Some(current) = &self.current else {
-            return Ok(true);
-        };
-        let fp = current.fp as usize;
-        let src = fp + usize::from(src);
-        let count = usize::from(count);
-        self.stack.copy_within(src..src + count, fp);
-        match self.frames.pop() {
-            None => {
-                self.results = (fp, fp + count);
-                self.current = None;
-                Ok(true)
-            }
-            Some(frame) => {
-                self.enter(store, frame.instance, frame.func, frame.fp as usize, false)?;
-                if let Some(a) = &mut self.current {
-                    a.pc = frame.pc;
-                }
-                Ok(false)
+                self.enter(store, instance, index, fp, true, None)
             }
         }
     }
@@ -231,6 +189,158 @@ impl Executor {
             None => Trap::new(code),
         })
     }
+
+    /// Runs until the call returns, a host function is called, fuel runs out or a trap.
+    ///
+    /// Wasm-to-Wasm calls and returns stay in this loop: the caller's position goes to
+    /// `self.frames`, so the host stack does not grow with guest recursion. The instance's code
+    /// is fetched (one reference-count increment) only when a call crosses instances.
+    fn run_loop(&mut self, store: &mut StoreInner) -> Result<RunOutcome, TrapCode> {
+        loop {
+            let Some(activation) = self.current.as_mut() else {
+                return Ok(RunOutcome::Returned);
+            };
+            let module = activation.module.clone();
+            let instance = activation.instance;
+            let memory = activation.memory;
+            let imported = activation.imported;
+            let mut def = activation.func as usize;
+            let mut func_index = activation.func_index;
+            let mut pc = activation.pc as usize;
+            let mut fp = activation.fp as usize;
+            // Calls and returns within this instance loop here without touching `current`.
+            let exit = loop {
+                let func = &module.funcs[def];
+                let frame_end = fp + usize::from(func.frame_size);
+                let regs = &mut self.stack[fp..frame_end];
+                let context = dispatch::Context {
+                    instance: instance as usize,
+                    memory,
+                };
+                let exit = dispatch::execute(regs, &func.code, &mut pc, store, &context);
+                match exit {
+                    Ok(Exit::Call { func: callee, base }) => {
+                        let callee_fp = fp + usize::from(base);
+                        match store.funcs[callee as usize].kind {
+                            FuncKind::Wasm {
+                                instance: callee_instance,
+                                index,
+                            } if callee_instance == instance => {
+                                if self.frames.len() >= self.max_depth {
+                                    break Err(TrapCode::StackOverflow);
+                                }
+                                let callee_def = (index - imported) as usize;
+                                let callee_func = &module.funcs[callee_def];
+                                if let Err(code) =
+                                    self.reserve(callee_fp + usize::from(callee_func.frame_size))
+                                {
+                                    break Err(code);
+                                }
+                                let locals_start = callee_fp + usize::from(callee_func.params);
+                                let locals_end = callee_fp + usize::from(callee_func.locals);
+                                self.stack[locals_start..locals_end].fill(0);
+                                self.frames.push(Frame {
+                                    instance,
+                                    func: func_index,
+                                    pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                                    fp: u32::try_from(fp).unwrap_or(u32::MAX),
+                                });
+                                def = callee_def;
+                                func_index = index;
+                                pc = 0;
+                                fp = callee_fp;
+                            }
+                            _ => break Ok(Exit::Call { func: callee, base }),
+                        }
+                    }
+                    Ok(Exit::Return { src, count }) => {
+                        let src = fp + usize::from(src);
+                        let count = usize::from(count);
+                        self.stack.copy_within(src..src + count, fp);
+                        match self.frames.last() {
+                            Some(frame) if frame.instance == instance => {
+                                let imported_index = frame.func;
+                                pc = frame.pc as usize;
+                                fp = frame.fp as usize;
+                                def = (imported_index - imported) as usize;
+                                func_index = imported_index;
+                                self.frames.pop();
+                            }
+                            _ => {
+                                break Ok(Exit::Return {
+                                    src: 0,
+                                    count: u16::try_from(count).unwrap_or(u16::MAX),
+                                });
+                            }
+                        }
+                    }
+                    other => break other,
+                }
+            };
+            // Leaving this instance's loop: bring `current` up to date.
+            if let Some(a) = self.current.as_mut() {
+                a.func = u32::try_from(def).unwrap_or(u32::MAX);
+                a.func_index = func_index;
+                a.pc = u32::try_from(pc).unwrap_or(u32::MAX);
+                a.fp = u32::try_from(fp).unwrap_or(u32::MAX);
+            }
+            match exit? {
+                Exit::Call { func: callee, base } => {
+                    let callee_fp = fp + usize::from(base);
+                    match store.funcs[callee as usize].kind {
+                        FuncKind::Host { .. } => {
+                            let entity = store.funcs[callee as usize];
+                            let ty = store.types.get(entity.ty);
+                            let (params, results) = (ty.params().len(), ty.results().len());
+                            self.reserve(callee_fp + params.max(results))?;
+                            self.pending_host = Some(PendingHost {
+                                base: callee_fp,
+                                params,
+                                results,
+                            });
+                            return Ok(RunOutcome::HostCall { func: callee });
+                        }
+                        FuncKind::Wasm {
+                            instance: callee_instance,
+                            index,
+                        } => {
+                            if self.frames.len() >= self.max_depth {
+                                return Err(TrapCode::StackOverflow);
+                            }
+                            self.frames.push(Frame {
+                                instance,
+                                func: func_index,
+                                pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                                fp: u32::try_from(fp).unwrap_or(u32::MAX),
+                            });
+                            self.enter(store, callee_instance, index, callee_fp, true, None)?;
+                        }
+                    }
+                }
+                Exit::Return { count, .. } => match self.frames.pop() {
+                    None => {
+                        self.results = (fp, fp + usize::from(count));
+                        self.current = None;
+                        return Ok(RunOutcome::Returned);
+                    }
+                    Some(frame) => {
+                        self.enter(
+                            store,
+                            frame.instance,
+                            frame.func,
+                            frame.fp as usize,
+                            false,
+                            None,
+                        )?;
+                        if let Some(a) = &mut self.current {
+                            a.pc = frame.pc;
+                        }
+                    }
+                },
+                Exit::OutOfFuel { required } => return Ok(RunOutcome::OutOfFuel { required }),
+            }
+        }
+    }
 }
 
 impl Execution for Executor {
@@ -238,45 +348,13 @@ impl Execution for Executor {
         self.reset();
         self.reserve(args.len()).map_err(Trap::new)?;
         self.stack[..args.len()].copy_from_slice(args);
-        match self.call(store, func, 0) {
-            Ok(None) => Ok(()),
-            Ok(Some(_)) => Err(Trap::new(TrapCode::HostTrap)),
-            Err(code) => Err(Trap::new(code)),
-        }
+        self.call_from_host(store, func, 0).map_err(Trap::new)
     }
 
     fn run(&mut self, store: &mut StoreInner) -> RunOutcome {
-        loop {
-            let Some(activation) = self.current.clone() else {
-                return RunOutcome::Returned;
-            };
-            let module = activation.module.clone();
-            let func = &module.funcs[activation.func as usize];
-            let fp = activation.fp as usize;
-            let frame_end = fp + usize::from(func.frame_size);
-            let mut pc = activation.pc as usize;
-            let exit = {
-                let regs = &mut self.stack[fp..frame_end];
-                dispatch::execute(regs, &func.code, &mut pc, store, &activation)
-            };
-            if let Some(a) = &mut self.current {
-                a.pc = u32::try_from(pc).unwrap_or(u32::MAX);
-            }
-            let step = match exit {
-                Ok(Exit::Call { func, base }) => self.call(store, func, fp + usize::from(base)),
-                Ok(Exit::Return { src, count }) => match self.return_from(store, src, count) {
-                    Ok(true) => return RunOutcome::Returned,
-                    Ok(false) => Ok(None),
-                    Err(code) => Err(code),
-                },
-                Ok(Exit::OutOfFuel { required }) => return RunOutcome::OutOfFuel { required },
-                Err(code) => Err(code),
-            };
-            match step {
-                Ok(None) => {}
-                Ok(Some(outcome)) => return outcome,
-                Err(code) => return self.trap(code, store),
-            }
+        match self.run_loop(store) {
+            Ok(outcome) => outcome,
+            Err(code) => self.trap(code, store),
         }
     }
 

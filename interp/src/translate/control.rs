@@ -215,10 +215,8 @@ impl FuncTranslator<'_> {
         // In ascending order no copy reads a slot that an earlier one wrote: sources are locals
         // or temporaries at or above `from >= base`.
         for i in 0..arity {
-            let (dst, src) = (self.slot(base + i), self.operand_slot(from + i));
-            if dst != src {
-                self.emit(Op::Copy { dst, src });
-            }
+            let dst = self.slot(base + i);
+            self.emit_move(dst, from + i);
         }
         Ok(target)
     }
@@ -231,19 +229,15 @@ impl FuncTranslator<'_> {
                 // changing the operand stack, since this may be one path of several.
                 let results = self.controls[0].results;
                 let from = self.height() - results;
-                let src = if results == 1 {
-                    self.operand_slot(from)
-                } else {
-                    for h in from..from + results {
-                        if let Some(Operand::Local(n)) = self.operands.get(h as usize).copied() {
+                let src = match self.operands.get(from as usize) {
+                    Some(Operand::Local(n)) if results == 1 => FuncTranslator::local(*n),
+                    _ => {
+                        for h in from..from + results {
                             let dst = self.slot(h);
-                            self.emit(Op::Copy {
-                                dst,
-                                src: FuncTranslator::local(n),
-                            });
+                            self.emit_move(dst, h);
                         }
+                        self.slot(from)
                     }
-                    self.slot(from)
                 };
                 self.emit(Op::Return {
                     src,

@@ -185,6 +185,9 @@ enum Operand {
     /// ([`FuncTranslator::materialize_all`]), so an entry never depends on a write that happens
     /// on only some paths.
     Local(u32),
+    /// A constant not yet written anywhere: instructions with an immediate form take it as
+    /// their immediate; anything else writes it to the entry's own slot first.
+    Const(u64),
 }
 
 /// Translation state of one function body.
@@ -260,10 +263,14 @@ impl FuncTranslator<'_> {
         self.last_producer = Some((self.code.len() - 1, dst));
     }
 
-    /// The slot where the entry at `height` is.
-    fn operand_slot(&self, height: u32) -> Slot {
-        match self.operands.get(height as usize) {
-            Some(Operand::Local(n)) => Self::local(*n),
+    /// The slot where the entry at `height` is; a constant is written to its own slot first.
+    fn operand_slot(&mut self, height: u32) -> Slot {
+        match self.operands.get(height as usize).copied() {
+            Some(Operand::Local(n)) => Self::local(n),
+            Some(Operand::Const(_)) => {
+                self.materialize(height);
+                self.slot(height)
+            }
             _ => self.slot(height),
         }
     }
@@ -276,6 +283,61 @@ impl FuncTranslator<'_> {
         s
     }
 
+    /// Pushes a constant (no code yet).
+    fn push_const(&mut self, value: u64) {
+        self.operands.push(Operand::Const(value));
+        self.max_height = self.max_height.max(self.height());
+    }
+
+    /// The top entry's constant, if it is one.
+    fn top_const(&self) -> Option<u64> {
+        match self.operands.last() {
+            Some(Operand::Const(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The constant of the entry below the top, if it is one.
+    fn second_const(&self) -> Option<u64> {
+        match self.operands.len().checked_sub(2).map(|i| self.operands[i]) {
+            Some(Operand::Const(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Emits `dst = value`.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "splitting into 32-bit halves"
+    )]
+    fn emit_const(&mut self, dst: Slot, value: u64) {
+        let (lo, hi) = (value as u32, (value >> 32) as u32);
+        self.emit(if hi == 0 {
+            Op::Const32 { dst, value: lo }
+        } else {
+            Op::Const64 { dst, lo, hi }
+        });
+    }
+
+    /// Emits code that puts the entry at `height` into slot `dst`, without changing the entry.
+    fn emit_move(&mut self, dst: Slot, height: u32) {
+        match self.operands.get(height as usize).copied() {
+            Some(Operand::Const(value)) => self.emit_const(dst, value),
+            Some(Operand::Local(n)) => {
+                let src = Self::local(n);
+                if src != dst {
+                    self.emit(Op::Copy { dst, src });
+                }
+            }
+            _ => {
+                let src = self.slot(height);
+                if src != dst {
+                    self.emit(Op::Copy { dst, src });
+                }
+            }
+        }
+    }
+
     /// The slot of the top value, which the instruction will overwrite in place: a local
     /// reference is copied to its own slot first.
     fn top_in_place(&mut self) -> Slot {
@@ -284,14 +346,12 @@ impl FuncTranslator<'_> {
         self.slot(h)
     }
 
-    /// Copies the entry at `height` into its own slot if it refers to a local.
+    /// Puts the entry at `height` into its own slot if it is a local reference or a constant.
     fn materialize(&mut self, height: u32) {
-        if let Some(Operand::Local(n)) = self.operands.get(height as usize).copied() {
+        let entry = self.operands.get(height as usize).copied();
+        if entry.is_some_and(|e| e != Operand::Temp) {
             let dst = self.slot(height);
-            self.emit(Op::Copy {
-                dst,
-                src: Self::local(n),
-            });
+            self.emit_move(dst, height);
             self.operands[height as usize] = Operand::Temp;
         }
     }
@@ -305,7 +365,7 @@ impl FuncTranslator<'_> {
         }
     }
 
-    /// Copies every entry that refers to a local into its own slot.
+    /// Puts every entry that refers to a local, or is a constant, into its own slot.
     fn materialize_all(&mut self) {
         for height in 0..self.height() {
             self.materialize(height);

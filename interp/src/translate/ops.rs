@@ -106,17 +106,7 @@ impl FuncTranslator<'_> {
                 self.max_height = self.max_height.max(self.height());
             }
             Operator::LocalSet { local_index } => self.local_set(local_index),
-            Operator::LocalTee { local_index } => {
-                let h = self.height() - 1;
-                if self.operands[h as usize] != Operand::Local(local_index) {
-                    let src = self.operand_slot(h);
-                    self.materialize_local(local_index);
-                    self.emit(Op::Copy {
-                        dst: Self::local(local_index),
-                        src,
-                    });
-                }
-            }
+            Operator::LocalTee { local_index } => self.local_tee(local_index),
             Operator::GlobalGet { global_index } => {
                 let dst = self.slot(self.height());
                 self.push_produced(Op::GlobalGet {
@@ -334,54 +324,234 @@ impl FuncTranslator<'_> {
             Operator::I64TruncSatF32U => self.unary(|dst, src| Op::I64TruncSatF32U { dst, src }),
             Operator::I64TruncSatF64S => self.unary(|dst, src| Op::I64TruncSatF64S { dst, src }),
             Operator::I64TruncSatF64U => self.unary(|dst, src| Op::I64TruncSatF64U { dst, src }),
-            Operator::I32Eq => self.binary(|dst, a, b| Op::I32Eq { dst, a, b }),
-            Operator::I32Ne => self.binary(|dst, a, b| Op::I32Ne { dst, a, b }),
-            Operator::I32LtS => self.binary(|dst, a, b| Op::I32LtS { dst, a, b }),
-            Operator::I32LtU => self.binary(|dst, a, b| Op::I32LtU { dst, a, b }),
-            Operator::I32GtS => self.binary(|dst, a, b| Op::I32GtS { dst, a, b }),
-            Operator::I32GtU => self.binary(|dst, a, b| Op::I32GtU { dst, a, b }),
-            Operator::I32LeS => self.binary(|dst, a, b| Op::I32LeS { dst, a, b }),
-            Operator::I32LeU => self.binary(|dst, a, b| Op::I32LeU { dst, a, b }),
-            Operator::I32GeS => self.binary(|dst, a, b| Op::I32GeS { dst, a, b }),
-            Operator::I32GeU => self.binary(|dst, a, b| Op::I32GeU { dst, a, b }),
-            Operator::I32Add => self.binary(|dst, a, b| Op::I32Add { dst, a, b }),
-            Operator::I32Sub => self.binary(|dst, a, b| Op::I32Sub { dst, a, b }),
-            Operator::I32Mul => self.binary(|dst, a, b| Op::I32Mul { dst, a, b }),
+            Operator::I32Eq => self.binary_imm(
+                |dst, a, b| Op::I32Eq { dst, a, b },
+                |dst, a, imm| Op::I32EqImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32EqImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Ne => self.binary_imm(
+                |dst, a, b| Op::I32Ne { dst, a, b },
+                |dst, a, imm| Op::I32NeImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32NeImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32LtS => self.binary_imm(
+                |dst, a, b| Op::I32LtS { dst, a, b },
+                |dst, a, imm| Op::I32LtSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32GtSImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32LtU => self.binary_imm(
+                |dst, a, b| Op::I32LtU { dst, a, b },
+                |dst, a, imm| Op::I32LtUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32GtUImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32GtS => self.binary_imm(
+                |dst, a, b| Op::I32GtS { dst, a, b },
+                |dst, a, imm| Op::I32GtSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32LtSImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32GtU => self.binary_imm(
+                |dst, a, b| Op::I32GtU { dst, a, b },
+                |dst, a, imm| Op::I32GtUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32LtUImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32LeS => self.binary_imm(
+                |dst, a, b| Op::I32LeS { dst, a, b },
+                |dst, a, imm| Op::I32LeSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32GeSImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32LeU => self.binary_imm(
+                |dst, a, b| Op::I32LeU { dst, a, b },
+                |dst, a, imm| Op::I32LeUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32GeUImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32GeS => self.binary_imm(
+                |dst, a, b| Op::I32GeS { dst, a, b },
+                |dst, a, imm| Op::I32GeSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32LeSImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32GeU => self.binary_imm(
+                |dst, a, b| Op::I32GeU { dst, a, b },
+                |dst, a, imm| Op::I32GeUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32LeUImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Add => self.binary_imm(
+                |dst, a, b| Op::I32Add { dst, a, b },
+                |dst, a, imm| Op::I32AddImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32AddImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Sub => self.sub_imm(false),
+            Operator::I32Mul => self.binary_imm(
+                |dst, a, b| Op::I32Mul { dst, a, b },
+                |dst, a, imm| Op::I32MulImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32MulImm { dst, a, imm }),
+                false,
+            ),
             Operator::I32DivS => self.binary(|dst, a, b| Op::I32DivS { dst, a, b }),
             Operator::I32DivU => self.binary(|dst, a, b| Op::I32DivU { dst, a, b }),
             Operator::I32RemS => self.binary(|dst, a, b| Op::I32RemS { dst, a, b }),
             Operator::I32RemU => self.binary(|dst, a, b| Op::I32RemU { dst, a, b }),
-            Operator::I32And => self.binary(|dst, a, b| Op::I32And { dst, a, b }),
-            Operator::I32Or => self.binary(|dst, a, b| Op::I32Or { dst, a, b }),
-            Operator::I32Xor => self.binary(|dst, a, b| Op::I32Xor { dst, a, b }),
-            Operator::I32Shl => self.binary(|dst, a, b| Op::I32Shl { dst, a, b }),
-            Operator::I32ShrS => self.binary(|dst, a, b| Op::I32ShrS { dst, a, b }),
-            Operator::I32ShrU => self.binary(|dst, a, b| Op::I32ShrU { dst, a, b }),
+            Operator::I32And => self.binary_imm(
+                |dst, a, b| Op::I32And { dst, a, b },
+                |dst, a, imm| Op::I32AndImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32AndImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Or => self.binary_imm(
+                |dst, a, b| Op::I32Or { dst, a, b },
+                |dst, a, imm| Op::I32OrImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32OrImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Xor => self.binary_imm(
+                |dst, a, b| Op::I32Xor { dst, a, b },
+                |dst, a, imm| Op::I32XorImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I32XorImm { dst, a, imm }),
+                false,
+            ),
+            Operator::I32Shl => self.binary_imm(
+                |dst, a, b| Op::I32Shl { dst, a, b },
+                |dst, a, imm| Op::I32ShlImm { dst, a, imm },
+                None,
+                false,
+            ),
+            Operator::I32ShrS => self.binary_imm(
+                |dst, a, b| Op::I32ShrS { dst, a, b },
+                |dst, a, imm| Op::I32ShrSImm { dst, a, imm },
+                None,
+                false,
+            ),
+            Operator::I32ShrU => self.binary_imm(
+                |dst, a, b| Op::I32ShrU { dst, a, b },
+                |dst, a, imm| Op::I32ShrUImm { dst, a, imm },
+                None,
+                false,
+            ),
             Operator::I32Rotl => self.binary(|dst, a, b| Op::I32Rotl { dst, a, b }),
             Operator::I32Rotr => self.binary(|dst, a, b| Op::I32Rotr { dst, a, b }),
-            Operator::I64Eq => self.binary(|dst, a, b| Op::I64Eq { dst, a, b }),
-            Operator::I64Ne => self.binary(|dst, a, b| Op::I64Ne { dst, a, b }),
-            Operator::I64LtS => self.binary(|dst, a, b| Op::I64LtS { dst, a, b }),
-            Operator::I64LtU => self.binary(|dst, a, b| Op::I64LtU { dst, a, b }),
-            Operator::I64GtS => self.binary(|dst, a, b| Op::I64GtS { dst, a, b }),
-            Operator::I64GtU => self.binary(|dst, a, b| Op::I64GtU { dst, a, b }),
-            Operator::I64LeS => self.binary(|dst, a, b| Op::I64LeS { dst, a, b }),
-            Operator::I64LeU => self.binary(|dst, a, b| Op::I64LeU { dst, a, b }),
-            Operator::I64GeS => self.binary(|dst, a, b| Op::I64GeS { dst, a, b }),
-            Operator::I64GeU => self.binary(|dst, a, b| Op::I64GeU { dst, a, b }),
-            Operator::I64Add => self.binary(|dst, a, b| Op::I64Add { dst, a, b }),
-            Operator::I64Sub => self.binary(|dst, a, b| Op::I64Sub { dst, a, b }),
-            Operator::I64Mul => self.binary(|dst, a, b| Op::I64Mul { dst, a, b }),
+            Operator::I64Eq => self.binary_imm(
+                |dst, a, b| Op::I64Eq { dst, a, b },
+                |dst, a, imm| Op::I64EqImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64EqImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Ne => self.binary_imm(
+                |dst, a, b| Op::I64Ne { dst, a, b },
+                |dst, a, imm| Op::I64NeImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64NeImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64LtS => self.binary_imm(
+                |dst, a, b| Op::I64LtS { dst, a, b },
+                |dst, a, imm| Op::I64LtSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64GtSImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64LtU => self.binary_imm(
+                |dst, a, b| Op::I64LtU { dst, a, b },
+                |dst, a, imm| Op::I64LtUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64GtUImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64GtS => self.binary_imm(
+                |dst, a, b| Op::I64GtS { dst, a, b },
+                |dst, a, imm| Op::I64GtSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64LtSImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64GtU => self.binary_imm(
+                |dst, a, b| Op::I64GtU { dst, a, b },
+                |dst, a, imm| Op::I64GtUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64LtUImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64LeS => self.binary_imm(
+                |dst, a, b| Op::I64LeS { dst, a, b },
+                |dst, a, imm| Op::I64LeSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64GeSImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64LeU => self.binary_imm(
+                |dst, a, b| Op::I64LeU { dst, a, b },
+                |dst, a, imm| Op::I64LeUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64GeUImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64GeS => self.binary_imm(
+                |dst, a, b| Op::I64GeS { dst, a, b },
+                |dst, a, imm| Op::I64GeSImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64LeSImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64GeU => self.binary_imm(
+                |dst, a, b| Op::I64GeU { dst, a, b },
+                |dst, a, imm| Op::I64GeUImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64LeUImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Add => self.binary_imm(
+                |dst, a, b| Op::I64Add { dst, a, b },
+                |dst, a, imm| Op::I64AddImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64AddImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Sub => self.sub_imm(true),
+            Operator::I64Mul => self.binary_imm(
+                |dst, a, b| Op::I64Mul { dst, a, b },
+                |dst, a, imm| Op::I64MulImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64MulImm { dst, a, imm }),
+                true,
+            ),
             Operator::I64DivS => self.binary(|dst, a, b| Op::I64DivS { dst, a, b }),
             Operator::I64DivU => self.binary(|dst, a, b| Op::I64DivU { dst, a, b }),
             Operator::I64RemS => self.binary(|dst, a, b| Op::I64RemS { dst, a, b }),
             Operator::I64RemU => self.binary(|dst, a, b| Op::I64RemU { dst, a, b }),
-            Operator::I64And => self.binary(|dst, a, b| Op::I64And { dst, a, b }),
-            Operator::I64Or => self.binary(|dst, a, b| Op::I64Or { dst, a, b }),
-            Operator::I64Xor => self.binary(|dst, a, b| Op::I64Xor { dst, a, b }),
-            Operator::I64Shl => self.binary(|dst, a, b| Op::I64Shl { dst, a, b }),
-            Operator::I64ShrS => self.binary(|dst, a, b| Op::I64ShrS { dst, a, b }),
-            Operator::I64ShrU => self.binary(|dst, a, b| Op::I64ShrU { dst, a, b }),
+            Operator::I64And => self.binary_imm(
+                |dst, a, b| Op::I64And { dst, a, b },
+                |dst, a, imm| Op::I64AndImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64AndImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Or => self.binary_imm(
+                |dst, a, b| Op::I64Or { dst, a, b },
+                |dst, a, imm| Op::I64OrImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64OrImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Xor => self.binary_imm(
+                |dst, a, b| Op::I64Xor { dst, a, b },
+                |dst, a, imm| Op::I64XorImm { dst, a, imm },
+                Some(|dst, a, imm| Op::I64XorImm { dst, a, imm }),
+                true,
+            ),
+            Operator::I64Shl => self.binary_imm(
+                |dst, a, b| Op::I64Shl { dst, a, b },
+                |dst, a, imm| Op::I64ShlImm { dst, a, imm },
+                None,
+                true,
+            ),
+            Operator::I64ShrS => self.binary_imm(
+                |dst, a, b| Op::I64ShrS { dst, a, b },
+                |dst, a, imm| Op::I64ShrSImm { dst, a, imm },
+                None,
+                true,
+            ),
+            Operator::I64ShrU => self.binary_imm(
+                |dst, a, b| Op::I64ShrU { dst, a, b },
+                |dst, a, imm| Op::I64ShrUImm { dst, a, imm },
+                None,
+                true,
+            ),
             Operator::I64Rotl => self.binary(|dst, a, b| Op::I64Rotl { dst, a, b }),
             Operator::I64Rotr => self.binary(|dst, a, b| Op::I64Rotr { dst, a, b }),
             Operator::F32Eq => self.binary(|dst, a, b| Op::F32Eq { dst, a, b }),
@@ -427,21 +597,86 @@ impl FuncTranslator<'_> {
     }
 
     fn const32(&mut self, value: u32) {
-        let dst = self.slot(self.height());
-        self.push_produced(Op::Const32 { dst, value });
+        self.push_const(u64::from(value));
     }
 
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "splitting into 32-bit halves"
-    )]
     fn const64(&mut self, value: u64) {
-        let dst = self.slot(self.height());
-        self.push_produced(Op::Const64 {
-            dst,
-            lo: value as u32,
-            hi: (value >> 32) as u32,
+        self.push_const(value);
+    }
+
+    /// A binary operation that has a form with an immediate right operand: used when the right
+    /// operand is a constant that fits (any `i32`; an `i64` that fits in `i32`), or when the left
+    /// one is and `swapped` gives the mirrored form (`c < x` is `x > c`).
+    fn binary_imm(
+        &mut self,
+        make: fn(Slot, Slot, Slot) -> Op,
+        make_imm: fn(Slot, Slot, i32) -> Op,
+        swapped: Option<fn(Slot, Slot, i32) -> Op>,
+        wide: bool,
+    ) {
+        if let Some(imm) = self.top_const().and_then(|v| immediate(v, wide)) {
+            self.operands.pop();
+            let a = self.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make_imm(dst, a, imm));
+            return;
+        }
+        if let (Some(make_swapped), Some(imm)) = (
+            swapped,
+            self.second_const().and_then(|v| immediate(v, wide)),
+        ) {
+            let b = self.pop();
+            self.operands.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make_swapped(dst, b, imm));
+            return;
+        }
+        self.binary(make);
+    }
+
+    /// `sub`: `x - c` is `x + (-c)` when `-c` fits the immediate.
+    fn sub_imm(&mut self, wide: bool) {
+        let negated = self.top_const().and_then(|v| {
+            if wide {
+                immediate(v.wrapping_neg(), true)
+            } else {
+                immediate(u64::from(low32(v).wrapping_neg()), false)
+            }
         });
+        if let Some(imm) = negated {
+            self.operands.pop();
+            let a = self.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(if wide {
+                Op::I64AddImm { dst, a, imm }
+            } else {
+                Op::I32AddImm { dst, a, imm }
+            });
+            return;
+        }
+        if wide {
+            self.binary(|dst, a, b| Op::I64Sub { dst, a, b });
+        } else {
+            self.binary(|dst, a, b| Op::I32Sub { dst, a, b });
+        }
+    }
+
+    /// `local.tee`: the value stays on the stack and is also written to the local.
+    fn local_tee(&mut self, local: u32) {
+        let h = self.height() - 1;
+        let dst = Self::local(local);
+        match self.operands[h as usize] {
+            Operand::Local(n) if n == local => {}
+            Operand::Const(value) => {
+                self.materialize_local(local);
+                self.emit_const(dst, value);
+            }
+            _ => {
+                let src = self.operand_slot(h);
+                self.materialize_local(local);
+                self.emit(Op::Copy { dst, src });
+            }
+        }
     }
 
     /// `local.set`: the value goes to the local, after entries that still refer to the local's
@@ -452,6 +687,12 @@ impl FuncTranslator<'_> {
         let operand = self.operands[h as usize];
         if operand == Operand::Local(local) {
             self.operands.pop();
+            return;
+        }
+        if let Operand::Const(value) = operand {
+            self.operands.pop();
+            self.materialize_local(local);
+            self.emit_const(Self::local(local), value);
             return;
         }
         let src = self.pop();
@@ -566,6 +807,31 @@ impl FuncTranslator<'_> {
         });
         Ok(())
     }
+}
+
+/// The immediate form of constant `value`: an `i32` as is; an `i64` when it fits in `i32`.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "range-checked, or the low half of an i32"
+)]
+fn immediate(value: u64, wide: bool) -> Option<i32> {
+    if wide {
+        let v = value.cast_signed();
+        (i64::from(i32::MIN)..=i64::from(i32::MAX))
+            .contains(&v)
+            .then_some(v as i32)
+    } else {
+        Some((value as u32).cast_signed())
+    }
+}
+
+/// The low half of a raw value.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "taking the low half is the intent"
+)]
+fn low32(value: u64) -> u32 {
+    value as u32
 }
 
 /// The memory-0 instruction for a load.
