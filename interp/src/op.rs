@@ -59,6 +59,88 @@ pub enum Op {
         b: Slot,
     },
 
+    // ---- compare and branch (a comparison fused with the `br_if` or `if` that uses it) ----
+    /// Jump to `target` if `i32.eq` of slots `a` and `b` holds.
+    BrI32Eq { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.ne` of slots `a` and `b` holds.
+    BrI32Ne { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
+    BrI32LtS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
+    BrI32LtU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.gt_s` of slots `a` and `b` holds.
+    BrI32GtS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.gt_u` of slots `a` and `b` holds.
+    BrI32GtU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.le_s` of slots `a` and `b` holds.
+    BrI32LeS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.le_u` of slots `a` and `b` holds.
+    BrI32LeU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.ge_s` of slots `a` and `b` holds.
+    BrI32GeS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.ge_u` of slots `a` and `b` holds.
+    BrI32GeU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.eq` of slots `a` and `b` holds.
+    BrI64Eq { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.ne` of slots `a` and `b` holds.
+    BrI64Ne { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.lt_s` of slots `a` and `b` holds.
+    BrI64LtS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.lt_u` of slots `a` and `b` holds.
+    BrI64LtU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.gt_s` of slots `a` and `b` holds.
+    BrI64GtS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.gt_u` of slots `a` and `b` holds.
+    BrI64GtU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.le_s` of slots `a` and `b` holds.
+    BrI64LeS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.le_u` of slots `a` and `b` holds.
+    BrI64LeU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.ge_s` of slots `a` and `b` holds.
+    BrI64GeS { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i64.ge_u` of slots `a` and `b` holds.
+    BrI64GeU { a: Slot, b: Slot, target: u32 },
+    /// Jump to `target` if `i32.eq` of slot `a` and the constant `imm` holds.
+    BrI32EqImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.ne` of slot `a` and the constant `imm` holds.
+    BrI32NeImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.lt_s` of slot `a` and the constant `imm` holds.
+    BrI32LtSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.lt_u` of slot `a` and the constant `imm` holds.
+    BrI32LtUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.gt_s` of slot `a` and the constant `imm` holds.
+    BrI32GtSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.gt_u` of slot `a` and the constant `imm` holds.
+    BrI32GtUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.le_s` of slot `a` and the constant `imm` holds.
+    BrI32LeSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.le_u` of slot `a` and the constant `imm` holds.
+    BrI32LeUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.ge_s` of slot `a` and the constant `imm` holds.
+    BrI32GeSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i32.ge_u` of slot `a` and the constant `imm` holds.
+    BrI32GeUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.eq` of slot `a` and the constant `imm` holds.
+    BrI64EqImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.ne` of slot `a` and the constant `imm` holds.
+    BrI64NeImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.lt_s` of slot `a` and the constant `imm` holds.
+    BrI64LtSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.lt_u` of slot `a` and the constant `imm` holds.
+    BrI64LtUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.gt_s` of slot `a` and the constant `imm` holds.
+    BrI64GtSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.gt_u` of slot `a` and the constant `imm` holds.
+    BrI64GtUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.le_s` of slot `a` and the constant `imm` holds.
+    BrI64LeSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.le_u` of slot `a` and the constant `imm` holds.
+    BrI64LeUImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.ge_s` of slot `a` and the constant `imm` holds.
+    BrI64GeSImm { a: Slot, imm: i16, target: u32 },
+    /// Jump to `target` if `i64.ge_u` of slot `a` and the constant `imm` holds.
+    BrI64GeUImm { a: Slot, imm: i16, target: u32 },
+
     // ---- slots, constants, globals ----
     /// `dst = src`.
     Copy { dst: Slot, src: Slot },
@@ -540,6 +622,57 @@ pub enum Op {
 }
 
 impl Op {
+    /// The jump target of a branch instruction (not `BrTable`, whose targets are the `Br`s that
+    /// follow it).
+    pub fn target_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Op::Br { target }
+            | Op::BrIfEqz { target, .. }
+            | Op::BrIfNez { target, .. }
+            | Op::BrI32Eq { target, .. }
+            | Op::BrI32EqImm { target, .. }
+            | Op::BrI32Ne { target, .. }
+            | Op::BrI32NeImm { target, .. }
+            | Op::BrI32LtS { target, .. }
+            | Op::BrI32LtSImm { target, .. }
+            | Op::BrI32LtU { target, .. }
+            | Op::BrI32LtUImm { target, .. }
+            | Op::BrI32GtS { target, .. }
+            | Op::BrI32GtSImm { target, .. }
+            | Op::BrI32GtU { target, .. }
+            | Op::BrI32GtUImm { target, .. }
+            | Op::BrI32LeS { target, .. }
+            | Op::BrI32LeSImm { target, .. }
+            | Op::BrI32LeU { target, .. }
+            | Op::BrI32LeUImm { target, .. }
+            | Op::BrI32GeS { target, .. }
+            | Op::BrI32GeSImm { target, .. }
+            | Op::BrI32GeU { target, .. }
+            | Op::BrI32GeUImm { target, .. }
+            | Op::BrI64Eq { target, .. }
+            | Op::BrI64EqImm { target, .. }
+            | Op::BrI64Ne { target, .. }
+            | Op::BrI64NeImm { target, .. }
+            | Op::BrI64LtS { target, .. }
+            | Op::BrI64LtSImm { target, .. }
+            | Op::BrI64LtU { target, .. }
+            | Op::BrI64LtUImm { target, .. }
+            | Op::BrI64GtS { target, .. }
+            | Op::BrI64GtSImm { target, .. }
+            | Op::BrI64GtU { target, .. }
+            | Op::BrI64GtUImm { target, .. }
+            | Op::BrI64LeS { target, .. }
+            | Op::BrI64LeSImm { target, .. }
+            | Op::BrI64LeU { target, .. }
+            | Op::BrI64LeUImm { target, .. }
+            | Op::BrI64GeS { target, .. }
+            | Op::BrI64GeSImm { target, .. }
+            | Op::BrI64GeU { target, .. }
+            | Op::BrI64GeUImm { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
     /// The slot this instruction writes its single result to, for instructions that read
     /// nothing from that slot first (so the translator may redirect the result elsewhere).
     pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {

@@ -27,41 +27,244 @@ pub(super) fn execute(
     activation: &Context,
 ) -> Result<Exit, TrapCode> {
     let instance = activation.instance;
-    loop {
-        let op = *code.get(*pc).ok_or(TrapCode::Unreachable)?;
-        *pc += 1;
+    // The position lives in a local so that it stays in a register; it is written back when
+    // the loop ends (a trap ends the function, so its position does not matter).
+    let mut ip = *pc;
+    let exit = loop {
+        let op = *code.get(ip).ok_or(TrapCode::Unreachable)?;
+        ip += 1;
         match op {
             Op::Unreachable => return Err(TrapCode::Unreachable),
             Op::ConsumeFuel { amount } => {
                 let amount = u64::from(amount);
                 if store.fuel < amount {
-                    *pc -= 1;
-                    return Ok(Exit::OutOfFuel { required: amount });
+                    ip -= 1;
+                    break Exit::OutOfFuel { required: amount };
                 }
                 store.fuel -= amount;
             }
-            Op::Br { target } => *pc = target as usize,
+            Op::Br { target } => ip = target as usize,
             Op::BrIfNez { cond, target } => {
                 if u32v(regs, cond) != 0 {
-                    *pc = target as usize;
+                    ip = target as usize;
                 }
             }
             Op::BrIfEqz { cond, target } => {
                 if u32v(regs, cond) == 0 {
-                    *pc = target as usize;
+                    ip = target as usize;
                 }
             }
             Op::BrTable { index, len } => {
-                *pc += u32v(regs, index).min(len) as usize;
+                ip += u32v(regs, index).min(len) as usize;
             }
-            Op::Return { src, count } => return Ok(Exit::Return { src, count }),
+            Op::BrI32Eq { a, b, target } => {
+                if u32v(regs, a) == u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32EqImm { a, imm, target } => {
+                if u32v(regs, a) == i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32Ne { a, b, target } => {
+                if u32v(regs, a) != u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32NeImm { a, imm, target } => {
+                if u32v(regs, a) != i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LtS { a, b, target } => {
+                if i32v(regs, a) < i32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LtSImm { a, imm, target } => {
+                if i32v(regs, a) < i32::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LtU { a, b, target } => {
+                if u32v(regs, a) < u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LtUImm { a, imm, target } => {
+                if u32v(regs, a) < i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GtS { a, b, target } => {
+                if i32v(regs, a) > i32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GtSImm { a, imm, target } => {
+                if i32v(regs, a) > i32::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GtU { a, b, target } => {
+                if u32v(regs, a) > u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GtUImm { a, imm, target } => {
+                if u32v(regs, a) > i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LeS { a, b, target } => {
+                if i32v(regs, a) <= i32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LeSImm { a, imm, target } => {
+                if i32v(regs, a) <= i32::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LeU { a, b, target } => {
+                if u32v(regs, a) <= u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32LeUImm { a, imm, target } => {
+                if u32v(regs, a) <= i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GeS { a, b, target } => {
+                if i32v(regs, a) >= i32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GeSImm { a, imm, target } => {
+                if i32v(regs, a) >= i32::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GeU { a, b, target } => {
+                if u32v(regs, a) >= u32v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI32GeUImm { a, imm, target } => {
+                if u32v(regs, a) >= i32::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64Eq { a, b, target } => {
+                if u64v(regs, a) == u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64EqImm { a, imm, target } => {
+                if u64v(regs, a) == i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64Ne { a, b, target } => {
+                if u64v(regs, a) != u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64NeImm { a, imm, target } => {
+                if u64v(regs, a) != i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LtS { a, b, target } => {
+                if i64v(regs, a) < i64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LtSImm { a, imm, target } => {
+                if i64v(regs, a) < i64::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LtU { a, b, target } => {
+                if u64v(regs, a) < u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LtUImm { a, imm, target } => {
+                if u64v(regs, a) < i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GtS { a, b, target } => {
+                if i64v(regs, a) > i64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GtSImm { a, imm, target } => {
+                if i64v(regs, a) > i64::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GtU { a, b, target } => {
+                if u64v(regs, a) > u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GtUImm { a, imm, target } => {
+                if u64v(regs, a) > i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LeS { a, b, target } => {
+                if i64v(regs, a) <= i64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LeSImm { a, imm, target } => {
+                if i64v(regs, a) <= i64::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LeU { a, b, target } => {
+                if u64v(regs, a) <= u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64LeUImm { a, imm, target } => {
+                if u64v(regs, a) <= i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GeS { a, b, target } => {
+                if i64v(regs, a) >= i64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GeSImm { a, imm, target } => {
+                if i64v(regs, a) >= i64::from(imm) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GeU { a, b, target } => {
+                if u64v(regs, a) >= u64v(regs, b) {
+                    ip = target as usize;
+                }
+            }
+            Op::BrI64GeUImm { a, imm, target } => {
+                if u64v(regs, a) >= i64::from(imm).cast_unsigned() {
+                    ip = target as usize;
+                }
+            }
+            Op::Return { src, count } => break Exit::Return { src, count },
             Op::Call { func, base } => {
                 let func = store.instances[instance].funcs[func as usize];
-                return Ok(Exit::Call { func, base });
+                break Exit::Call { func, base };
             }
             Op::CallIndirect { ty, table, base } => {
                 let func = table::resolve_indirect(regs, store, instance, ty, table, base)?;
-                return Ok(Exit::Call { func, base });
+                break Exit::Call { func, base };
             }
             Op::Select { dst, cond, a, b } => {
                 let v = if u32v(regs, cond) != 0 {
@@ -643,7 +846,9 @@ pub(super) fn execute(
                 wu64(regs, dst, numeric::i64_trunc_sat_f64_u(f64v(regs, src)))
             }
         }
-    }
+    };
+    *pc = ip;
+    Ok(exit)
 }
 
 /// Maps a numeric trap to its trap code.

@@ -106,11 +106,12 @@ impl FuncTranslator<'_> {
 
     pub(super) fn op_if(&mut self, ty: BlockType) {
         let cond_fixup = if self.reachable {
-            let cond = self.pop();
-            // Before the branch, so that both paths see the copies.
+            let cond = self.pop_condition();
+            // Before the branch, so that both paths see the copies. (They never write the
+            // condition's inputs: those are locals or slots above the stack.)
             self.materialize_all();
             let at = self.pc();
-            self.emit(Op::BrIfEqz { cond, target: 0 });
+            self.emit_branch_if(cond, false, 0);
             Some(at)
         } else {
             None
@@ -280,23 +281,23 @@ impl FuncTranslator<'_> {
     }
 
     pub(super) fn op_br_if(&mut self, depth: u32) -> Result<(), Error> {
-        let cond = self.pop();
+        let cond = self.pop_condition();
         if self.branch_is_plain(depth) {
             let index = self.controls.len() - 1 - depth as usize;
             let frame = &self.controls[index];
             if frame.kind == ControlKind::Loop {
                 let target = frame.loop_start;
-                self.emit(Op::BrIfNez { cond, target });
+                self.emit_branch_if(cond, true, target);
             } else {
                 let at = self.pc();
-                self.emit(Op::BrIfNez { cond, target: 0 });
+                self.emit_branch_if(cond, true, 0);
                 self.controls[index].fixups.push(at);
             }
             return Ok(());
         }
         // Skip the copies and the jump when the condition is false.
         let skip = self.pc();
-        self.emit(Op::BrIfEqz { cond, target: 0 });
+        self.emit_branch_if(cond, false, 0);
         let target = self.branch_copies(depth)?;
         self.jump(target);
         let pc = self.pc();
@@ -347,6 +348,52 @@ impl FuncTranslator<'_> {
     }
 }
 
+/// The condition of a conditional branch.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Condition {
+    /// An `i32` in a slot.
+    Slot(crate::op::Slot),
+    /// The comparison that computed it, removed from the code to be fused with the branch.
+    Compare(Op),
+}
+
+impl FuncTranslator<'_> {
+    /// Pops a branch condition. When the instruction just emitted computed it into the slot
+    /// being popped (so nothing else reads it), that instruction is taken back so the branch can
+    /// do the comparison itself.
+    pub(super) fn pop_condition(&mut self) -> Condition {
+        let h = self.height() - 1;
+        let top_is_temp = self.operands.last() == Some(&Operand::Temp);
+        if let Some((at, slot)) = self.last_producer
+            && top_is_temp
+            && at + 1 == self.code.len()
+            && slot == self.slot(h)
+            && let Some(compare) = self.code.get(at).copied()
+            && super::fuse::fused_branch(compare, true, 0).is_some()
+        {
+            self.code.pop();
+            self.operands.pop();
+            self.last_producer = None;
+            return Condition::Compare(compare);
+        }
+        Condition::Slot(self.pop())
+    }
+
+    /// Emits a jump to `target` taken when the condition is `when`.
+    pub(super) fn emit_branch_if(&mut self, cond: Condition, when: bool, target: u32) {
+        let op = match cond {
+            Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
+            Condition::Slot(cond) => Op::BrIfEqz { cond, target },
+            Condition::Compare(compare) => match super::fuse::fused_branch(compare, when, target) {
+                Some(op) => op,
+                // `pop_condition` only takes back comparisons that have a fused form.
+                None => Op::Unreachable,
+            },
+        };
+        self.emit(op);
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum BranchTarget {
     /// Return from the function.
@@ -359,13 +406,9 @@ enum BranchTarget {
 
 /// Points the jump at `at` to `target`.
 fn patch(code: &mut [Op], at: u32, target: u32) {
-    match code.get_mut(at as usize) {
-        Some(
-            Op::Br { target: t } | Op::BrIfEqz { target: t, .. } | Op::BrIfNez { target: t, .. },
-        ) => {
-            *t = target;
-        }
-        _ => debug_assert!(false, "patching a non-jump at {at}"),
+    match code.get_mut(at as usize).and_then(Op::target_mut) {
+        Some(t) => *t = target,
+        None => debug_assert!(false, "patching a non-jump at {at}"),
     }
 }
 

@@ -11,6 +11,7 @@
 //! started, so a branch only copies values into place and jumps.
 
 mod control;
+mod fuse;
 mod ops;
 
 use alloc::boxed::Box;

@@ -1,0 +1,334 @@
+//! Fusing a comparison with the conditional branch that consumes it.
+
+use crate::op::Op;
+
+/// The branch that jumps to `target` when the comparison `compare` (the instruction that
+/// computed the condition) is `when`, or `None` when `compare` has no fused form (not a
+/// comparison, or an immediate that does not fit in 16 bits).
+pub(super) fn fused_branch(compare: Op, when: bool, target: u32) -> Option<Op> {
+    Some(match compare {
+        Op::I32Eqz { src, .. } => {
+            if when {
+                Op::BrIfEqz { cond: src, target }
+            } else {
+                Op::BrIfNez { cond: src, target }
+            }
+        }
+        Op::I64Eqz { src, .. } => {
+            if when {
+                Op::BrI64EqImm {
+                    a: src,
+                    imm: 0,
+                    target,
+                }
+            } else {
+                Op::BrI64NeImm {
+                    a: src,
+                    imm: 0,
+                    target,
+                }
+            }
+        }
+        Op::I32Eq { a, b, .. } => {
+            if when {
+                Op::BrI32Eq { a, b, target }
+            } else {
+                Op::BrI32Ne { a, b, target }
+            }
+        }
+        Op::I32EqImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32EqImm { a, imm, target }
+            } else {
+                Op::BrI32NeImm { a, imm, target }
+            }
+        }
+        Op::I32Ne { a, b, .. } => {
+            if when {
+                Op::BrI32Ne { a, b, target }
+            } else {
+                Op::BrI32Eq { a, b, target }
+            }
+        }
+        Op::I32NeImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32NeImm { a, imm, target }
+            } else {
+                Op::BrI32EqImm { a, imm, target }
+            }
+        }
+        Op::I32LtS { a, b, .. } => {
+            if when {
+                Op::BrI32LtS { a, b, target }
+            } else {
+                Op::BrI32GeS { a, b, target }
+            }
+        }
+        Op::I32LtSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32LtSImm { a, imm, target }
+            } else {
+                Op::BrI32GeSImm { a, imm, target }
+            }
+        }
+        Op::I32LtU { a, b, .. } => {
+            if when {
+                Op::BrI32LtU { a, b, target }
+            } else {
+                Op::BrI32GeU { a, b, target }
+            }
+        }
+        Op::I32LtUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32LtUImm { a, imm, target }
+            } else {
+                Op::BrI32GeUImm { a, imm, target }
+            }
+        }
+        Op::I32GtS { a, b, .. } => {
+            if when {
+                Op::BrI32GtS { a, b, target }
+            } else {
+                Op::BrI32LeS { a, b, target }
+            }
+        }
+        Op::I32GtSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32GtSImm { a, imm, target }
+            } else {
+                Op::BrI32LeSImm { a, imm, target }
+            }
+        }
+        Op::I32GtU { a, b, .. } => {
+            if when {
+                Op::BrI32GtU { a, b, target }
+            } else {
+                Op::BrI32LeU { a, b, target }
+            }
+        }
+        Op::I32GtUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32GtUImm { a, imm, target }
+            } else {
+                Op::BrI32LeUImm { a, imm, target }
+            }
+        }
+        Op::I32LeS { a, b, .. } => {
+            if when {
+                Op::BrI32LeS { a, b, target }
+            } else {
+                Op::BrI32GtS { a, b, target }
+            }
+        }
+        Op::I32LeSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32LeSImm { a, imm, target }
+            } else {
+                Op::BrI32GtSImm { a, imm, target }
+            }
+        }
+        Op::I32LeU { a, b, .. } => {
+            if when {
+                Op::BrI32LeU { a, b, target }
+            } else {
+                Op::BrI32GtU { a, b, target }
+            }
+        }
+        Op::I32LeUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32LeUImm { a, imm, target }
+            } else {
+                Op::BrI32GtUImm { a, imm, target }
+            }
+        }
+        Op::I32GeS { a, b, .. } => {
+            if when {
+                Op::BrI32GeS { a, b, target }
+            } else {
+                Op::BrI32LtS { a, b, target }
+            }
+        }
+        Op::I32GeSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32GeSImm { a, imm, target }
+            } else {
+                Op::BrI32LtSImm { a, imm, target }
+            }
+        }
+        Op::I32GeU { a, b, .. } => {
+            if when {
+                Op::BrI32GeU { a, b, target }
+            } else {
+                Op::BrI32LtU { a, b, target }
+            }
+        }
+        Op::I32GeUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI32GeUImm { a, imm, target }
+            } else {
+                Op::BrI32LtUImm { a, imm, target }
+            }
+        }
+        Op::I64Eq { a, b, .. } => {
+            if when {
+                Op::BrI64Eq { a, b, target }
+            } else {
+                Op::BrI64Ne { a, b, target }
+            }
+        }
+        Op::I64EqImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64EqImm { a, imm, target }
+            } else {
+                Op::BrI64NeImm { a, imm, target }
+            }
+        }
+        Op::I64Ne { a, b, .. } => {
+            if when {
+                Op::BrI64Ne { a, b, target }
+            } else {
+                Op::BrI64Eq { a, b, target }
+            }
+        }
+        Op::I64NeImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64NeImm { a, imm, target }
+            } else {
+                Op::BrI64EqImm { a, imm, target }
+            }
+        }
+        Op::I64LtS { a, b, .. } => {
+            if when {
+                Op::BrI64LtS { a, b, target }
+            } else {
+                Op::BrI64GeS { a, b, target }
+            }
+        }
+        Op::I64LtSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64LtSImm { a, imm, target }
+            } else {
+                Op::BrI64GeSImm { a, imm, target }
+            }
+        }
+        Op::I64LtU { a, b, .. } => {
+            if when {
+                Op::BrI64LtU { a, b, target }
+            } else {
+                Op::BrI64GeU { a, b, target }
+            }
+        }
+        Op::I64LtUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64LtUImm { a, imm, target }
+            } else {
+                Op::BrI64GeUImm { a, imm, target }
+            }
+        }
+        Op::I64GtS { a, b, .. } => {
+            if when {
+                Op::BrI64GtS { a, b, target }
+            } else {
+                Op::BrI64LeS { a, b, target }
+            }
+        }
+        Op::I64GtSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64GtSImm { a, imm, target }
+            } else {
+                Op::BrI64LeSImm { a, imm, target }
+            }
+        }
+        Op::I64GtU { a, b, .. } => {
+            if when {
+                Op::BrI64GtU { a, b, target }
+            } else {
+                Op::BrI64LeU { a, b, target }
+            }
+        }
+        Op::I64GtUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64GtUImm { a, imm, target }
+            } else {
+                Op::BrI64LeUImm { a, imm, target }
+            }
+        }
+        Op::I64LeS { a, b, .. } => {
+            if when {
+                Op::BrI64LeS { a, b, target }
+            } else {
+                Op::BrI64GtS { a, b, target }
+            }
+        }
+        Op::I64LeSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64LeSImm { a, imm, target }
+            } else {
+                Op::BrI64GtSImm { a, imm, target }
+            }
+        }
+        Op::I64LeU { a, b, .. } => {
+            if when {
+                Op::BrI64LeU { a, b, target }
+            } else {
+                Op::BrI64GtU { a, b, target }
+            }
+        }
+        Op::I64LeUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64LeUImm { a, imm, target }
+            } else {
+                Op::BrI64GtUImm { a, imm, target }
+            }
+        }
+        Op::I64GeS { a, b, .. } => {
+            if when {
+                Op::BrI64GeS { a, b, target }
+            } else {
+                Op::BrI64LtS { a, b, target }
+            }
+        }
+        Op::I64GeSImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64GeSImm { a, imm, target }
+            } else {
+                Op::BrI64LtSImm { a, imm, target }
+            }
+        }
+        Op::I64GeU { a, b, .. } => {
+            if when {
+                Op::BrI64GeU { a, b, target }
+            } else {
+                Op::BrI64LtU { a, b, target }
+            }
+        }
+        Op::I64GeUImm { a, imm, .. } => {
+            let imm = i16::try_from(imm).ok()?;
+            if when {
+                Op::BrI64GeUImm { a, imm, target }
+            } else {
+                Op::BrI64LtUImm { a, imm, target }
+            }
+        }
+        _ => return None,
+    })
+}
