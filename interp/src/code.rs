@@ -9,6 +9,9 @@ use crate::op::Op;
 pub(crate) struct CompiledFunc {
     /// Its instructions; the last reachable one is a `Return`.
     pub(crate) code: Box<[Op]>,
+    /// Byte offset in the module of the WebAssembly operator behind each instruction (empty
+    /// without [`Config::debug_info`](mote_core::Config::debug_info)).
+    pub(crate) offsets: Box<[u32]>,
     /// Slots in its frame: parameters, locals and the deepest operand stack.
     pub(crate) frame_size: u16,
     /// Number of parameters.

@@ -115,3 +115,35 @@ fn modules_from_another_engine_are_refused() {
     let mut store = Store::new(&b, ());
     assert!(mote::Instance::new(&mut store, &module, &[]).is_err());
 }
+
+#[test]
+fn traps_name_the_function_and_the_byte_offset() {
+    let wat = r#"(module
+        (func $helper (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+        (func (export "outer") (param i32) (result i32) (call $helper (local.get 0))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    // `i32.const 1; local.get 0; i32.div_s`: the trap is at the `i32.div_s` (0x6d).
+    let body = [0x41, 0x01, 0x20, 0x00, 0x6d];
+    let start = wasm.windows(body.len()).position(|w| w == body).unwrap();
+    let expected = (start + body.len() - 1) as u32;
+    let (mut store, instance) = crate::instantiate(&Config::default(), wat);
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
+    let error = outer.call(&mut store, 0).unwrap_err();
+    let trap = error.as_trap().expect("a trap");
+    assert_eq!(trap.code(), mote::TrapCode::IntegerDivisionByZero);
+    assert_eq!(trap.func_index(), Some(0));
+    assert_eq!(trap.offset(), Some(expected));
+    assert_eq!(error.function(), Some((0, Some("helper"))));
+    // Without debug information the offset is unknown, the function still named.
+    let mut config = Config::default();
+    config.debug_info(false);
+    let (mut store, instance) = crate::instantiate(&config, wat);
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
+    let error = outer.call(&mut store, 0).unwrap_err();
+    assert_eq!(error.as_trap().and_then(|t| t.offset()), None);
+    assert_eq!(error.function().map(|f| f.0), Some(0));
+}

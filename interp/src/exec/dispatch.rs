@@ -30,16 +30,27 @@ pub(super) fn execute(
     // The position lives in a local so that it stays in a register; it is written back when
     // the loop ends (a trap ends the function, so its position does not matter).
     let mut ip = *pc;
+    // Ends the loop with a trap; the position then points after the trapping instruction.
+    macro_rules! try_trap {
+        ($result:expr) => {
+            match $result {
+                Ok(value) => value,
+                Err(code) => break Err(code),
+            }
+        };
+    }
     let exit = loop {
-        let op = *code.get(ip).ok_or(TrapCode::Unreachable)?;
+        let Some(&op) = code.get(ip) else {
+            break Err(TrapCode::Unreachable);
+        };
         ip += 1;
         match op {
-            Op::Unreachable => return Err(TrapCode::Unreachable),
+            Op::Unreachable => break Err(TrapCode::Unreachable),
             Op::ConsumeFuel { amount } => {
                 let amount = u64::from(amount);
                 if store.fuel < amount {
                     ip -= 1;
-                    break Exit::OutOfFuel { required: amount };
+                    break Ok(Exit::OutOfFuel { required: amount });
                 }
                 store.fuel -= amount;
             }
@@ -257,14 +268,16 @@ pub(super) fn execute(
                     ip = target as usize;
                 }
             }
-            Op::Return { src, count } => break Exit::Return { src, count },
+            Op::Return { src, count } => break Ok(Exit::Return { src, count }),
             Op::Call { func, base } => {
                 let func = store.instances[instance].funcs[func as usize];
-                break Exit::Call { func, base };
+                break Ok(Exit::Call { func, base });
             }
             Op::CallIndirect { ty, table, base } => {
-                let func = table::resolve_indirect(regs, store, instance, ty, table, base)?;
-                break Exit::Call { func, base };
+                let func = try_trap!(table::resolve_indirect(
+                    regs, store, instance, ty, table, base
+                ));
+                break Ok(Exit::Call { func, base });
             }
             Op::Select { dst, cond, a, b } => {
                 let v = if u32v(regs, cond) != 0 {
@@ -287,39 +300,84 @@ pub(super) fn execute(
             }
 
             Op::Load8U { dst, addr, offset } => {
-                let [b] = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
+                let [b] = try_trap!(memory::load::<1>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wu32(regs, dst, u32::from(b));
             }
             Op::Load8S32 { dst, addr, offset } => {
-                let b = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<1>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wi32(regs, dst, i32::from(i8::from_le_bytes(b)));
             }
             Op::Load8S64 { dst, addr, offset } => {
-                let b = memory::load::<1>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<1>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wi64(regs, dst, i64::from(i8::from_le_bytes(b)));
             }
             Op::Load16U { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<2>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wu32(regs, dst, u32::from(u16::from_le_bytes(b)));
             }
             Op::Load16S32 { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<2>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wi32(regs, dst, i32::from(i16::from_le_bytes(b)));
             }
             Op::Load16S64 { dst, addr, offset } => {
-                let b = memory::load::<2>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<2>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wi64(regs, dst, i64::from(i16::from_le_bytes(b)));
             }
             Op::Load32U { dst, addr, offset } => {
-                let b = memory::load::<4>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<4>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wu32(regs, dst, u32::from_le_bytes(b));
             }
             Op::Load32S64 { dst, addr, offset } => {
-                let b = memory::load::<4>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<4>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wi64(regs, dst, i64::from(i32::from_le_bytes(b)));
             }
             Op::Load64 { dst, addr, offset } => {
-                let b = memory::load::<8>(store, activation.memory, u32v(regs, addr), offset)?;
+                let b = try_trap!(memory::load::<8>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wu64(regs, dst, u64::from_le_bytes(b));
             }
             Op::Store8 {
@@ -328,13 +386,13 @@ pub(super) fn execute(
                 offset,
             } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<1>(
+                try_trap!(memory::store::<1>(
                     store,
                     activation.memory,
                     u32v(regs, addr),
                     offset,
                     [bytes[0]],
-                )?;
+                ));
             }
             Op::Store16 {
                 addr,
@@ -342,13 +400,13 @@ pub(super) fn execute(
                 offset,
             } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<2>(
+                try_trap!(memory::store::<2>(
                     store,
                     activation.memory,
                     u32v(regs, addr),
                     offset,
                     [bytes[0], bytes[1]],
-                )?;
+                ));
             }
             Op::Store32 {
                 addr,
@@ -356,7 +414,13 @@ pub(super) fn execute(
                 offset,
             } => {
                 let bytes = u32v(regs, value).to_le_bytes();
-                memory::store::<4>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
+                try_trap!(memory::store::<4>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset,
+                    bytes
+                ));
             }
             Op::Store64 {
                 addr,
@@ -364,24 +428,46 @@ pub(super) fn execute(
                 offset,
             } => {
                 let bytes = u64v(regs, value).to_le_bytes();
-                memory::store::<8>(store, activation.memory, u32v(regs, addr), offset, bytes)?;
+                try_trap!(memory::store::<8>(
+                    store,
+                    activation.memory,
+                    u32v(regs, addr),
+                    offset,
+                    bytes
+                ));
             }
-            Op::MemorySize { dst } => wu32(regs, dst, memory::size(store, activation.memory)?),
+            Op::MemorySize { dst } => {
+                wu32(regs, dst, try_trap!(memory::size(store, activation.memory)))
+            }
             Op::MemoryGrow { delta } => {
-                let result = memory::grow(store, activation.memory, u32v(regs, delta))?;
+                let result = try_trap!(memory::grow(store, activation.memory, u32v(regs, delta)));
                 wu32(regs, delta, result);
             }
             Op::MemoryCopy { base } => {
                 let [dst, src, len] = args3(regs, base);
-                memory::copy(store, activation.memory, dst, src, len)?;
+                try_trap!(memory::copy(store, activation.memory, dst, src, len));
             }
             Op::MemoryFill { base } => {
                 let [dst, value, len] = args3(regs, base);
-                memory::fill(store, activation.memory, dst, low8(value), len)?;
+                try_trap!(memory::fill(
+                    store,
+                    activation.memory,
+                    dst,
+                    low8(value),
+                    len
+                ));
             }
             Op::MemoryInit { segment, base } => {
                 let [dst, src, len] = args3(regs, base);
-                memory::init(store, instance, activation.memory, segment, dst, src, len)?;
+                try_trap!(memory::init(
+                    store,
+                    instance,
+                    activation.memory,
+                    segment,
+                    dst,
+                    src,
+                    len
+                ));
             }
             Op::DataDrop { segment } => memory::drop_data(store, instance, segment),
             Op::LoadMem {
@@ -392,7 +478,13 @@ pub(super) fn execute(
                 offset,
             } => {
                 let index = memory::index_of(store, instance, u32::from(memory));
-                let value = memory::load_kind(store, index, kind, u32v(regs, addr), offset)?;
+                let value = try_trap!(memory::load_kind(
+                    store,
+                    index,
+                    kind,
+                    u32v(regs, addr),
+                    offset
+                ));
                 wu64(regs, dst, value);
             }
             Op::StoreMem {
@@ -403,22 +495,22 @@ pub(super) fn execute(
                 offset,
             } => {
                 let index = memory::index_of(store, instance, u32::from(memory));
-                memory::store_kind(
+                try_trap!(memory::store_kind(
                     store,
                     index,
                     kind,
                     u32v(regs, addr),
                     offset,
                     u64v(regs, value),
-                )?;
+                ));
             }
             Op::MemorySizeN { dst, memory } => {
                 let index = memory::index_of(store, instance, memory);
-                wu32(regs, dst, memory::size(store, index)?);
+                wu32(regs, dst, try_trap!(memory::size(store, index)));
             }
             Op::MemoryGrowN { delta, memory } => {
                 let index = memory::index_of(store, instance, memory);
-                let result = memory::grow(store, index, u32v(regs, delta))?;
+                let result = try_trap!(memory::grow(store, index, u32v(regs, delta)));
                 wu32(regs, delta, result);
             }
             Op::MemoryCopyN {
@@ -429,12 +521,12 @@ pub(super) fn execute(
                 let [dst, src, len] = args3(regs, base);
                 let d = memory::index_of(store, instance, dst_memory);
                 let s = memory::index_of(store, instance, src_memory);
-                memory::copy_between(store, d, s, dst, src, len)?;
+                try_trap!(memory::copy_between(store, d, s, dst, src, len));
             }
             Op::MemoryFillN { base, memory } => {
                 let [dst, value, len] = args3(regs, base);
                 let index = memory::index_of(store, instance, memory);
-                memory::fill(store, index, dst, low8(value), len)?;
+                try_trap!(memory::fill(store, index, dst, low8(value), len));
             }
             Op::MemoryInitN {
                 base,
@@ -443,17 +535,17 @@ pub(super) fn execute(
             } => {
                 let [dst, src, len] = args3(regs, base);
                 let index = memory::index_of(store, instance, u32::from(memory));
-                memory::init(store, instance, index, segment, dst, src, len)?;
+                try_trap!(memory::init(store, instance, index, segment, dst, src, len));
             }
 
             Op::TableGet { table, dst } => {
-                let value = table::get(store, instance, table, u32v(regs, dst))?;
+                let value = try_trap!(table::get(store, instance, table, u32v(regs, dst)));
                 regs[usize::from(dst)] = value;
             }
             Op::TableSet { table, base } => {
                 let index = u32v(regs, base);
                 let value = regs[usize::from(base) + 1];
-                table::set(store, instance, table, index, value)?;
+                try_trap!(table::set(store, instance, table, index, value));
             }
             Op::TableSize { table, dst } => wu32(regs, dst, table::size(store, instance, table)),
             Op::TableGrow { table, base } => {
@@ -465,7 +557,7 @@ pub(super) fn execute(
                 let index = u32v(regs, base);
                 let value = regs[usize::from(base) + 1];
                 let len = u32v(regs, base + 2);
-                table::fill(store, instance, table, index, value, len)?;
+                try_trap!(table::fill(store, instance, table, index, value, len));
             }
             Op::TableCopy {
                 dst_table,
@@ -473,7 +565,9 @@ pub(super) fn execute(
                 base,
             } => {
                 let [dst, src, len] = args3(regs, base);
-                table::copy(store, instance, dst_table, src_table, dst, src, len)?;
+                try_trap!(table::copy(
+                    store, instance, dst_table, src_table, dst, src, len
+                ));
             }
             Op::TableInit {
                 table,
@@ -481,7 +575,7 @@ pub(super) fn execute(
                 base,
             } => {
                 let [dst, src, len] = args3(regs, base);
-                table::init(store, instance, table, segment, dst, src, len)?;
+                try_trap!(table::init(store, instance, table, segment, dst, src, len));
             }
             Op::ElemDrop { segment } => table::drop_elem(store, instance, segment),
             Op::RefFunc { dst, func } => {
@@ -509,22 +603,22 @@ pub(super) fn execute(
             Op::I32DivS { dst, a, b } => wi32(
                 regs,
                 dst,
-                numeric::i32_div_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i32_div_s(i32v(regs, a), i32v(regs, b)).map_err(trap)),
             ),
             Op::I32DivU { dst, a, b } => wu32(
                 regs,
                 dst,
-                numeric::i32_div_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i32_div_u(u32v(regs, a), u32v(regs, b)).map_err(trap)),
             ),
             Op::I32RemS { dst, a, b } => wi32(
                 regs,
                 dst,
-                numeric::i32_rem_s(i32v(regs, a), i32v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i32_rem_s(i32v(regs, a), i32v(regs, b)).map_err(trap)),
             ),
             Op::I32RemU { dst, a, b } => wu32(
                 regs,
                 dst,
-                numeric::i32_rem_u(u32v(regs, a), u32v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i32_rem_u(u32v(regs, a), u32v(regs, b)).map_err(trap)),
             ),
             Op::I32And { dst, a, b } => wu32(regs, dst, u32v(regs, a) & u32v(regs, b)),
             Op::I32Or { dst, a, b } => wu32(regs, dst, u32v(regs, a) | u32v(regs, b)),
@@ -564,22 +658,22 @@ pub(super) fn execute(
             Op::I64DivS { dst, a, b } => wi64(
                 regs,
                 dst,
-                numeric::i64_div_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i64_div_s(i64v(regs, a), i64v(regs, b)).map_err(trap)),
             ),
             Op::I64DivU { dst, a, b } => wu64(
                 regs,
                 dst,
-                numeric::i64_div_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i64_div_u(u64v(regs, a), u64v(regs, b)).map_err(trap)),
             ),
             Op::I64RemS { dst, a, b } => wi64(
                 regs,
                 dst,
-                numeric::i64_rem_s(i64v(regs, a), i64v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i64_rem_s(i64v(regs, a), i64v(regs, b)).map_err(trap)),
             ),
             Op::I64RemU { dst, a, b } => wu64(
                 regs,
                 dst,
-                numeric::i64_rem_u(u64v(regs, a), u64v(regs, b)).map_err(trap)?,
+                try_trap!(numeric::i64_rem_u(u64v(regs, a), u64v(regs, b)).map_err(trap)),
             ),
             Op::I64And { dst, a, b } => wu64(regs, dst, u64v(regs, a) & u64v(regs, b)),
             Op::I64Or { dst, a, b } => wu64(regs, dst, u64v(regs, a) | u64v(regs, b)),
@@ -737,42 +831,42 @@ pub(super) fn execute(
             Op::I32TruncF32S { dst, src } => wi32(
                 regs,
                 dst,
-                numeric::i32_trunc_f32_s(f32v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i32_trunc_f32_s(f32v(regs, src)).map_err(trap)),
             ),
             Op::I32TruncF32U { dst, src } => wu32(
                 regs,
                 dst,
-                numeric::i32_trunc_f32_u(f32v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i32_trunc_f32_u(f32v(regs, src)).map_err(trap)),
             ),
             Op::I32TruncF64S { dst, src } => wi32(
                 regs,
                 dst,
-                numeric::i32_trunc_f64_s(f64v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i32_trunc_f64_s(f64v(regs, src)).map_err(trap)),
             ),
             Op::I32TruncF64U { dst, src } => wu32(
                 regs,
                 dst,
-                numeric::i32_trunc_f64_u(f64v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i32_trunc_f64_u(f64v(regs, src)).map_err(trap)),
             ),
             Op::I64TruncF32S { dst, src } => wi64(
                 regs,
                 dst,
-                numeric::i64_trunc_f32_s(f32v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i64_trunc_f32_s(f32v(regs, src)).map_err(trap)),
             ),
             Op::I64TruncF32U { dst, src } => wu64(
                 regs,
                 dst,
-                numeric::i64_trunc_f32_u(f32v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i64_trunc_f32_u(f32v(regs, src)).map_err(trap)),
             ),
             Op::I64TruncF64S { dst, src } => wi64(
                 regs,
                 dst,
-                numeric::i64_trunc_f64_s(f64v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i64_trunc_f64_s(f64v(regs, src)).map_err(trap)),
             ),
             Op::I64TruncF64U { dst, src } => wu64(
                 regs,
                 dst,
-                numeric::i64_trunc_f64_u(f64v(regs, src)).map_err(trap)?,
+                try_trap!(numeric::i64_trunc_f64_u(f64v(regs, src)).map_err(trap)),
             ),
             Op::I64ExtendI32S { dst, src } => wi64(regs, dst, i64::from(i32v(regs, src))),
             Op::I64ExtendI32U { dst, src } => wu64(regs, dst, u64::from(u32v(regs, src))),
@@ -848,7 +942,7 @@ pub(super) fn execute(
         }
     };
     *pc = ip;
-    Ok(exit)
+    exit
 }
 
 /// Maps a numeric trap to its trap code.

@@ -173,19 +173,24 @@ impl Executor {
     }
 
     fn trap(&mut self, code: TrapCode, store: &StoreInner) -> RunOutcome {
-        let (func_index, store_func) = match &self.current {
+        let (func_index, store_func, offset) = match &self.current {
             Some(a) => {
                 let store_func = store.instances[a.instance as usize].funcs[a.func_index as usize];
-                (Some(a.func_index), Some(store_func))
+                // The position is just past the trapping instruction.
+                let offset = a.module.funcs[a.func as usize]
+                    .offsets
+                    .get((a.pc as usize).wrapping_sub(1))
+                    .copied();
+                (Some(a.func_index), Some(store_func), offset)
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         self.trapped = store_func;
         self.frames.clear();
         self.current = None;
         self.pending_host = None;
         RunOutcome::Trap(match func_index {
-            Some(index) => Trap::at(code, index, None),
+            Some(index) => Trap::at(code, index, offset),
             None => Trap::new(code),
         })
     }

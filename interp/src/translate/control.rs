@@ -371,7 +371,7 @@ impl FuncTranslator<'_> {
             && let Some(compare) = self.code.get(at).copied()
             && super::fuse::fused_branch(compare, true, 0).is_some()
         {
-            self.code.pop();
+            self.unemit();
             self.operands.pop();
             self.last_producer = None;
             return Condition::Compare(compare);

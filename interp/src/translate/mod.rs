@@ -33,6 +33,7 @@ const MAX_FRAME_SLOTS: u32 = 1 << 16;
 /// Translates the functions of one module.
 pub(crate) struct Translator {
     fuel: bool,
+    debug_info: bool,
     code_bytes_limit: u64,
     code_bytes: u64,
     funcs: Vec<CompiledFunc>,
@@ -43,6 +44,7 @@ pub(crate) struct Translator {
 #[derive(Default)]
 struct Scratch {
     code: Vec<Op>,
+    offsets: Vec<u32>,
     controls: Vec<Control>,
     operands: Vec<Operand>,
     allocations: Option<wasmparser::FuncValidatorAllocations>,
@@ -52,6 +54,7 @@ impl Translator {
     pub(crate) fn new(config: &Config) -> Self {
         Self {
             fuel: config.fuel_enabled(),
+            debug_info: config.debug_info_enabled(),
             code_bytes_limit: config.get_limits().code_bytes,
             code_bytes: 0,
             funcs: Vec::new(),
@@ -100,11 +103,16 @@ impl ModuleTranslator for Translator {
         controls.clear();
         let mut operands = core::mem::take(&mut self.scratch.operands);
         operands.clear();
+        let mut offsets = core::mem::take(&mut self.scratch.offsets);
+        offsets.clear();
         let mut func = FuncTranslator {
             info,
             code,
             controls,
             operands,
+            offsets,
+            debug_info: self.debug_info,
+            offset: 0,
             last_producer: None,
             locals,
             max_height: 0,
@@ -118,6 +126,7 @@ impl ModuleTranslator for Translator {
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset().map_err(|e| invalid(&e))?;
             validator.op(offset, &op).map_err(|e| invalid(&e))?;
+            func.offset = u32::try_from(offset).unwrap_or(u32::MAX);
             func.translate(op, offset)?;
         }
         reader.finish().map_err(|e| invalid(&e))?;
@@ -145,6 +154,7 @@ impl ModuleTranslator for Translator {
         )]
         self.funcs.push(CompiledFunc {
             code: func.code.as_slice().into(),
+            offsets: func.offsets.as_slice().into(),
             frame_size: frame_size as u16,
             params: params as u16,
             locals: locals as u16,
@@ -159,6 +169,7 @@ impl ModuleTranslator for Translator {
         self.scratch.code = func.code;
         self.scratch.controls = func.controls;
         self.scratch.operands = func.operands;
+        self.scratch.offsets = func.offsets;
         self.scratch.allocations = Some(validator.into_allocations());
         Ok(())
     }
@@ -198,6 +209,11 @@ struct FuncTranslator<'a> {
     controls: Vec<Control>,
     /// The operand stack; its length is the current height.
     operands: Vec<Operand>,
+    /// With debug info: the byte offset of the operator behind each instruction.
+    offsets: Vec<u32>,
+    debug_info: bool,
+    /// Byte offset of the operator being translated.
+    offset: u32,
     /// The last instruction and the temporary slot it wrote, while nothing has been emitted or
     /// labelled since: `local.set` can then make that instruction write the local directly.
     last_producer: Option<(usize, Slot)>,
@@ -384,6 +400,17 @@ impl FuncTranslator<'_> {
 
     fn emit(&mut self, op: Op) {
         self.code.push(op);
+        if self.debug_info {
+            self.offsets.push(self.offset);
+        }
+    }
+
+    /// Takes back the last instruction.
+    fn unemit(&mut self) -> Option<Op> {
+        if self.debug_info {
+            self.offsets.pop();
+        }
+        self.code.pop()
     }
 
     fn pc(&self) -> u32 {
