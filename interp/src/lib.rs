@@ -92,3 +92,34 @@ impl Backend for Interpreter {
         Box::new(exec::Executor::new(config))
     }
 }
+
+/// A readable listing of the interpreter code of every function of `module`, one instruction
+/// per line (`index: Instruction { operands }`), for tests and for looking at what the
+/// translator made. `None` when the module was compiled by another backend.
+pub fn disassemble(module: &mote_core::Module) -> Option<alloc::string::String> {
+    use core::fmt::Write;
+    let code = module
+        .code()
+        .clone()
+        .downcast::<code::CompiledModule>()
+        .ok()?;
+    let info = module.info();
+    let mut out = alloc::string::String::new();
+    for (defined, func) in code.funcs.iter().enumerate() {
+        let index = info.imported_funcs as usize + defined;
+        let name = u32::try_from(index)
+            .ok()
+            .and_then(|i| info.func_name(i))
+            .unwrap_or("");
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "func {index} {name} (params {}, locals {}, frame {} slots):",
+            func.params, func.locals, func.frame_size
+        );
+        for (pc, op) in func.code.iter().enumerate() {
+            let _ = writeln!(out, "  {pc:4}: {op:?}");
+        }
+    }
+    Some(out)
+}

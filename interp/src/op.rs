@@ -675,6 +675,7 @@ impl Op {
 
     /// The slot this instruction writes its single result to, for instructions that read
     /// nothing from that slot first (so the translator may redirect the result elsewhere).
+    /// `TableGet` reads its index from its result slot, so it is not listed.
     pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
         match self {
             Op::Select { dst, .. }
@@ -754,6 +755,42 @@ impl Op {
             | Op::I64ShrU { dst, .. }
             | Op::I64Rotl { dst, .. }
             | Op::I64Rotr { dst, .. }
+            | Op::I32AddImm { dst, .. }
+            | Op::I32MulImm { dst, .. }
+            | Op::I32AndImm { dst, .. }
+            | Op::I32OrImm { dst, .. }
+            | Op::I32XorImm { dst, .. }
+            | Op::I32ShlImm { dst, .. }
+            | Op::I32ShrSImm { dst, .. }
+            | Op::I32ShrUImm { dst, .. }
+            | Op::I32EqImm { dst, .. }
+            | Op::I32NeImm { dst, .. }
+            | Op::I32LtSImm { dst, .. }
+            | Op::I32LtUImm { dst, .. }
+            | Op::I32GtSImm { dst, .. }
+            | Op::I32GtUImm { dst, .. }
+            | Op::I32LeSImm { dst, .. }
+            | Op::I32LeUImm { dst, .. }
+            | Op::I32GeSImm { dst, .. }
+            | Op::I32GeUImm { dst, .. }
+            | Op::I64AddImm { dst, .. }
+            | Op::I64MulImm { dst, .. }
+            | Op::I64AndImm { dst, .. }
+            | Op::I64OrImm { dst, .. }
+            | Op::I64XorImm { dst, .. }
+            | Op::I64ShlImm { dst, .. }
+            | Op::I64ShrSImm { dst, .. }
+            | Op::I64ShrUImm { dst, .. }
+            | Op::I64EqImm { dst, .. }
+            | Op::I64NeImm { dst, .. }
+            | Op::I64LtSImm { dst, .. }
+            | Op::I64LtUImm { dst, .. }
+            | Op::I64GtSImm { dst, .. }
+            | Op::I64GtUImm { dst, .. }
+            | Op::I64LeSImm { dst, .. }
+            | Op::I64LeUImm { dst, .. }
+            | Op::I64GeSImm { dst, .. }
+            | Op::I64GeUImm { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }

@@ -26,11 +26,7 @@ impl FuncTranslator<'_> {
         if self.reachable {
             self.charge();
         }
-        if is_control {
-            // A label may be placed here: the last instruction no longer computes the only
-            // value that reaches the code after it.
-            self.last_producer = None;
-        }
+
         match op {
             Operator::Unreachable => {
                 self.emit(Op::Unreachable);
@@ -592,6 +588,12 @@ impl FuncTranslator<'_> {
                     Some(offset),
                 ));
             }
+        }
+        if is_control {
+            // A label may be here now (a loop start, or the end of a construct that branches
+            // reach): the last instruction no longer computes the only value that reaches the
+            // code after it, so `local.set` must not redirect it.
+            self.last_producer = None;
         }
         Ok(())
     }

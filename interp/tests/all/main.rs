@@ -1,0 +1,3 @@
+//! Integration tests of `mote-interp` (one test binary).
+
+mod disas;
