@@ -23,17 +23,26 @@ for target in thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
     # Full: validate and translate on the device.
     cargo clippy -p mote-core -p mote-interp --no-default-features \
         --features mote-core/validate,mote-interp/translate --target "$target" -- -D warnings
+    # WASI-lite over embedded-hal: no std, no chip.
+    cargo clippy -p mote-platform --no-default-features --target "$target" -- -D warnings
 done
 step "the build command of the issue"
 cargo build -p mote-core -p mote-interp --no-default-features --target thumbv7em-none-eabihf
 
 step "spec suites (release)"
-for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes regression; do
+for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
+    proposals/extended-const proposals/multi-memory regression; do
     cargo run --release -q -p mote-spec-tests -- --engine interp --suite "$suite" | tail -n 1
 done
 
+step "guest SDK and example apps (wasm32; they live outside the host workspace)"
+(cd sdk/rust && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown -- -D warnings)
+(cd examples/guest && cargo fmt --check && cargo clippy --locked -- -D warnings)
+(cd examples/wasi-std && cargo fmt --check && cargo clippy --locked -- -D warnings)
+
 step "the main job: run an example app"
 cargo run --release -q -p mote -- run examples/fib.wat --invoke fib 20
+cargo run --release -q -p mote -- run examples/thermometer.wasm --sensor-temp 21.5
 
 step "tests"
 cargo test --workspace

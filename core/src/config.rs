@@ -2,8 +2,8 @@
 
 use crate::limits::Limits;
 
-/// WebAssembly proposals that can be switched on or off. Wasm 2.0 (without SIMD) and
-/// custom page sizes are on by default.
+/// WebAssembly proposals that can be switched on or off. Wasm 2.0 (without SIMD), custom page
+/// sizes, tail calls and extended constant expressions are on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Features {
     /// Mutable globals in imports and exports.
@@ -27,6 +27,10 @@ pub struct Features {
     /// Several memories per module (off by default: Wasm 2.0 requires the single reserved zero
     /// byte in `memory.size` and friends that this proposal reinterprets as an index).
     pub multi_memory: bool,
+    /// `return_call` and `return_call_indirect` (tail calls, Wasm 3.0).
+    pub tail_call: bool,
+    /// Arithmetic in constant expressions (extended-const, Wasm 3.0).
+    pub extended_const: bool,
 }
 
 impl Default for Features {
@@ -42,6 +46,8 @@ impl Default for Features {
             floats: true,
             memory64: false,
             multi_memory: false,
+            tail_call: true,
+            extended_const: true,
         }
     }
 }
@@ -60,6 +66,8 @@ impl Features {
             floats: true,
             memory64: false,
             multi_memory: false,
+            tail_call: false,
+            extended_const: false,
         }
     }
 }

@@ -51,6 +51,12 @@ pub enum Op {
     /// Call through table `table` a function of module type `ty`; arguments at `base`, the table
     /// index right after them.
     CallIndirect { ty: u32, table: u32, base: Slot },
+    /// Tail call (`return_call`) of function `func`: its arguments at `base` replace the current
+    /// frame. A host function is called like `Call`, and the `Return` that the translator puts
+    /// next returns its results.
+    ReturnCall { func: u32, base: Slot },
+    /// Tail call through a table (`return_call_indirect`); operands as in `CallIndirect`.
+    ReturnCallIndirect { ty: u32, table: u32, base: Slot },
     /// `dst = if cond != 0 { a } else { b }`.
     Select {
         dst: Slot,

@@ -135,15 +135,22 @@ impl Suite {
     ///
     /// Wasm 1.0 and 2.0 run with the default (Wasm 2.0 and custom page sizes); the
     /// custom-page-sizes proposal also needs `memory64` (validated only) for its `i64` tests and
-    /// `multi_memory` for its tests that mix page sizes.
+    /// `multi_memory` for its tests that mix page sizes. Multi-memory (off by default, since it
+    /// changes how Wasm 2.0's reserved bytes decode) is on for its proposal and for Wasm 3.0.
     pub fn config(self) -> Config {
         let mut config = Config::default();
-        if self == Suite::Proposal(Proposal::CustomPageSizes) {
-            let mut features = *config.get_features();
-            features.memory64 = true;
-            features.multi_memory = true;
-            config.features(features);
+        let mut features = *config.get_features();
+        match self {
+            Suite::Proposal(Proposal::CustomPageSizes) => {
+                features.memory64 = true;
+                features.multi_memory = true;
+            }
+            Suite::Proposal(Proposal::MultiMemory) | Suite::WasmV3 | Suite::WasmLatest => {
+                features.multi_memory = true;
+            }
+            _ => {}
         }
+        config.features(features);
         config
     }
 

@@ -37,6 +37,8 @@ pub(crate) fn wasm_features(features: &Features) -> WasmFeatures {
         (features.custom_page_sizes, WasmFeatures::CUSTOM_PAGE_SIZES),
         (features.memory64, WasmFeatures::MEMORY64),
         (features.multi_memory, WasmFeatures::MULTI_MEMORY),
+        (features.tail_call, WasmFeatures::TAIL_CALL),
+        (features.extended_const, WasmFeatures::EXTENDED_CONST),
     ];
     for (on, flag) in flags {
         if on {

@@ -273,6 +273,16 @@ pub(super) fn execute(
                 let func = store.instances[instance].funcs[func as usize];
                 break Ok(Exit::Call { func, base });
             }
+            Op::ReturnCall { func, base } => {
+                let func = store.instances[instance].funcs[func as usize];
+                break Ok(Exit::TailCall { func, base });
+            }
+            Op::ReturnCallIndirect { ty, table, base } => {
+                let func = try_trap!(table::resolve_indirect(
+                    regs, store, instance, ty, table, base
+                ));
+                break Ok(Exit::TailCall { func, base });
+            }
             Op::CallIndirect { ty, table, base } => {
                 let func = try_trap!(table::resolve_indirect(
                     regs, store, instance, ty, table, base

@@ -58,6 +58,9 @@ struct PendingHost {
 pub(crate) enum Exit {
     /// Call store function `func` with its frame at slot `base` of the current frame.
     Call { func: u32, base: u16 },
+    /// Tail-call store function `func` with its arguments at slot `base`: the callee replaces the
+    /// current frame.
+    TailCall { func: u32, base: u16 },
     /// Return `count` values from slot `src`.
     Return { src: u16, count: u16 },
     /// Not enough fuel for the next segment.
@@ -258,6 +261,33 @@ impl Executor {
                             _ => break Ok(Exit::Call { func: callee, base }),
                         }
                     }
+                    Ok(Exit::TailCall { func: callee, base }) => {
+                        match store.funcs[callee as usize].kind {
+                            FuncKind::Wasm {
+                                instance: callee_instance,
+                                index,
+                            } if callee_instance == instance => {
+                                let callee_def = (index - imported) as usize;
+                                let callee_func = &module.funcs[callee_def];
+                                // The arguments move down to where the current frame starts.
+                                let args = fp + usize::from(base);
+                                let params = usize::from(callee_func.params);
+                                self.stack.copy_within(args..args + params, fp);
+                                if let Err(code) =
+                                    self.reserve(fp + usize::from(callee_func.frame_size))
+                                {
+                                    break Err(code);
+                                }
+                                let locals_start = fp + params;
+                                let locals_end = fp + usize::from(callee_func.locals);
+                                self.stack[locals_start..locals_end].fill(0);
+                                def = callee_def;
+                                func_index = index;
+                                pc = 0;
+                            }
+                            _ => break Ok(Exit::TailCall { func: callee, base }),
+                        }
+                    }
                     Ok(Exit::Return { src, count }) => {
                         let src = fp + usize::from(src);
                         let count = usize::from(count);
@@ -319,6 +349,38 @@ impl Executor {
                                 fp: u32::try_from(fp).unwrap_or(u32::MAX),
                             });
                             self.enter(store, callee_instance, index, callee_fp, true, None)?;
+                        }
+                    }
+                }
+                Exit::TailCall { func: callee, base } => {
+                    match store.funcs[callee as usize].kind {
+                        FuncKind::Host { .. } => {
+                            // Called like a normal call; the `Return` after the instruction
+                            // returns the host's results.
+                            let callee_fp = fp + usize::from(base);
+                            let entity = store.funcs[callee as usize];
+                            let ty = store.types.get(entity.ty);
+                            let (params, results) = (ty.params().len(), ty.results().len());
+                            self.reserve(callee_fp + params.max(results))?;
+                            self.pending_host = Some(PendingHost {
+                                base: callee_fp,
+                                params,
+                                results,
+                            });
+                            return Ok(RunOutcome::HostCall { func: callee });
+                        }
+                        FuncKind::Wasm {
+                            instance: callee_instance,
+                            index,
+                        } => {
+                            let params = store
+                                .types
+                                .get(store.funcs[callee as usize].ty)
+                                .params()
+                                .len();
+                            let args = fp + usize::from(base);
+                            self.stack.copy_within(args..args + params, fp);
+                            self.enter(store, callee_instance, index, fp, true, None)?;
                         }
                     }
                 }

@@ -86,6 +86,42 @@ impl FuncTranslator<'_> {
                     results,
                 );
             }
+            Operator::ReturnCall { function_index } => {
+                let ty = self.info.func_type(function_index);
+                let (params, results) = (
+                    super::count(ty.params().len()),
+                    super::count(ty.results().len()),
+                );
+                self.tail_call(
+                    Op::ReturnCall {
+                        func: function_index,
+                        base: 0,
+                    },
+                    params,
+                    results,
+                );
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = &self.info.types[type_index as usize];
+                let (params, results) = (
+                    super::count(ty.params().len()),
+                    super::count(ty.results().len()),
+                );
+                self.materialize_top(params + 1);
+                self.pop();
+                self.tail_call(
+                    Op::ReturnCallIndirect {
+                        ty: type_index,
+                        table: table_index,
+                        base: 0,
+                    },
+                    params,
+                    results,
+                );
+            }
             Operator::Drop => {
                 self.pop();
             }
@@ -742,6 +778,34 @@ impl FuncTranslator<'_> {
         self.operands
             .resize((base_height + results) as usize, Operand::Temp);
         self.max_height = self.max_height.max(self.height());
+    }
+
+    /// Emits a tail call whose arguments are the top `params` values, followed by the `Return`
+    /// that a host callee's results go through.
+    fn tail_call(&mut self, op: Op, params: u32, results: u32) {
+        self.materialize_top(params);
+        let base_height = self.height() - params;
+        let base = self.slot(base_height);
+        let op = match op {
+            Op::ReturnCall { func, .. } => Op::ReturnCall { func, base },
+            Op::ReturnCallIndirect { ty, table, .. } => Op::ReturnCallIndirect { ty, table, base },
+            other => other,
+        };
+        self.emit(op);
+        self.max_height = self
+            .max_height
+            .max(base_height + params + 1)
+            .max(base_height + results);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "validated result counts are small"
+        )]
+        self.emit(Op::Return {
+            src: base,
+            count: results as u16,
+        });
+        self.operands.truncate(base_height as usize);
+        self.reachable = false;
     }
 
     /// Checks a memory index: at most 16 bits, and not a 64-bit memory (not executed yet).

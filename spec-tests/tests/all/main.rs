@@ -41,6 +41,21 @@ fn regression() {
 }
 
 #[test]
+fn tail_call() {
+    assert_suite_passes(Suite::Proposal(Proposal::TailCall));
+}
+
+#[test]
+fn multi_memory() {
+    assert_suite_passes(Suite::Proposal(Proposal::MultiMemory));
+}
+
+#[test]
+fn extended_const() {
+    assert_suite_passes(Suite::Proposal(Proposal::ExtendedConst));
+}
+
+#[test]
 fn custom_page_sizes() {
     assert_suite_passes(Suite::Proposal(Proposal::CustomPageSizes));
 }
