@@ -118,6 +118,17 @@ pub trait ModuleTranslator: Send {
     fn finish(self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error>;
 }
 
+/// One frame of a trap's backtrace, as an engine reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BacktraceFrame {
+    /// Store index of the instance.
+    pub instance: u32,
+    /// Index of the function in its module's function index space.
+    pub func_index: u32,
+    /// Byte offset in the module of the instruction executing (for callers: the call).
+    pub offset: Option<u32>,
+}
+
 /// Why [`Execution::run`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunOutcome {
@@ -164,6 +175,11 @@ pub trait Execution: Send {
 
     /// After a trap: the store index of the function that trapped, if known.
     fn trapped_func(&self) -> Option<u32>;
+
+    /// After a trap: the Wasm frames that were active, innermost first.
+    fn backtrace(&self) -> &[BacktraceFrame] {
+        &[]
+    }
 
     /// Clears all frames so the context can be reused.
     fn reset(&mut self);

@@ -17,6 +17,8 @@ pub struct Error {
 #[derive(Debug)]
 struct ErrorInner {
     kind: ErrorKind,
+    /// For traps: the Wasm frames that were active, innermost first.
+    backtrace: alloc::vec::Vec<FrameInfo>,
     /// Function (index in its module's function index space, and name if known) where the error
     /// arose.
     func: Option<(u32, Option<String>)>,
@@ -83,7 +85,11 @@ impl Error {
     #[cold]
     fn from_kind(kind: ErrorKind) -> Self {
         Self {
-            inner: Box::new(ErrorInner { kind, func: None }),
+            inner: Box::new(ErrorInner {
+                kind,
+                backtrace: alloc::vec::Vec::new(),
+                func: None,
+            }),
         }
     }
 
@@ -160,6 +166,20 @@ impl Error {
         self
     }
 
+    /// Attaches a trap's backtrace.
+    #[cold]
+    #[must_use]
+    pub fn with_backtrace(mut self, frames: alloc::vec::Vec<FrameInfo>) -> Self {
+        self.inner.backtrace = frames;
+        self
+    }
+
+    /// For traps: the Wasm frames that were active when it happened, innermost first. Empty for
+    /// other errors. Printed by the alternate format (`{:#}`).
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.inner.backtrace
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
@@ -206,6 +226,7 @@ impl From<Trap> for Error {
         Self {
             inner: Box::new(ErrorInner {
                 kind: ErrorKind::Trap(trap),
+                backtrace: alloc::vec::Vec::new(),
                 func,
             }),
         }
@@ -264,6 +285,41 @@ impl fmt::Display for Error {
                 Some(name) => write!(f, " (in function {index} `{name}`)")?,
                 None => write!(f, " (in function {index})")?,
             }
+        }
+        if f.alternate() && !self.inner.backtrace.is_empty() {
+            f.write_str("\nwasm backtrace:")?;
+            for (depth, frame) in self.inner.backtrace.iter().enumerate() {
+                write!(f, "\n  {depth}: {frame}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One frame of a trap's backtrace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Index of the function in its module's function index space.
+    pub func_index: u32,
+    /// The function's name (name section or export), if known.
+    pub func_name: Option<String>,
+    /// The module's name (name section), if known.
+    pub module_name: Option<String>,
+    /// Byte offset in the module of the instruction executing (for callers: the call).
+    pub offset: Option<u32>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(module) = &self.module_name {
+            write!(f, "{module}!")?;
+        }
+        match &self.func_name {
+            Some(name) => write!(f, "{name} (function {})", self.func_index)?,
+            None => write!(f, "function {}", self.func_index)?,
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " at byte offset {offset:#x}")?;
         }
         Ok(())
     }

@@ -69,7 +69,7 @@ mod value;
 pub use config::{Config, Features};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, FrameInfo};
 pub use externals::{Global, Memory, Table};
 pub use func::{
     CallOutcome, Caller, Func, IntoFunc, SuspendReason, SuspendedCall, TypedFunc, WasmParams,

@@ -147,3 +147,32 @@ fn traps_name_the_function_and_the_byte_offset() {
     assert_eq!(error.as_trap().and_then(|t| t.offset()), None);
     assert_eq!(error.function().map(|f| f.0), Some(0));
 }
+
+#[test]
+fn traps_carry_a_backtrace_innermost_first() {
+    let wat = r#"(module $app
+        (func $leaf (unreachable))
+        (func $middle (call $leaf))
+        (func (export "top") (call $middle)))"#;
+    let (mut store, instance) = crate::instantiate(&Config::default(), wat);
+    let top = instance.get_typed_func::<(), ()>(&store, "top").unwrap();
+    let error = top.call(&mut store, ()).unwrap_err();
+    let names: Vec<_> = error
+        .backtrace()
+        .iter()
+        .map(|f| (f.func_index, f.func_name.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            (0, Some("leaf".to_string())),
+            (1, Some("middle".to_string())),
+            (2, Some("top".to_string())),
+        ]
+    );
+    assert!(error.backtrace().iter().all(|f| f.offset.is_some()));
+    assert_eq!(error.backtrace()[0].module_name.as_deref(), Some("app"));
+    let printed = format!("{error:#}");
+    assert!(printed.contains("wasm backtrace:"), "{printed}");
+    assert!(printed.contains("1: app!middle (function 1)"), "{printed}");
+}

@@ -246,7 +246,26 @@ fn drive<T>(
                     let info = store.inner.instances[instance as usize].module.info();
                     error = error.in_function(index, info.func_name(index));
                 }
-                return Err(error);
+                let frames = exec
+                    .backtrace()
+                    .iter()
+                    .map(|frame| {
+                        let module = store
+                            .inner
+                            .instances
+                            .get(frame.instance as usize)
+                            .map(|i| i.module.info());
+                        crate::error::FrameInfo {
+                            func_index: frame.func_index,
+                            func_name: module
+                                .and_then(|m| m.func_name(frame.func_index))
+                                .map(Into::into),
+                            module_name: module.and_then(|m| m.name.as_deref()).map(Into::into),
+                            offset: frame.offset,
+                        }
+                    })
+                    .collect();
+                return Err(error.with_backtrace(frames));
             }
         }
     }

@@ -10,7 +10,7 @@ mod table;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use mote_core::engine::{Execution, RunOutcome};
+use mote_core::engine::{BacktraceFrame, Execution, RunOutcome};
 use mote_core::store::{FuncKind, StoreInner};
 use mote_core::{Config, RawVal, Trap, TrapCode};
 
@@ -79,6 +79,8 @@ pub(crate) struct Executor {
     /// Range of the results in `stack` after the call returned.
     results: (usize, usize),
     trapped: Option<u32>,
+    /// The frames of the last trap, innermost first.
+    backtrace: Vec<BacktraceFrame>,
 }
 
 impl Executor {
@@ -93,6 +95,7 @@ impl Executor {
             pending_host: None,
             results: (0, 0),
             trapped: None,
+            backtrace: Vec::new(),
         }
     }
 
@@ -189,6 +192,36 @@ impl Executor {
             None => (None, None, None),
         };
         self.trapped = store_func;
+        self.backtrace.clear();
+        if let Some(a) = &self.current {
+            self.backtrace.push(BacktraceFrame {
+                instance: a.instance,
+                func_index: a.func_index,
+                offset,
+            });
+        }
+        for frame in self.frames.iter().rev() {
+            // A caller's position is just past its call instruction.
+            let offset = Self::module_of(store, frame.instance)
+                .ok()
+                .and_then(|module| {
+                    let imported = store.instances[frame.instance as usize]
+                        .module
+                        .info()
+                        .imported_funcs;
+                    module
+                        .funcs
+                        .get((frame.func - imported) as usize)?
+                        .offsets
+                        .get((frame.pc as usize).wrapping_sub(1))
+                        .copied()
+                });
+            self.backtrace.push(BacktraceFrame {
+                instance: frame.instance,
+                func_index: frame.func,
+                offset,
+            });
+        }
         self.frames.clear();
         self.current = None;
         self.pending_host = None;
@@ -452,6 +485,10 @@ impl Execution for Executor {
 
     fn trapped_func(&self) -> Option<u32> {
         self.trapped
+    }
+
+    fn backtrace(&self) -> &[BacktraceFrame] {
+        &self.backtrace
     }
 
     fn reset(&mut self) {
