@@ -499,8 +499,9 @@ pub(crate) fn eval_const(
     globals: &[u32],
     funcs: &[u32],
 ) -> Result<RawVal, Error> {
-    let mut stack: [RawVal; 8] = [0; 8];
-    let mut depth = 0usize;
+    // Extended constant expressions can nest arbitrarily deep: the stack is as deep as the
+    // expression is long at most. Instantiation allocates anyway.
+    let mut stack: Vec<RawVal> = Vec::with_capacity(expr.ops.len());
     let bad = || Error::usage("malformed constant expression");
     for op in expr.ops.iter() {
         let value = match *op {
@@ -515,11 +516,8 @@ pub(crate) fn eval_const(
                 inner.globals[index as usize].value
             }
             binary => {
-                if depth < 2 {
-                    return Err(bad());
-                }
-                depth -= 2;
-                let (a, b) = (stack[depth], stack[depth + 1]);
+                let b = stack.pop().ok_or_else(bad)?;
+                let a = stack.pop().ok_or_else(bad)?;
                 #[expect(
                     clippy::cast_possible_truncation,
                     reason = "i32 operands live in the low bits"
@@ -536,13 +534,12 @@ pub(crate) fn eval_const(
                 }
             }
         };
-        *stack.get_mut(depth).ok_or_else(bad)? = value;
-        depth += 1;
+        stack.push(value);
     }
-    if depth != 1 {
-        return Err(bad());
+    match stack.as_slice() {
+        [value] => Ok(*value),
+        _ => Err(bad()),
     }
-    Ok(stack[0])
 }
 
 impl<T> Store<T> {
