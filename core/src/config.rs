@@ -79,6 +79,7 @@ pub struct Config {
     pub(crate) limits: Limits,
     pub(crate) fuel: bool,
     pub(crate) debug_info: bool,
+    pub(crate) canonicalize_nans: bool,
 }
 
 impl Default for Config {
@@ -88,6 +89,7 @@ impl Default for Config {
             limits: Limits::default(),
             fuel: false,
             debug_info: true,
+            canonicalize_nans: false,
         }
     }
 }
@@ -115,6 +117,21 @@ impl Config {
     pub fn debug_info(&mut self, enable: bool) -> &mut Self {
         self.debug_info = enable;
         self
+    }
+
+    /// Replaces every NaN that a float instruction produces with the canonical NaN
+    /// (`0x7fc00000` / `0x7ff8000000000000`), so results are bit-for-bit the same on every host
+    /// and engine (WebAssembly otherwise lets NaN signs and payloads vary). Off by default.
+    ///
+    /// Costs: one extra instruction after each float operation that can produce a NaN.
+    pub fn canonicalize_nans(&mut self, enable: bool) -> &mut Self {
+        self.canonicalize_nans = enable;
+        self
+    }
+
+    /// Whether NaNs are canonicalized.
+    pub fn canonicalize_nans_enabled(&self) -> bool {
+        self.canonicalize_nans
     }
 
     /// Whether traps carry byte offsets.

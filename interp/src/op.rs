@@ -150,6 +150,10 @@ pub enum Op {
     // ---- slots, constants, globals ----
     /// `dst = src`.
     Copy { dst: Slot, src: Slot },
+    /// If slot `slot` holds an `f32` NaN, make it the canonical NaN (`Config::canonicalize_nans`).
+    CanonicalizeF32 { slot: Slot },
+    /// If slot `slot` holds an `f64` NaN, make it the canonical NaN.
+    CanonicalizeF64 { slot: Slot },
     /// `dst = value` (zero-extended: i32, f32 bits, null references).
     Const32 { dst: Slot, value: u32 },
     /// `dst = hi << 32 | lo` (i64, f64 bits).

@@ -176,3 +176,33 @@ fn traps_carry_a_backtrace_innermost_first() {
     assert!(printed.contains("wasm backtrace:"), "{printed}");
     assert!(printed.contains("1: app!middle (function 1)"), "{printed}");
 }
+
+#[test]
+fn nan_canonicalization_makes_nan_bits_deterministic() {
+    // `f32.add` of a NaN with payload keeps (a quieted form of) the payload by default; with
+    // canonicalization every NaN result is 0x7fc00000. Bit operations keep their NaN bits.
+    let wat = r#"(module
+        (func (export "add") (result f32) (f32.add (f32.const -nan:0x200001) (f32.const 1)))
+        (func (export "div") (result f64) (f64.div (f64.const 0) (f64.const 0)))
+        (func (export "neg") (result f32) (f32.neg (f32.const nan:0x200001))))"#;
+    let run = |canonicalize: bool| {
+        let mut config = Config::default();
+        config.canonicalize_nans(canonicalize);
+        let (mut store, instance) = crate::instantiate(&config, wat);
+        let add = instance.get_typed_func::<(), f32>(&store, "add").unwrap();
+        let div = instance.get_typed_func::<(), f64>(&store, "div").unwrap();
+        let neg = instance.get_typed_func::<(), f32>(&store, "neg").unwrap();
+        (
+            add.call(&mut store, ()).unwrap().to_bits(),
+            div.call(&mut store, ()).unwrap().to_bits(),
+            neg.call(&mut store, ()).unwrap().to_bits(),
+        )
+    };
+    let (add, div, neg) = run(true);
+    assert_eq!(add, 0x7fc0_0000);
+    assert_eq!(div, 0x7ff8_0000_0000_0000);
+    assert_eq!(neg, 0xffa0_0001, "neg is a bit operation: it flips the sign only");
+    let (add, _, _) = run(false);
+    assert!(f32::from_bits(add).is_nan());
+    assert_ne!(add, 0x7fc0_0000, "without canonicalization the payload propagates");
+}

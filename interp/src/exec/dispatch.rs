@@ -297,6 +297,16 @@ pub(super) fn execute(
                 };
                 regs[usize::from(dst)] = v;
             }
+            Op::CanonicalizeF32 { slot } => {
+                if f32v(regs, slot).is_nan() {
+                    wu32(regs, slot, 0x7fc0_0000);
+                }
+            }
+            Op::CanonicalizeF64 { slot } => {
+                if f64v(regs, slot).is_nan() {
+                    wu64(regs, slot, 0x7ff8_0000_0000_0000);
+                }
+            }
             Op::Copy { dst, src } => regs[usize::from(dst)] = regs[usize::from(src)],
             Op::Const32 { dst, value } => wu32(regs, dst, value),
             Op::Const64 { dst, lo, hi } => wu64(regs, dst, u64::from(hi) << 32 | u64::from(lo)),

@@ -34,6 +34,7 @@ const MAX_FRAME_SLOTS: u32 = 1 << 16;
 pub(crate) struct Translator {
     fuel: bool,
     debug_info: bool,
+    canonicalize_nans: bool,
     code_bytes_limit: u64,
     code_bytes: u64,
     funcs: Vec<CompiledFunc>,
@@ -55,6 +56,7 @@ impl Translator {
         Self {
             fuel: config.fuel_enabled(),
             debug_info: config.debug_info_enabled(),
+            canonicalize_nans: config.canonicalize_nans_enabled(),
             code_bytes_limit: config.get_limits().code_bytes,
             code_bytes: 0,
             funcs: Vec::new(),
@@ -112,6 +114,7 @@ impl ModuleTranslator for Translator {
             operands,
             offsets,
             debug_info: self.debug_info,
+            canonicalize_nans: self.canonicalize_nans,
             offset: 0,
             last_producer: None,
             locals,
@@ -202,6 +205,46 @@ enum Operand {
     Const(u64),
 }
 
+/// The width of a float result.
+enum NanWidth {
+    F32,
+    F64,
+}
+
+/// Whether `op` is a float operation that can produce a NaN other than the canonical one (so
+/// that [`Config::canonicalize_nans`](mote_core::Config::canonicalize_nans) must fix its result).
+/// Bit operations (`abs`, `neg`, `copysign`, loads, reinterpretations) keep NaN bits as the
+/// specification requires and are not listed.
+fn nan_result(op: &Op) -> Option<NanWidth> {
+    match op {
+        Op::F32Add { .. }
+        | Op::F32Sub { .. }
+        | Op::F32Mul { .. }
+        | Op::F32Div { .. }
+        | Op::F32Min { .. }
+        | Op::F32Max { .. }
+        | Op::F32Sqrt { .. }
+        | Op::F32Ceil { .. }
+        | Op::F32Floor { .. }
+        | Op::F32Trunc { .. }
+        | Op::F32Nearest { .. }
+        | Op::F32DemoteF64 { .. } => Some(NanWidth::F32),
+        Op::F64Add { .. }
+        | Op::F64Sub { .. }
+        | Op::F64Mul { .. }
+        | Op::F64Div { .. }
+        | Op::F64Min { .. }
+        | Op::F64Max { .. }
+        | Op::F64Sqrt { .. }
+        | Op::F64Ceil { .. }
+        | Op::F64Floor { .. }
+        | Op::F64Trunc { .. }
+        | Op::F64Nearest { .. }
+        | Op::F64PromoteF32 { .. } => Some(NanWidth::F64),
+        _ => None,
+    }
+}
+
 /// Translation state of one function body.
 struct FuncTranslator<'a> {
     info: &'a ModuleInfo,
@@ -212,6 +255,8 @@ struct FuncTranslator<'a> {
     /// With debug info: the byte offset of the operator behind each instruction.
     offsets: Vec<u32>,
     debug_info: bool,
+    /// Whether float results are followed by a NaN canonicalization.
+    canonicalize_nans: bool,
     /// Byte offset of the operator being translated.
     offset: u32,
     /// The last instruction and the temporary slot it wrote, while nothing has been emitted or
@@ -278,6 +323,13 @@ impl FuncTranslator<'_> {
         let dst = self.push();
         self.emit(op);
         self.last_producer = Some((self.code.len() - 1, dst));
+        if self.canonicalize_nans {
+            match nan_result(&op) {
+                Some(NanWidth::F32) => self.emit(Op::CanonicalizeF32 { slot: dst }),
+                Some(NanWidth::F64) => self.emit(Op::CanonicalizeF64 { slot: dst }),
+                None => {}
+            }
+        }
     }
 
     /// The slot where the entry at `height` is; a constant is written to its own slot first.
