@@ -19,9 +19,12 @@ pub(crate) struct CompiledFunc {
     /// Number of parameters plus declared locals.
     pub(crate) locals: u16,
     /// Number of results.
-    #[expect(
-        dead_code,
-        reason = "read by the compiled-image writer and the disassembler, coming next"
+    #[cfg_attr(
+        not(feature = "translate"),
+        expect(
+            dead_code,
+            reason = "read by the verifier, which runs after translation"
+        )
     )]
     pub(crate) results: u16,
 }

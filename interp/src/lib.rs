@@ -39,6 +39,8 @@ mod exec;
 pub mod op;
 #[cfg(feature = "translate")]
 mod translate;
+#[cfg(feature = "translate")]
+mod verify;
 
 use alloc::boxed::Box;
 

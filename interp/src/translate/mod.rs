@@ -151,24 +151,26 @@ impl ModuleTranslator for Translator {
                 self.code_bytes_limit,
             ));
         }
+        let results = u16::try_from(results).map_err(|_| {
+            Error::limit(
+                "results per function",
+                u64::from(results),
+                u64::from(u16::MAX),
+            )
+        })?;
         #[expect(
             clippy::cast_possible_truncation,
             reason = "all three were checked against MAX_FRAME_SLOTS"
         )]
-        self.funcs.push(CompiledFunc {
+        let compiled = CompiledFunc {
             code: func.code.as_slice().into(),
             offsets: func.offsets.as_slice().into(),
             frame_size: frame_size as u16,
             params: params as u16,
             locals: locals as u16,
-            results: u16::try_from(results).map_err(|_| {
-                Error::limit(
-                    "results per function",
-                    u64::from(results),
-                    u64::from(u16::MAX),
-                )
-            })?,
-        });
+            results,
+        };
+        self.funcs.push(compiled);
         self.scratch.code = func.code;
         self.scratch.controls = func.controls;
         self.scratch.operands = func.operands;
@@ -177,7 +179,15 @@ impl ModuleTranslator for Translator {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _info: &ModuleInfo) -> Result<CompiledCode, Error> {
+    fn finish(self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
+        // Verified here, not per function: data segments are only known after the code.
+        for (defined, func) in self.funcs.iter().enumerate() {
+            let index = info
+                .imported_funcs
+                .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
+            crate::verify::verify(info, index, func)
+                .map_err(|e| e.in_function(index, info.func_name(index)))?;
+        }
         Ok(Arc::new(CompiledModule {
             funcs: self.funcs.into_boxed_slice(),
         }))
