@@ -219,20 +219,21 @@ pub enum Op {
     /// `data.drop`.
     DataDrop { segment: u32 },
     /// A load from memory `memory` other than 0 (multi-memory): the width and extension are
-    /// `kind`, as in the `Load*` instructions.
+    /// `kind`, as in the `Load*` instructions. (The memory index is 8 bits to keep the
+    /// instruction at 12 bytes; the translator refuses more than 256 memories.)
     LoadMem {
         kind: LoadKind,
+        memory: u8,
         dst: Slot,
         addr: Slot,
-        memory: u16,
         offset: u32,
     },
     /// A store to memory `memory` other than 0.
     StoreMem {
         kind: StoreKind,
+        memory: u8,
         addr: Slot,
         value: Slot,
-        memory: u16,
         offset: u32,
     },
     /// `memory.size` of memory `memory`.

@@ -408,9 +408,9 @@ impl Verifier<'_> {
             }
             Op::LoadMem {
                 kind: _,
+                memory,
                 dst,
                 addr,
-                memory,
                 offset: _,
             } => {
                 v.slot(dst, 1)?;
@@ -419,9 +419,9 @@ impl Verifier<'_> {
             }
             Op::StoreMem {
                 kind: _,
+                memory,
                 addr,
                 value,
-                memory,
                 offset: _,
             } => {
                 v.slot(addr, 1)?;

@@ -841,6 +841,7 @@ impl FuncTranslator<'_> {
     }
 
     fn load(&mut self, memarg: MemArg, offset: u64, kind: LoadKind) -> Result<(), Error> {
+        let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
         let addr = self.pop();
         let dst = self.slot(self.height());
@@ -848,9 +849,9 @@ impl FuncTranslator<'_> {
             0 => load_op(kind, dst, addr, offset),
             _ => Op::LoadMem {
                 kind,
+                memory: short_memory_index(memory, at)?,
                 dst,
                 addr,
-                memory,
                 offset,
             },
         });
@@ -858,6 +859,7 @@ impl FuncTranslator<'_> {
     }
 
     fn store(&mut self, memarg: MemArg, offset: u64, kind: StoreKind) -> Result<(), Error> {
+        let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
         let value = self.pop();
         let addr = self.pop();
@@ -865,9 +867,9 @@ impl FuncTranslator<'_> {
             0 => store_op(kind, addr, value, offset),
             _ => Op::StoreMem {
                 kind,
+                memory: short_memory_index(memory, at)?,
                 addr,
                 value,
-                memory,
                 offset,
             },
         });
@@ -898,6 +900,13 @@ fn immediate(value: u64, wide: bool) -> Option<i32> {
 )]
 fn low32(value: u64) -> u32 {
     value as u32
+}
+
+/// The 8-bit memory index of `LoadMem` and `StoreMem`.
+fn short_memory_index(memory: u16, offset: u64) -> Result<u8, Error> {
+    u8::try_from(memory).map_err(|_| {
+        Error::unsupported("loads and stores on memories past the 256th", Some(offset))
+    })
 }
 
 /// The memory-0 instruction for a load.
