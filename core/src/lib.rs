@@ -72,8 +72,8 @@ pub use engine::Engine;
 pub use error::{Error, ErrorKind, FrameInfo};
 pub use externals::{Global, Memory, Table};
 pub use func::{
-    CallOutcome, Caller, Func, IntoFunc, SuspendReason, SuspendedCall, TypedFunc, WasmParams,
-    WasmResults, WasmRet, WasmTy,
+    CallOutcome, Caller, Func, IntoFunc, MAX_TYPED_ARITY, SuspendReason, SuspendedCall, TypedFunc,
+    WasmParams, WasmResults, WasmRet, WasmTy,
 };
 pub use instance::{Extern, Instance};
 pub use limits::Limits;

@@ -12,6 +12,11 @@ pub struct Limits {
     pub value_stack_slots: u32,
     /// Nested Wasm call frames for one call.
     pub call_depth: u32,
+    /// Calls into Wasm active at once in one store: 1 for a call from the embedder, plus one for
+    /// each host function that calls back into Wasm while a call is running. Each such level
+    /// costs host stack (about 1.1 KB in release builds, 3.8 KB in debug builds, on x86-64),
+    /// so this bounds the host stack that guests can make the runtime use.
+    pub nested_calls: u32,
     /// Bytes of one linear memory.
     pub memory_bytes: u64,
     /// Elements of one table.
@@ -31,6 +36,7 @@ impl Limits {
     pub const HOST: Limits = Limits {
         value_stack_slots: 1 << 20,
         call_depth: 10_000,
+        nested_calls: 64,
         memory_bytes: 1 << 32,
         table_elements: 10_000_000,
         instances: 10_000,
@@ -44,6 +50,7 @@ impl Limits {
     pub const MCU: Limits = Limits {
         value_stack_slots: 512,
         call_depth: 64,
+        nested_calls: 4,
         memory_bytes: 64 * 1024,
         table_elements: 1024,
         instances: 4,

@@ -188,6 +188,8 @@ pub struct StoreInner {
     pub fuel_enabled: bool,
     /// Set by a host function that asks the current call to suspend once it returns.
     pub yield_requested: bool,
+    /// Calls into Wasm running at once (see [`Limits::nested_calls`]).
+    pub nested_calls: u32,
     /// The limits in force.
     pub limits: Limits,
 }
@@ -210,6 +212,7 @@ impl StoreInner {
             fuel: 0,
             fuel_enabled: config.fuel,
             yield_requested: false,
+            nested_calls: 0,
             limits: config.limits,
         }
     }

@@ -154,6 +154,48 @@ pub(super) fn call<T>(
     }
 }
 
+/// Calls `func` with raw arguments already checked against its type (by [`TypedFunc`]), and
+/// writes the raw results. Not resumable: running out of fuel traps.
+///
+/// [`TypedFunc`]: super::TypedFunc
+pub(super) fn call_raw<T>(
+    store: &mut Store<T>,
+    func: Func,
+    params: &[RawVal],
+    results: &mut [RawVal],
+) -> Result<(), Error> {
+    if func.store_id() != store.inner.id {
+        return Err(Error::usage(
+            "function used with a store it does not belong to",
+        ));
+    }
+    match store.inner.funcs[func.index() as usize].kind {
+        FuncKind::Host { index } => {
+            call_host(store, index, None, params, results)?;
+            store.inner.yield_requested = false;
+            Ok(())
+        }
+        FuncKind::Wasm { .. } => {
+            let mut exec = store.take_execution();
+            let outcome = match exec.start(&mut store.inner, func.index(), params) {
+                Ok(()) => drive(store, &mut *exec, false),
+                Err(trap) => Err(trap.into()),
+            };
+            if let Ok(Step::Returned) = outcome {
+                let raw = exec.results();
+                let n = raw.len().min(results.len());
+                results[..n].copy_from_slice(&raw[..n]);
+            }
+            store.recycle(exec);
+            match outcome {
+                Ok(Step::Returned) => Ok(()),
+                Ok(Step::Suspended(_)) => Err(Error::usage("call suspended unexpectedly")),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
 fn finish<T>(
     store: &Store<T>,
     func: Func,
@@ -194,8 +236,24 @@ pub(crate) fn call_host<T>(
     host(Caller { store, instance }, args, results)
 }
 
-/// Runs `exec` until it returns or suspends, serving host calls.
+/// Runs `exec` like [`drive_unbounded`], counting it among the store's nested calls and
+/// refusing to start when [`Limits::nested_calls`](crate::Limits::nested_calls) are running.
 fn drive<T>(
+    store: &mut Store<T>,
+    exec: &mut dyn Execution,
+    resumable: bool,
+) -> Result<Step, Error> {
+    if store.inner.nested_calls >= store.inner.limits.nested_calls {
+        return Err(TrapCode::StackOverflow.into());
+    }
+    store.inner.nested_calls += 1;
+    let step = drive_unbounded(store, exec, resumable);
+    store.inner.nested_calls -= 1;
+    step
+}
+
+/// Runs `exec` until it returns or suspends, serving host calls.
+fn drive_unbounded<T>(
     store: &mut Store<T>,
     exec: &mut dyn Execution,
     resumable: bool,

@@ -8,7 +8,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 pub use call::{CallOutcome, SuspendReason, SuspendedCall};
-pub use typed::{TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
+pub use typed::{MAX_TYPED_ARITY, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use wrap::IntoFunc;
 
 use crate::context::{AsContext, AsContextMut};

@@ -95,20 +95,33 @@ impl WasmTy for Option<ExternRef> {
     }
 }
 
-/// Parameters of a typed function: `()`, a single [`WasmTy`], or a tuple of them.
+/// Parameters of a typed function: `()`, a single [`WasmTy`], or a tuple of them (at most
+/// [`MAX_TYPED_ARITY`]).
 pub trait WasmParams: Send + 'static {
     /// The Wasm types.
     fn types() -> Vec<ValType>;
+    /// How many values.
+    fn count() -> usize;
+    /// Writes the raw values to `out[..count()]`, checking that references belong to the store.
+    ///
+    /// # Errors
+    /// A reference from another store.
+    fn write_raw(self, inner: &StoreInner, out: &mut [RawVal]) -> Result<(), Error>;
     /// Converts to values.
     fn into_vals(self, out: &mut Vec<Val>);
     /// Reads from raw values.
     fn from_raw(raw: &[RawVal], store: StoreId) -> Self;
 }
 
-/// Results of a typed function: `()`, a single [`WasmTy`], or a tuple of them.
+/// Results of a typed function: `()`, a single [`WasmTy`], or a tuple of them (at most
+/// [`MAX_TYPED_ARITY`]).
 pub trait WasmResults: Send + 'static {
     /// The Wasm types.
     fn types() -> Vec<ValType>;
+    /// How many values.
+    fn count() -> usize;
+    /// Reads from raw values of the right types.
+    fn read_raw(raw: &[RawVal], store: StoreId) -> Self;
     /// Reads from values (already type-checked).
     fn from_vals(vals: &[Val], store: StoreId) -> Self;
     /// Writes to raw values.
@@ -141,6 +154,15 @@ impl<A: WasmTy> WasmParams for A {
     fn types() -> Vec<ValType> {
         alloc::vec![A::val_type()]
     }
+    fn count() -> usize {
+        1
+    }
+    fn write_raw(self, inner: &StoreInner, out: &mut [RawVal]) -> Result<(), Error> {
+        if let Some(slot) = out.first_mut() {
+            *slot = inner.raw_of(self.into_val())?;
+        }
+        Ok(())
+    }
     fn into_vals(self, out: &mut Vec<Val>) {
         out.push(self.into_val());
     }
@@ -152,6 +174,12 @@ impl<A: WasmTy> WasmParams for A {
 impl<A: WasmTy> WasmResults for A {
     fn types() -> Vec<ValType> {
         alloc::vec![A::val_type()]
+    }
+    fn count() -> usize {
+        1
+    }
+    fn read_raw(raw: &[RawVal], store: StoreId) -> Self {
+        A::from_raw(raw.first().copied().unwrap_or(0), store)
     }
     fn from_vals(vals: &[Val], store: StoreId) -> Self {
         let raw = vals.first().map_or(0, |v| v.to_raw());
@@ -171,6 +199,16 @@ macro_rules! tuple_impls {
             fn types() -> Vec<ValType> {
                 alloc::vec![$($name::val_type()),*]
             }
+            fn count() -> usize {
+                <[usize]>::len(&[$($idx),*])
+            }
+            #[allow(unused_variables, reason = "the empty tuple has no values")]
+            fn write_raw(self, inner: &StoreInner, out: &mut [RawVal]) -> Result<(), Error> {
+                $(if let Some(slot) = out.get_mut($idx) {
+                    *slot = inner.raw_of(self.$idx.into_val())?;
+                })*
+                Ok(())
+            }
             #[allow(unused_variables, reason = "the empty tuple has no values")]
             fn into_vals(self, out: &mut Vec<Val>) {
                 $(out.push(self.$idx.into_val());)*
@@ -184,6 +222,13 @@ macro_rules! tuple_impls {
         impl<$($name: WasmTy),*> WasmResults for ($($name,)*) {
             fn types() -> Vec<ValType> {
                 alloc::vec![$($name::val_type()),*]
+            }
+            fn count() -> usize {
+                <[usize]>::len(&[$($idx),*])
+            }
+            #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple has no values")]
+            fn read_raw(raw: &[RawVal], store: StoreId) -> Self {
+                ($($name::from_raw(raw.get($idx).copied().unwrap_or(0), store),)*)
             }
             #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple has no values")]
             fn from_vals(vals: &[Val], store: StoreId) -> Self {
@@ -213,6 +258,9 @@ tuple_impls! {
     (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
     (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
 }
+
+/// The most parameters or results a [`TypedFunc`] has (the tuple impls go up to 10).
+pub const MAX_TYPED_ARITY: usize = 16;
 
 /// A function with its type checked against `Params` and `Results` once, so calls skip the
 /// per-value type checks.
@@ -256,7 +304,8 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         self.func
     }
 
-    /// Calls the function.
+    /// Calls the function. Arguments and results pass through fixed buffers on the host stack:
+    /// the call itself allocates nothing.
     ///
     /// # Errors
     /// A trap or host error.
@@ -265,10 +314,19 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         mut store: impl AsContextMut<Data = T>,
         params: Params,
     ) -> Result<Results, Error> {
-        let mut store = store.as_context_mut();
-        let (args, mut results) = self.buffers(params);
-        self.func.call(&mut store, &args, &mut results)?;
-        Ok(Results::from_vals(&results, store.0.inner.id))
+        let store = store.as_context_mut().0;
+        let mut args = [0 as RawVal; MAX_TYPED_ARITY];
+        let mut results = [0 as RawVal; MAX_TYPED_ARITY];
+        let (n_args, n_results) = (Params::count(), Results::count());
+        let (Some(args), Some(results)) = (args.get_mut(..n_args), results.get_mut(..n_results))
+        else {
+            return Err(Error::usage(
+                "too many parameters or results for a typed call",
+            ));
+        };
+        params.write_raw(&store.inner, args)?;
+        super::call::call_raw(store, self.func, args, results)?;
+        Ok(Results::read_raw(results, store.inner.id))
     }
 
     /// Calls the function; it may suspend (see [`Func::call_resumable`]). When it finishes, the
