@@ -74,6 +74,9 @@ pub enum ErrorKind {
     /// The API was used wrongly (for example a value from another store, or a type mismatch
     /// between arguments and the function's parameters).
     Usage(String),
+    /// The guest asked to exit with a status (WASI `proc_exit`): not a failure of the runtime;
+    /// embedders map it to their notion of an exit code.
+    Exit(i32),
     /// Memory could not be allocated.
     OutOfMemory {
         /// How many bytes were requested.
@@ -150,6 +153,21 @@ impl Error {
     #[cold]
     pub fn usage(message: impl Into<String>) -> Self {
         Self::from_kind(ErrorKind::Usage(message.into()))
+    }
+
+    /// The guest exits with `status` (returned by a host function such as WASI `proc_exit`, it
+    /// unwinds the call like a trap, without being one).
+    #[cold]
+    pub fn exit(status: i32) -> Self {
+        Self::from_kind(ErrorKind::Exit(status))
+    }
+
+    /// The exit status, if this error is a guest's request to exit.
+    pub fn exit_code(&self) -> Option<i32> {
+        match self.inner.kind {
+            ErrorKind::Exit(status) => Some(status),
+            _ => None,
+        }
     }
 
     /// An allocation failure.
@@ -275,6 +293,7 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::Host(message) => write!(f, "host error: {message}")?,
+            ErrorKind::Exit(status) => write!(f, "exited with status {status}")?,
             ErrorKind::Usage(message) => write!(f, "{message}")?,
             ErrorKind::OutOfMemory { bytes } => {
                 write!(f, "out of memory: could not allocate {bytes} bytes")?

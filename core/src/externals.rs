@@ -104,6 +104,17 @@ impl Memory {
         &mut self.entity_mut(&mut store.0.inner).data
     }
 
+    /// The memory's bytes and the embedder's data at once, so a host function can hand a guest
+    /// buffer straight to a device driver kept in `T` (as in wasmtime).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContextMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let store = store.into().0;
+        let data = &mut self.entity_mut(&mut store.inner).data;
+        (data, &mut store.data)
+    }
+
     /// Copies bytes at `offset` into `buffer`.
     ///
     /// # Errors

@@ -231,6 +231,20 @@ impl<T> Caller<'_, T> {
         &mut self.store.data
     }
 
+    /// Memory 0 of the calling instance, without a lookup by name: what WASI-style host
+    /// functions use for their pointer arguments.
+    pub fn default_memory(&self) -> Option<crate::Memory> {
+        let instance = self.instance?;
+        let index = *self
+            .store
+            .inner
+            .instances
+            .get(instance.index() as usize)?
+            .memories
+            .first()?;
+        Some(crate::Memory::from_parts(self.store.inner.id, index))
+    }
+
     /// An export of the calling instance (for example its `memory`).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         self.instance?.get_export(&*self.store, name)
