@@ -44,5 +44,21 @@ step "the main job: run an example app"
 cargo run --release -q -p mote -- run examples/fib.wat --invoke fib 20
 cargo run --release -q -p mote -- run examples/thermometer.wasm --sensor-temp 21.5
 
+step "fuzz targets compile (fuzz/ is a cargo-fuzz crate outside the workspace)"
+# Running them needs nightly and cargo-fuzz (see SECURITY.md); `cargo test` below runs a seeded
+# smoke of every target through `mote-fuzz-support` instead.
+cargo check --manifest-path fuzz/Cargo.toml --bins
+
 step "tests"
 cargo test --workspace
+
+step "Miri: the interpreter's unit tests (subset)"
+# Two sample-heavy tests take more than ten minutes under Miri and are skipped here (run them
+# with `cargo +nightly miri test -p mote-interp --lib`). Miri needs the nightly toolchain with
+# its component; where that is missing the step says so and is skipped.
+if cargo +nightly miri --version >/dev/null 2>&1; then
+    cargo +nightly miri test -p mote-interp --lib -- \
+        --skip trunc_matches_reference --skip promote_demote_round_trip
+else
+    echo "skipped: no nightly toolchain with Miri (rustup +nightly component add miri rust-src)"
+fi

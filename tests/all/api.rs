@@ -201,8 +201,70 @@ fn nan_canonicalization_makes_nan_bits_deterministic() {
     let (add, div, neg) = run(true);
     assert_eq!(add, 0x7fc0_0000);
     assert_eq!(div, 0x7ff8_0000_0000_0000);
-    assert_eq!(neg, 0xffa0_0001, "neg is a bit operation: it flips the sign only");
+    assert_eq!(
+        neg, 0xffa0_0001,
+        "neg is a bit operation: it flips the sign only"
+    );
     let (add, _, _) = run(false);
     assert!(f32::from_bits(add).is_nan());
-    assert_ne!(add, 0x7fc0_0000, "without canonicalization the payload propagates");
+    assert_ne!(
+        add, 0x7fc0_0000,
+        "without canonicalization the payload propagates"
+    );
+}
+
+#[test]
+fn host_functions_reach_guest_memory_and_host_state_together() {
+    // A host function with nine parameters (WASI's `path_open` has nine) that copies a guest
+    // buffer into the host's state through `data_and_store_mut`, then exits the guest.
+    let wat = r#"(module
+        (import "host" "take" (func $take (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+        (import "host" "exit" (func $exit (param i32)))
+        (memory 1)
+        (data (i32.const 16) "hello")
+        (func (export "run") (result i32)
+          (call $take (i32.const 16) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0)
+                      (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 9)))
+        (func (export "quit") (call $exit (i32.const 3)) (unreachable)))"#;
+    let engine = mote::engine(&Config::default());
+    let module = Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(&engine, Vec::<u8>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "take",
+            |mut caller: Caller<'_, Vec<u8>>,
+             ptr: i32,
+             len: i32,
+             _: i32,
+             _: i32,
+             _: i32,
+             _: i32,
+             _: i32,
+             _: i32,
+             last: i32|
+             -> Result<i32, mote::Error> {
+                let memory = caller.default_memory().expect("the guest has a memory");
+                let (bytes, saved) = memory.data_and_store_mut(&mut caller);
+                let start = usize::try_from(ptr).unwrap();
+                let end = start + usize::try_from(len).unwrap();
+                saved.extend_from_slice(&bytes[start..end]);
+                Ok(last)
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap("host", "exit", |status: i32| -> Result<(), mote::Error> {
+            Err(mote::Error::exit(status))
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 9);
+    assert_eq!(store.data().as_slice(), b"hello");
+    let quit = instance.get_typed_func::<(), ()>(&store, "quit").unwrap();
+    let error = quit.call(&mut store, ()).unwrap_err();
+    assert_eq!(error.exit_code(), Some(3));
+    assert!(matches!(error.kind(), ErrorKind::Exit(3)));
 }

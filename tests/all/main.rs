@@ -10,12 +10,15 @@
 mod api;
 mod cli;
 mod fuel;
+mod host_stack;
 mod limits;
+mod limits_adversarial;
 mod locals;
 mod model;
 mod ops;
 mod programs;
 mod proptest;
+mod wasi_lite;
 
 use mote::{Config, Engine, Instance, Linker, Module, Store};
 

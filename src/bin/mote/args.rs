@@ -36,18 +36,27 @@ FILE is a binary module (starting with \\0asm) or a module in the text format.
 `run` calls the export `_start` when the module has one and no --invoke is given, otherwise
 the export named by --invoke, passing ARGS converted to the function's parameter types:
 i32/i64 in decimal or 0x-hexadecimal, f32/f64 in decimal (also `nan`, `inf`, `-inf`).
-Each result is printed on its own line.
+Each result is printed on its own line. For `_start`, ARGS are the guest's command-line
+arguments (after FILE as argv[0]).
+
+Modules run on the host-sim board: WASI-lite level 0 (`wasi_snapshot_preview1`: console,
+clocks, random, args, environment, exit) and level 1 (`mote:board`: pins `led`, `button`,
+`gpio2`..`gpio7`, I2C bus `i2c0` with a TMP105 sensor at 0x48, SPI EEPROM `spi0`, `uart0` on
+stdin/stdout, `pwm0`). See docs/wasi-lite.md.
 
 Options for `run`:
   --invoke NAME        Call the exported function NAME
   --fuel N             Enable fuel metering and stop with an error after N units
   --max-memory BYTES   Limit each linear memory to BYTES bytes (memory.grow returns -1)
+  --env KEY=VALUE      Add KEY=VALUE to the guest's environment (repeatable)
+  --trace              Print the host-sim board's pin changes and bus transfers to stderr
+  --sensor-temp C      Set the temperature of the board's TMP105 sensor (degrees Celsius)
   -h, --help           Print this help
 
 Exit status: 0 on success, 1 on an error or a trap, 2 on a usage error.";
 
 /// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Command {
     /// Print the usage text.
     Help,
@@ -63,7 +72,7 @@ pub enum Command {
 }
 
 /// Options of `mote run`.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct RunOptions {
     /// The module file.
     pub file: PathBuf,
@@ -75,6 +84,12 @@ pub struct RunOptions {
     pub max_memory: Option<u64>,
     /// Arguments for the called function, still as text.
     pub args: Vec<String>,
+    /// `KEY=VALUE` strings for the guest's environment.
+    pub env: Vec<String>,
+    /// Print the board's activity to stderr.
+    pub trace: bool,
+    /// The TMP105's temperature in degrees Celsius.
+    pub sensor_temp: Option<f64>,
 }
 
 /// A usage error: what is wrong with the command line.
@@ -170,6 +185,25 @@ fn parse_run(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageE
         };
         match name {
             "--" if inline.is_none() => options_done = true,
+            "--trace" if inline.is_none() => opts.trace = true,
+            "--env" => {
+                let pair = value(name)?;
+                if !pair.contains('=') {
+                    return Err(usage(format!(
+                        "option `--env` needs KEY=VALUE, not `{pair}`"
+                    )));
+                }
+                opts.env.push(pair);
+            }
+            "--sensor-temp" => {
+                let text = value(name)?;
+                let celsius: f64 = text
+                    .parse()
+                    .ok()
+                    .filter(|c: &f64| c.is_finite())
+                    .ok_or_else(|| usage(format!("option `--sensor-temp` needs a temperature in degrees Celsius, not `{text}`")))?;
+                opts.sensor_temp = Some(celsius);
+            }
             "-h" | "--help" => return Ok(Command::Help),
             "--invoke" => opts.invoke = Some(value(name)?),
             "--fuel" => opts.fuel = Some(number(name, &value(name)?)?),
@@ -217,6 +251,7 @@ mod tests {
                 fuel: Some(5),
                 max_memory: None,
                 args: vec!["-1".into(), "0x10".into()],
+                ..RunOptions::default()
             }))
         );
     }
@@ -240,6 +275,9 @@ mod tests {
             &["run", "f.wat", "--fuel"],
             &["run", "f.wat", "--fuel", "lots"],
             &["run", "f.wat", "--max-memory", "-1"],
+            &["run", "f.wat", "--sensor-temp", "warm"],
+            &["run", "f.wat", "--sensor-temp", "nan"],
+            &["run", "f.wat", "--env", "NOVALUE"],
             &["validate"],
             &["validate", "a.wasm", "b.wasm"],
         ] {

@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use mote::{Caller, Config, Error, ErrorKind, Func, Limits, Linker, Module, Store, TrapCode, Val};
+use mote::{Config, Error, ErrorKind, Func, Limits, Linker, Module, Store, TrapCode, Val};
+use mote_host_sim::{HostSim, Sink, Source};
+use mote_platform::Platform;
 
 use crate::Failure;
 use crate::args::RunOptions;
@@ -13,12 +15,9 @@ use crate::values;
 /// The first bytes of every binary module.
 const WASM_MAGIC: &[u8] = b"\0asm";
 
-/// The store's data: what host functions record for the tool.
-#[derive(Debug, Default)]
-struct Host {
-    /// The status passed to `proc_exit`, once the guest has called it.
-    exit_code: Option<i32>,
-}
+/// The store's data: the platform of WASI-lite on the host-sim board (it also records the
+/// status passed to `proc_exit`).
+type Host = Platform<HostSim>;
 
 /// Reads `file` and returns the binary module: the file itself when it starts with the Wasm
 /// magic number, otherwise the file parsed as the text format.
@@ -64,7 +63,20 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     let engine = mote::engine(&config);
     let module = Module::new(&engine, &wasm).map_err(|e| Failure::Error(format!("{file}: {e}")))?;
 
-    let mut store = Store::new(&engine, Host::default());
+    let trace = opts.trace.then_some(Sink::Stderr);
+    let mut board = HostSim::with_io(Sink::Stdout, Sink::Stderr, Source::Stdin, trace);
+    if let Some(celsius) = opts.sensor_temp {
+        board.set_temperature(celsius);
+    }
+    let calls_start = opts.invoke.is_none();
+    let mut argv = vec![file.clone()];
+    if calls_start {
+        argv.extend(opts.args.iter().cloned());
+    }
+    let platform = Platform::new(board, HostSim::manifest())
+        .with_args(argv)
+        .with_env(opts.env.iter().cloned());
+    let mut store = Store::new(&engine, platform);
     if let Some(fuel) = opts.fuel {
         store
             .set_fuel(fuel)
@@ -107,7 +119,13 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
         },
     };
 
-    let params = arguments(&store, func, name, &opts.args)?;
+    // `_start` takes the arguments as the guest's argv (WASI `args_get`).
+    let call_args: &[String] = if name == "_start" && calls_start {
+        &[]
+    } else {
+        &opts.args
+    };
+    let params = arguments(&store, func, name, call_args)?;
     let ty = func.ty(&store);
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     let call = format!("calling `{name}`");
@@ -119,19 +137,10 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The imports the tool can satisfy. WASI comes later; for now only `proc_exit`, so that a
-/// program can end early with a status.
+/// The imports the tool can satisfy: WASI-lite levels 0 and 1 on the host-sim board.
 fn linker(engine: &mote::Engine) -> Result<Linker<Host>, Failure> {
     let mut linker = Linker::new(engine);
-    linker
-        .func_wrap(
-            "wasi_snapshot_preview1",
-            "proc_exit",
-            |mut caller: Caller<'_, Host>, code: i32| -> Result<(), Error> {
-                caller.data_mut().exit_code = Some(code);
-                Err(Error::host(format!("proc_exit({code})")))
-            },
-        )
+    mote_platform::add_to_linker(&mut linker, |host: &mut Host| host)
         .map_err(|e| Failure::Error(format!("cannot set up host functions: {e}")))?;
     Ok(linker)
 }
@@ -166,8 +175,8 @@ fn arguments(
 
 /// The message (or exit status) for an error while instantiating or calling.
 fn failure(store: &Store<Host>, file: &str, doing: &str, fuel: Option<u64>, e: &Error) -> Failure {
-    if let Some(code) = store.data().exit_code {
-        return Failure::Exit(code);
+    if let Some(code) = store.data().exit_code() {
+        return Failure::Exit(code.cast_signed());
     }
     let mut message = format!("{file}: {doing}: ");
     match (e.trap_code(), fuel) {
@@ -182,8 +191,8 @@ fn failure(store: &Store<Host>, file: &str, doing: &str, fuel: Option<u64>, e: &
             message.push_str(&e.to_string());
             if let ErrorKind::Link { .. } = e.kind() {
                 message.push_str(
-                    "\n(the `mote` tool defines no imports yet, except \
-                     `wasi_snapshot_preview1` `proc_exit`)",
+                    "\n(the `mote` tool defines the WASI-lite imports of the host-sim board: \
+                     `wasi_snapshot_preview1` and `mote:board`; see docs/wasi-lite.md)",
                 );
             }
         }
