@@ -178,6 +178,9 @@ fn failure(store: &Store<Host>, file: &str, doing: &str, fuel: Option<u64>, e: &
     if let Some(code) = store.data().exit_code() {
         return Failure::Exit(code.cast_signed());
     }
+    if let Some(code) = e.exit_code() {
+        return Failure::Exit(code);
+    }
     let mut message = format!("{file}: {doing}: ");
     match (e.trap_code(), fuel) {
         (Some(TrapCode::OutOfFuel), Some(fuel)) => {
@@ -187,8 +190,9 @@ fn failure(store: &Store<Host>, file: &str, doing: &str, fuel: Option<u64>, e: &
             }
         }
         _ => {
-            // `Display` of `Error` names the cause, the byte offset and the function.
-            message.push_str(&e.to_string());
+            // `Display` of `Error` names the cause, the byte offset and the function; the
+            // alternate form adds the Wasm backtrace of a trap.
+            message.push_str(&format!("{e:#}"));
             if let ErrorKind::Link { .. } = e.kind() {
                 message.push_str(
                     "\n(the `mote` tool defines the WASI-lite imports of the host-sim board: \
