@@ -231,6 +231,25 @@ impl Executor {
         })
     }
 
+    /// Prepares a call of host function `func` (store index) whose arguments are at absolute
+    /// slot `base`, and stops the run so the driver can call it.
+    fn host_call(
+        &mut self,
+        store: &StoreInner,
+        func: u32,
+        base: usize,
+    ) -> Result<RunOutcome, TrapCode> {
+        let ty = store.types.get(store.funcs[func as usize].ty);
+        let (params, results) = (ty.params().len(), ty.results().len());
+        self.reserve(base + params.max(results))?;
+        self.pending_host = Some(PendingHost {
+            base,
+            params,
+            results,
+        });
+        Ok(RunOutcome::HostCall { func })
+    }
+
     /// Runs until the call returns, a host function is called, fuel runs out or a trap.
     ///
     /// Wasm-to-Wasm calls and returns stay in this loop: the caller's position goes to
@@ -357,16 +376,7 @@ impl Executor {
                     let callee_fp = fp + usize::from(base);
                     match store.funcs[callee as usize].kind {
                         FuncKind::Host { .. } => {
-                            let entity = store.funcs[callee as usize];
-                            let ty = store.types.get(entity.ty);
-                            let (params, results) = (ty.params().len(), ty.results().len());
-                            self.reserve(callee_fp + params.max(results))?;
-                            self.pending_host = Some(PendingHost {
-                                base: callee_fp,
-                                params,
-                                results,
-                            });
-                            return Ok(RunOutcome::HostCall { func: callee });
+                            return self.host_call(store, callee, callee_fp);
                         }
                         FuncKind::Wasm {
                             instance: callee_instance,
@@ -390,17 +400,7 @@ impl Executor {
                         FuncKind::Host { .. } => {
                             // Called like a normal call; the `Return` after the instruction
                             // returns the host's results.
-                            let callee_fp = fp + usize::from(base);
-                            let entity = store.funcs[callee as usize];
-                            let ty = store.types.get(entity.ty);
-                            let (params, results) = (ty.params().len(), ty.results().len());
-                            self.reserve(callee_fp + params.max(results))?;
-                            self.pending_host = Some(PendingHost {
-                                base: callee_fp,
-                                params,
-                                results,
-                            });
-                            return Ok(RunOutcome::HostCall { func: callee });
+                            return self.host_call(store, callee, fp + usize::from(base));
                         }
                         FuncKind::Wasm {
                             instance: callee_instance,
