@@ -7,7 +7,7 @@ use mote_core::{RawVal, TrapCode};
 
 use super::numeric::{self, NumericTrap};
 use super::{Exit, memory, table};
-use crate::op::{Op, Slot};
+use crate::op::{LoadKind, Op, Slot, StoreKind};
 
 /// What the running function's instructions refer to besides its frame.
 pub(super) struct Context {
@@ -320,98 +320,107 @@ pub(super) fn execute(
             }
 
             Op::Load8U { dst, addr, offset } => {
-                let [b] = try_trap!(memory::load::<1>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L8U,
                     u32v(regs, addr),
                     offset
                 ));
-                wu32(regs, dst, u32::from(b));
+                wu64(regs, dst, value);
             }
             Op::Load8S32 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<1>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L8S32,
                     u32v(regs, addr),
                     offset
                 ));
-                wi32(regs, dst, i32::from(i8::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load8S64 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<1>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L8S64,
                     u32v(regs, addr),
                     offset
                 ));
-                wi64(regs, dst, i64::from(i8::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load16U { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<2>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L16U,
                     u32v(regs, addr),
                     offset
                 ));
-                wu32(regs, dst, u32::from(u16::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load16S32 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<2>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L16S32,
                     u32v(regs, addr),
                     offset
                 ));
-                wi32(regs, dst, i32::from(i16::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load16S64 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<2>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L16S64,
                     u32v(regs, addr),
                     offset
                 ));
-                wi64(regs, dst, i64::from(i16::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load32U { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<4>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L32U,
                     u32v(regs, addr),
                     offset
                 ));
-                wu32(regs, dst, u32::from_le_bytes(b));
+                wu64(regs, dst, value);
             }
             Op::Load32S64 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<4>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L32S64,
                     u32v(regs, addr),
                     offset
                 ));
-                wi64(regs, dst, i64::from(i32::from_le_bytes(b)));
+                wu64(regs, dst, value);
             }
             Op::Load64 { dst, addr, offset } => {
-                let b = try_trap!(memory::load::<8>(
+                let value = try_trap!(memory::load_kind(
                     store,
                     activation.memory,
+                    LoadKind::L64,
                     u32v(regs, addr),
                     offset
                 ));
-                wu64(regs, dst, u64::from_le_bytes(b));
+                wu64(regs, dst, value);
             }
             Op::Store8 {
                 addr,
                 value,
                 offset,
             } => {
-                let bytes = u64v(regs, value).to_le_bytes();
-                try_trap!(memory::store::<1>(
+                try_trap!(memory::store_kind(
                     store,
                     activation.memory,
+                    StoreKind::S8,
                     u32v(regs, addr),
                     offset,
-                    [bytes[0]],
+                    u64v(regs, value)
                 ));
             }
             Op::Store16 {
@@ -419,13 +428,13 @@ pub(super) fn execute(
                 value,
                 offset,
             } => {
-                let bytes = u64v(regs, value).to_le_bytes();
-                try_trap!(memory::store::<2>(
+                try_trap!(memory::store_kind(
                     store,
                     activation.memory,
+                    StoreKind::S16,
                     u32v(regs, addr),
                     offset,
-                    [bytes[0], bytes[1]],
+                    u64v(regs, value)
                 ));
             }
             Op::Store32 {
@@ -433,13 +442,13 @@ pub(super) fn execute(
                 value,
                 offset,
             } => {
-                let bytes = u32v(regs, value).to_le_bytes();
-                try_trap!(memory::store::<4>(
+                try_trap!(memory::store_kind(
                     store,
                     activation.memory,
+                    StoreKind::S32,
                     u32v(regs, addr),
                     offset,
-                    bytes
+                    u64v(regs, value)
                 ));
             }
             Op::Store64 {
@@ -447,13 +456,13 @@ pub(super) fn execute(
                 value,
                 offset,
             } => {
-                let bytes = u64v(regs, value).to_le_bytes();
-                try_trap!(memory::store::<8>(
+                try_trap!(memory::store_kind(
                     store,
                     activation.memory,
+                    StoreKind::S64,
                     u32v(regs, addr),
                     offset,
-                    bytes
+                    u64v(regs, value)
                 ));
             }
             Op::MemorySize { dst } => {

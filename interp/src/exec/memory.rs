@@ -168,7 +168,8 @@ pub(super) fn drop_data(store: &mut StoreInner, instance: usize, segment: u32) {
     store.datas[data_index as usize].bytes = Arc::from([]);
 }
 
-/// A load of any width and extension, as a raw slot value (for memories other than 0).
+/// A load of any width and extension, as a raw slot value (32-bit results zero-extended).
+#[inline(always)]
 pub(super) fn load_kind(
     store: &mut StoreInner,
     memory_index: Option<u32>,
@@ -233,7 +234,8 @@ pub(super) fn load_kind(
     })
 }
 
-/// A store of any width (for memories other than 0).
+/// A store of the low `kind` bytes of `value`.
+#[inline(always)]
 pub(super) fn store_kind(
     store: &mut StoreInner,
     memory_index: Option<u32>,

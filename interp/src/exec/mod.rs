@@ -129,7 +129,6 @@ impl Executor {
 
     /// Makes function `index` (module index) of `instance` current, with its frame at absolute
     /// slot `fp`. A `fresh` frame (a call, not a return into a caller) gets its locals zeroed.
-    /// `module` is the instance's code when the caller already has it.
     fn enter(
         &mut self,
         store: &StoreInner,
@@ -137,13 +136,9 @@ impl Executor {
         index: u32,
         fp: usize,
         fresh: bool,
-        module: Option<Arc<CompiledModule>>,
     ) -> Result<(), TrapCode> {
         let entity = &store.instances[instance as usize];
-        let module = match module {
-            Some(m) => m,
-            None => Self::module_of(store, instance)?,
-        };
+        let module = Self::module_of(store, instance)?;
         let imported = entity.module.info().imported_funcs;
         let defined = index - imported;
         let func = &module.funcs[defined as usize];
@@ -172,9 +167,7 @@ impl Executor {
     fn call_from_host(&mut self, store: &StoreInner, func: u32, fp: usize) -> Result<(), TrapCode> {
         match store.funcs[func as usize].kind {
             FuncKind::Host { .. } => Err(TrapCode::HostTrap),
-            FuncKind::Wasm { instance, index } => {
-                self.enter(store, instance, index, fp, true, None)
-            }
+            FuncKind::Wasm { instance, index } => self.enter(store, instance, index, fp, true),
         }
     }
 
@@ -391,7 +384,7 @@ impl Executor {
                                 pc: u32::try_from(pc).unwrap_or(u32::MAX),
                                 fp: u32::try_from(fp).unwrap_or(u32::MAX),
                             });
-                            self.enter(store, callee_instance, index, callee_fp, true, None)?;
+                            self.enter(store, callee_instance, index, callee_fp, true)?;
                         }
                     }
                 }
@@ -413,7 +406,7 @@ impl Executor {
                                 .len();
                             let args = fp + usize::from(base);
                             self.stack.copy_within(args..args + params, fp);
-                            self.enter(store, callee_instance, index, fp, true, None)?;
+                            self.enter(store, callee_instance, index, fp, true)?;
                         }
                     }
                 }
@@ -424,14 +417,7 @@ impl Executor {
                         return Ok(RunOutcome::Returned);
                     }
                     Some(frame) => {
-                        self.enter(
-                            store,
-                            frame.instance,
-                            frame.func,
-                            frame.fp as usize,
-                            false,
-                            None,
-                        )?;
+                        self.enter(store, frame.instance, frame.func, frame.fp as usize, false)?;
                         if let Some(a) = &mut self.current {
                             a.pc = frame.pc;
                         }
