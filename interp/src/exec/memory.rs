@@ -169,7 +169,7 @@ pub(super) fn drop_data(store: &mut StoreInner, instance: usize, segment: u32) {
 }
 
 /// A load of any width and extension, as a raw slot value (32-bit results zero-extended).
-#[inline(always)]
+#[inline]
 pub(super) fn load_kind(
     store: &mut StoreInner,
     memory_index: Option<u32>,
@@ -235,7 +235,7 @@ pub(super) fn load_kind(
 }
 
 /// A store of the low `kind` bytes of `value`.
-#[inline(always)]
+#[inline]
 pub(super) fn store_kind(
     store: &mut StoreInner,
     memory_index: Option<u32>,
