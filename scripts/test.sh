@@ -34,6 +34,12 @@ for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
     proposals/extended-const proposals/multi-memory regression; do
     cargo run --release -q -p mote-spec-tests -- --engine interp --suite "$suite" | tail -n 1
 done
+# The same suites through compiled images: every module is compiled to an image and loaded back
+# (in place and copied) before it runs.
+for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
+    proposals/extended-const proposals/multi-memory regression; do
+    cargo run --release -q -p mote-spec-tests -- --engine interp-image --suite "$suite" | tail -n 1
+done
 
 step "guest SDK and example apps (wasm32; they live outside the host workspace)"
 (cd sdk/rust && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown -- -D warnings)

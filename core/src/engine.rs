@@ -6,8 +6,8 @@ use core::any::Any;
 use core::fmt;
 
 use crate::config::Config;
-#[cfg(feature = "validate")]
 use crate::error::Error;
+use crate::module::Module;
 #[cfg(feature = "validate")]
 use crate::module::ModuleInfo;
 use crate::store::StoreInner;
@@ -92,6 +92,29 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Creates an execution context (value stack, call frames) for calls.
     fn new_execution(&self, config: &Config) -> Box<dyn Execution>;
+
+    /// Loads a compiled image (see `mote_interp::image`). Backends without an image format
+    /// refuse.
+    ///
+    /// # Errors
+    /// `BadImage` when the bytes are not a valid image for this engine; `Unsupported` when the
+    /// backend has no image format.
+    fn load_image(&self, engine: &Engine, image: ImageSource<'_>) -> Result<Module, Error> {
+        let _ = (engine, image);
+        Err(Error::unsupported(
+            alloc::format!("compiled images on the {} engine", self.name()),
+            None,
+        ))
+    }
+}
+
+/// The bytes of a compiled image, and how long they live.
+#[derive(Debug, Clone, Copy)]
+pub enum ImageSource<'a> {
+    /// Bytes that live for the rest of the program (flash): the code runs in place.
+    Static(&'static [u8]),
+    /// Bytes that live only for the call: the loader copies what it keeps.
+    Transient(&'a [u8]),
 }
 
 /// Translates the function bodies of one module.

@@ -77,6 +77,14 @@ pub enum ErrorKind {
     /// The guest asked to exit with a status (WASI `proc_exit`): not a failure of the runtime;
     /// embedders map it to their notion of an exit code.
     Exit(i32),
+    /// A compiled image was rejected: corrupted, truncated, made for another runtime version or
+    /// configuration, or inconsistent.
+    BadImage {
+        /// What is wrong.
+        message: String,
+        /// Byte offset in the image.
+        offset: u64,
+    },
     /// Memory could not be allocated.
     OutOfMemory {
         /// How many bytes were requested.
@@ -94,6 +102,15 @@ impl Error {
                 func: None,
             }),
         }
+    }
+
+    /// A rejected compiled image, with the byte offset in the image.
+    #[cold]
+    pub fn bad_image(message: impl Into<String>, offset: u64) -> Self {
+        Self::from_kind(ErrorKind::BadImage {
+            message: message.into(),
+            offset,
+        })
     }
 
     /// A malformed-module error.
@@ -227,9 +244,9 @@ impl Error {
     /// The byte offset in the module where the error arose, if known.
     pub fn offset(&self) -> Option<u64> {
         match &self.inner.kind {
-            ErrorKind::Malformed { offset, .. } | ErrorKind::Invalid { offset, .. } => {
-                Some(*offset)
-            }
+            ErrorKind::Malformed { offset, .. }
+            | ErrorKind::Invalid { offset, .. }
+            | ErrorKind::BadImage { offset, .. } => Some(*offset),
             ErrorKind::Unsupported { offset, .. } => *offset,
             ErrorKind::Trap(trap) => trap.offset().map(u64::from),
             _ => None,
@@ -293,6 +310,10 @@ impl fmt::Display for Error {
                 }
             }
             ErrorKind::Host(message) => write!(f, "host error: {message}")?,
+            ErrorKind::BadImage { message, offset } => write!(
+                f,
+                "bad compiled image at byte offset {offset:#x}: {message}"
+            )?,
             ErrorKind::Exit(status) => write!(f, "exited with status {status}")?,
             ErrorKind::Usage(message) => write!(f, "{message}")?,
             ErrorKind::OutOfMemory { bytes } => {

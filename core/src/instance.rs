@@ -3,14 +3,13 @@
 
 use alloc::boxed::Box;
 use alloc::format;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::context::{AsContext, AsContextMut};
 use crate::error::Error;
 use crate::externals::{Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
-use crate::module::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
+use crate::module::{Bytes, ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
 use crate::store::{
     DataEntity, ElemEntity, FuncEntity, FuncKind, GlobalEntity, InstanceEntity, MemoryEntity,
     Store, StoreId, StoreInner, TableEntity, next_index,
@@ -477,7 +476,7 @@ fn initialise_segments(
             let globals = entity.globals.clone();
             let funcs = entity.funcs.clone();
             let offset = eval_const(inner, offset, &globals, &funcs)?;
-            let bytes = core::mem::replace(&mut inner.datas[data_index].bytes, Arc::from([]));
+            let bytes = core::mem::replace(&mut inner.datas[data_index].bytes, Bytes::empty());
             let memory = &mut inner.memories[memory_index];
             let start = usize::try_from(offset).ok();
             let end = start.and_then(|s| s.checked_add(bytes.len()));

@@ -3,7 +3,6 @@
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -430,5 +429,5 @@ pub struct ElemEntity {
 #[derive(Debug)]
 pub struct DataEntity {
     /// The bytes (shared with the module).
-    pub bytes: Arc<[u8]>,
+    pub bytes: crate::module::Bytes,
 }

@@ -36,22 +36,20 @@ extern crate std;
 
 mod code;
 mod exec;
+pub mod image;
 pub mod op;
 #[cfg(feature = "translate")]
 mod translate;
-#[cfg(feature = "translate")]
 mod verify;
 
 use alloc::boxed::Box;
 
-use mote_core::Config;
-#[cfg(feature = "translate")]
-use mote_core::Error;
 #[cfg(feature = "translate")]
 use mote_core::engine::ModuleTranslator;
-use mote_core::engine::{Backend, Execution};
+use mote_core::engine::{Backend, Execution, ImageSource};
 #[cfg(feature = "translate")]
 use mote_core::module::ModuleInfo;
+use mote_core::{Config, Error};
 
 pub use exec::numeric;
 
@@ -93,6 +91,34 @@ impl Backend for Interpreter {
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
         Box::new(exec::Executor::new(config))
     }
+
+    fn load_image(
+        &self,
+        engine: &mote_core::Engine,
+        image: ImageSource<'_>,
+    ) -> Result<mote_core::Module, Error> {
+        match image {
+            ImageSource::Static(bytes) => image::load_static(engine, bytes),
+            ImageSource::Transient(bytes) => image::load_copy(engine, bytes),
+        }
+    }
+}
+
+/// Embeds a compiled image file (see [`image`]) in the program, 4-byte aligned as
+/// [`Module::from_image`](mote_core::Module::from_image) needs, and evaluates to a
+/// `&'static [u8]`.
+///
+/// ```ignore
+/// let module = Module::from_image(&engine, mote_interp::include_image!("app.mimg"))?;
+/// ```
+#[macro_export]
+macro_rules! include_image {
+    ($path:expr) => {{
+        #[repr(C, align(4))]
+        struct Aligned<T: ?Sized>(T);
+        static IMAGE: &Aligned<[u8]> = &Aligned(*include_bytes!($path));
+        &IMAGE.0
+    }};
 }
 
 /// A readable listing of the interpreter code of every function of `module`, one instruction
@@ -119,7 +145,7 @@ pub fn disassemble(module: &mote_core::Module) -> Option<alloc::string::String> 
             "func {index} {name} (params {}, locals {}, frame {} slots):",
             func.params, func.locals, func.frame_size
         );
-        for (pc, op) in func.code.iter().enumerate() {
+        for (pc, op) in code.code_of(func).iter().enumerate() {
             let _ = writeln!(out, "  {pc:4}: {op:?}");
         }
     }

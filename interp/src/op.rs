@@ -24,7 +24,18 @@
 pub type Slot = u16;
 
 /// One interpreter instruction.
+///
+/// The layout is fixed (`repr(u16)`: a 16-bit tag, then the variant's fields in declaration
+/// order, as a C struct), because compiled images store instructions in exactly this form and
+/// the executor runs them in place from flash. Two rules keep that sound and small:
+/// - every field is a plain integer (`u8`, `u16`, `i16`, `u32`, `i32`), so any bytes with a
+///   valid tag are a valid instruction (see [`Op::tag_of_bytes`]);
+/// - 16-bit fields come before 32-bit ones, so every instruction stays 12 bytes.
+///
+/// Changing this enum changes the image format: bump [`crate::image::ABI_VERSION`] (a test
+/// compares a fingerprint of the variant list and fails until you do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
 #[allow(
     missing_docs,
     reason = "operand roles follow the naming grammar in the module docs"
@@ -50,13 +61,13 @@ pub enum Op {
     Call { func: u32, base: Slot },
     /// Call through table `table` a function of module type `ty`; arguments at `base`, the table
     /// index right after them.
-    CallIndirect { ty: u32, table: u32, base: Slot },
+    CallIndirect { base: Slot, ty: u32, table: u32 },
     /// Tail call (`return_call`) of function `func`: its arguments at `base` replace the current
     /// frame. A host function is called like `Call`, and the `Return` that the translator puts
     /// next returns its results.
     ReturnCall { func: u32, base: Slot },
     /// Tail call through a table (`return_call_indirect`); operands as in `CallIndirect`.
-    ReturnCallIndirect { ty: u32, table: u32, base: Slot },
+    ReturnCallIndirect { base: Slot, ty: u32, table: u32 },
     /// `dst = if cond != 0 { a } else { b }`.
     Select {
         dst: Slot,
@@ -222,7 +233,8 @@ pub enum Op {
     /// `kind`, as in the `Load*` instructions. (The memory index is 8 bits to keep the
     /// instruction at 12 bytes; the translator refuses more than 256 memories.)
     LoadMem {
-        kind: LoadKind,
+        /// A [`LoadKind`] code ([`LoadKind::code`]).
+        kind: u8,
         memory: u8,
         dst: Slot,
         addr: Slot,
@@ -230,7 +242,8 @@ pub enum Op {
     },
     /// A store to memory `memory` other than 0.
     StoreMem {
-        kind: StoreKind,
+        /// A [`StoreKind`] code ([`StoreKind::code`]).
+        kind: u8,
         memory: u8,
         addr: Slot,
         value: Slot,
@@ -268,15 +281,15 @@ pub enum Op {
     TableFill { table: u32, base: Slot },
     /// `table.copy` from `src_table` to `dst_table`; destination, source, length at `base..`.
     TableCopy {
+        base: Slot,
         dst_table: u32,
         src_table: u32,
-        base: Slot,
     },
     /// `table.init` of element segment `segment`; destination, source, length at `base..`.
     TableInit {
+        base: Slot,
         table: u32,
         segment: u32,
-        base: Slot,
     },
     /// `elem.drop`.
     ElemDrop { segment: u32 },
@@ -881,8 +894,9 @@ impl Op {
     }
 }
 
-/// Width and extension of a load (for [`Op::LoadMem`]).
+/// Width and extension of a load (for [`Op::LoadMem`], which stores it as [`LoadKind::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 #[allow(missing_docs, reason = "named like the `Load*` instructions")]
 pub enum LoadKind {
     L8U,
@@ -896,8 +910,9 @@ pub enum LoadKind {
     L64,
 }
 
-/// Width of a store (for [`Op::StoreMem`]).
+/// Width of a store (for [`Op::StoreMem`], which stores it as [`StoreKind::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 #[allow(missing_docs, reason = "named like the `Store*` instructions")]
 pub enum StoreKind {
     S8,
@@ -906,13 +921,130 @@ pub enum StoreKind {
     S64,
 }
 
+impl LoadKind {
+    const ALL: [LoadKind; 9] = [
+        LoadKind::L8U,
+        LoadKind::L8S32,
+        LoadKind::L8S64,
+        LoadKind::L16U,
+        LoadKind::L16S32,
+        LoadKind::L16S64,
+        LoadKind::L32U,
+        LoadKind::L32S64,
+        LoadKind::L64,
+    ];
+
+    /// The byte that encodes this kind in [`Op::LoadMem`].
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind that `code` encodes, if any.
+    pub fn from_code(code: u8) -> Option<LoadKind> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
+}
+
+impl StoreKind {
+    const ALL: [StoreKind; 4] = [
+        StoreKind::S8,
+        StoreKind::S16,
+        StoreKind::S32,
+        StoreKind::S64,
+    ];
+
+    /// The byte that encodes this kind in [`Op::StoreMem`].
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind that `code` encodes, if any.
+    pub fn from_code(code: u8) -> Option<StoreKind> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
+}
+
+// Translated code is RAM (or flash) on the device: keep every instruction at 12 bytes, aligned
+// to 4 (images rely on both).
+const _: () = assert!(size_of::<Op>() == 12 && align_of::<Op>() == 4);
+
+/// Number of instruction tags: tags `0..OP_TAGS` are valid. The last variant of [`Op`] must be
+/// named here; `tests::last_variant_is_named` checks that against the source.
+pub const OP_TAGS: u16 = Op::I64TruncSatF64U { dst: 0, src: 0 }.tag() + 1;
+
+impl Op {
+    /// The instruction's tag: its variant's index in declaration order.
+    pub const fn tag(&self) -> u16 {
+        // SAFETY: `Op` is `repr(u16)`, so every value starts with its `u16` tag (the primitive
+        // representation of enums with fields), and `self` is a valid reference to one.
+        unsafe { *core::ptr::from_ref(self).cast::<u16>() }
+    }
+
+    /// The tag of a 12-byte little-endian instruction record, if it names an instruction. Any
+    /// record with a valid tag is a valid `Op` on a little-endian machine, because every field
+    /// of every variant is a plain integer.
+    pub fn tag_of_bytes(record: &[u8; 12]) -> Option<u16> {
+        let tag = u16::from_le_bytes([record[0], record[1]]);
+        (tag < OP_TAGS).then_some(tag)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Op;
 
     #[test]
     fn op_is_twelve_bytes() {
-        // Translated code is RAM (or flash) on the device: keep every instruction at 12 bytes.
         assert_eq!(size_of::<Op>(), 12);
+    }
+
+    #[test]
+    fn last_variant_is_named() {
+        // `OP_TAGS` names the last variant; a variant added after it would be rejected in images
+        // (or worse, accepted with a wrong count). Compare against the enum's source text.
+        let source = include_str!("op.rs");
+        let start = source.find("pub enum Op {").expect("the enum");
+        let end = start + source[start..].find("\n}\n").expect("the enum's end");
+        let last = source[start..end]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with('}'))
+            .expect("a variant");
+        assert!(
+            last.starts_with("I64TruncSatF64U "),
+            "the last variant of Op is now `{last}`: name it in OP_TAGS"
+        );
+    }
+
+    #[test]
+    fn tags_follow_declaration_order() {
+        assert_eq!(Op::Unreachable.tag(), 0);
+        assert_eq!(Op::ConsumeFuel { amount: 7 }.tag(), 1);
+        let bytes = encode(&Op::Br { target: 9 });
+        assert_eq!(Op::tag_of_bytes(&bytes), Some(2));
+        assert_eq!(Op::tag_of_bytes(&[0xff; 12]), None);
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_codes() {
+        for code in 0..=u8::MAX {
+            if let Some(kind) = super::LoadKind::from_code(code) {
+                assert_eq!(kind.code(), code);
+            }
+            if let Some(kind) = super::StoreKind::from_code(code) {
+                assert_eq!(kind.code(), code);
+            }
+        }
+        assert_eq!(super::LoadKind::from_code(8), Some(super::LoadKind::L64));
+        assert_eq!(super::LoadKind::from_code(9), None);
+        assert_eq!(super::StoreKind::from_code(4), None);
+    }
+
+    /// The bytes of `op` as the image writer stores them.
+    fn encode(op: &Op) -> [u8; 12] {
+        let mut out = [0; 12];
+        crate::image::encode_op(op, &mut out);
+        out
     }
 }

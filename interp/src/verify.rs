@@ -9,52 +9,103 @@
 use mote_core::Error;
 use mote_core::module::ModuleInfo;
 
-use crate::code::CompiledFunc;
-use crate::op::{Op, Slot};
+use crate::code::{CompiledFunc, CompiledModule};
+use crate::op::{LoadKind, Op, Slot, StoreKind};
 
-/// Checks one translated function (`func_index` in the module's function index space).
+/// Checks every function of a module, and that the module has one per defined function.
+///
+/// # Errors
+/// As [`verify`], with the function named.
+pub(crate) fn verify_module(info: &ModuleInfo, module: &CompiledModule) -> Result<(), Error> {
+    if module.funcs.len()
+        != info
+            .funcs
+            .len()
+            .saturating_sub(info.imported_funcs as usize)
+    {
+        return Err(Error::unsupported(
+            "translated code: the number of functions differs from the module's",
+            None,
+        ));
+    }
+    if !module.offsets.is_empty() && module.offsets.len() != module.code.len() {
+        return Err(Error::unsupported(
+            "translated code: the offset table does not match the code",
+            None,
+        ));
+    }
+    for (defined, func) in module.funcs.iter().enumerate() {
+        let index = info
+            .imported_funcs
+            .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
+        verify(info, index, func, &module.code)
+            .map_err(|e| e.in_function(index, info.func_name(index)))?;
+    }
+    Ok(())
+}
+
+/// Checks one translated function (`func_index` in the module's function index space) whose
+/// instructions are in `all_code` at the range it names.
 ///
 /// # Errors
 /// An `Unsupported` error naming the instruction and the broken invariant.
-pub(crate) fn verify(info: &ModuleInfo, func_index: u32, func: &CompiledFunc) -> Result<(), Error> {
-    let v = Verifier { info, func };
+pub(crate) fn verify(
+    info: &ModuleInfo,
+    func_index: u32,
+    func: &CompiledFunc,
+    all_code: &[Op],
+) -> Result<(), Error> {
+    let code = (func.code_start as usize)
+        .checked_add(func.code_len as usize)
+        .and_then(|end| all_code.get(func.code_start as usize..end))
+        .ok_or_else(|| fail(0, "code range outside the module's code"))?;
+    let v = Verifier { info, func, code };
     if func.params > func.locals || func.locals > func.frame_size {
-        return Err(v.fail(0, "frame layout: params <= locals <= frame size"));
+        return Err(fail(0, "frame layout: params <= locals <= frame size"));
     }
-    let expected_results = info.func_type(func_index).results().len();
-    if usize::from(func.results) != expected_results {
-        return Err(v.fail(0, "result count differs from the function type"));
+    let ty = info.func_type(func_index);
+    if usize::from(func.params) != ty.params().len() {
+        return Err(fail(0, "parameter count differs from the function type"));
     }
-    if !func.offsets.is_empty() && func.offsets.len() != func.code.len() {
-        return Err(v.fail(0, "offset table length"));
+    if usize::from(func.results) != ty.results().len() {
+        return Err(fail(0, "result count differs from the function type"));
     }
     // Execution must never run past the end: the last instruction never falls through.
-    match func.code.last() {
+    match code.last() {
         Some(Op::Return { .. } | Op::Br { .. } | Op::Unreachable) => {}
-        _ => return Err(v.fail(func.code.len(), "the last instruction falls through")),
+        _ => return Err(fail(code.len(), "the last instruction falls through")),
     }
-    for (pc, op) in func.code.iter().enumerate() {
-        v.check(pc, op).map_err(|what| v.fail(pc, what))?;
+    // Backwards, counting the jumps that follow each instruction, so `BrTable` is checked in
+    // constant time (a hostile image could otherwise make loading quadratic).
+    let mut jumps_after = 0usize;
+    for (pc, op) in code.iter().enumerate().rev() {
+        v.check(op, jumps_after).map_err(|what| fail(pc, what))?;
+        jumps_after = if matches!(op, Op::Br { .. }) {
+            jumps_after + 1
+        } else {
+            0
+        };
     }
     Ok(())
+}
+
+#[cold]
+fn fail(pc: usize, what: &str) -> Error {
+    Error::unsupported(
+        alloc::format!("translated code failed verification at instruction {pc}: {what}"),
+        None,
+    )
 }
 
 struct Verifier<'a> {
     info: &'a ModuleInfo,
     func: &'a CompiledFunc,
+    code: &'a [Op],
 }
 
 type Check = Result<(), &'static str>;
 
 impl Verifier<'_> {
-    #[cold]
-    fn fail(&self, pc: usize, what: &str) -> Error {
-        Error::unsupported(
-            alloc::format!("translated code failed verification at instruction {pc}: {what}"),
-            None,
-        )
-    }
-
     /// Slots `s .. s + span` lie inside the frame.
     fn slot(&self, s: Slot, span: u32) -> Check {
         if u32::from(s) + span <= u32::from(self.func.frame_size) {
@@ -65,25 +116,19 @@ impl Verifier<'_> {
     }
 
     fn target(&self, target: u32) -> Check {
-        if (target as usize) < self.func.code.len() {
+        if (target as usize) < self.code.len() {
             Ok(())
         } else {
             Err("jump target outside the function")
         }
     }
 
-    /// `BrTable` is followed by its `len + 1` jumps.
-    fn br_table(&self, pc: usize, len: u32) -> Check {
-        let first = pc + 1;
-        let entries = self
-            .func
-            .code
-            .get(first..first + len as usize + 1)
-            .ok_or("br_table entries past the end")?;
-        if entries.iter().all(|op| matches!(op, Op::Br { .. })) {
+    /// `BrTable` is followed by its `len + 1` jumps; `jumps_after` jumps follow it.
+    fn br_table(len: u32, jumps_after: usize) -> Check {
+        if (len as usize) < jumps_after {
             Ok(())
         } else {
-            Err("br_table entry is not a jump")
+            Err("br_table is not followed by its jumps")
         }
     }
 
@@ -157,7 +202,7 @@ impl Verifier<'_> {
         }
     }
 
-    fn check(&self, pc: usize, op: &Op) -> Check {
+    fn check(&self, op: &Op, jumps_after: usize) -> Check {
         let v = self;
         match *op {
             Op::Unreachable => {}
@@ -171,7 +216,7 @@ impl Verifier<'_> {
             }
             Op::BrTable { index, len } => {
                 v.slot(index, 1)?;
-                v.br_table(pc, len)?;
+                Self::br_table(len, jumps_after)?;
             }
             Op::Return { src, count } => {
                 v.results(src, count)?;
@@ -407,7 +452,7 @@ impl Verifier<'_> {
                 v.data(segment)?;
             }
             Op::LoadMem {
-                kind: _,
+                kind,
                 memory,
                 dst,
                 addr,
@@ -416,9 +461,10 @@ impl Verifier<'_> {
                 v.slot(dst, 1)?;
                 v.slot(addr, 1)?;
                 v.memory(u32::from(memory))?;
+                LoadKind::from_code(kind).ok_or("load kind")?;
             }
             Op::StoreMem {
-                kind: _,
+                kind,
                 memory,
                 addr,
                 value,
@@ -427,6 +473,7 @@ impl Verifier<'_> {
                 v.slot(addr, 1)?;
                 v.slot(value, 1)?;
                 v.memory(u32::from(memory))?;
+                StoreKind::from_code(kind).ok_or("store kind")?;
             }
             Op::MemorySizeN { dst, memory } => {
                 v.slot(dst, 1)?;

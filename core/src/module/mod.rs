@@ -1,7 +1,11 @@
 //! Modules: decoded, validated and translated WebAssembly code, ready to instantiate.
 
+mod bytes;
+mod check;
 #[cfg(feature = "validate")]
 mod parse;
+
+pub use bytes::Bytes;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -10,7 +14,6 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::engine::{CompiledCode, Engine};
-#[cfg(feature = "validate")]
 use crate::error::Error;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
 
@@ -46,6 +49,32 @@ impl Module {
     #[cfg(feature = "validate")]
     pub fn validate(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<(), Error> {
         parse::validate_only(engine, bytes.as_ref())
+    }
+
+    /// Loads a compiled image (written by `mote compile`) that lives for the rest of the program,
+    /// typically in flash: the translated code and the data segments are used in place, only the
+    /// module information and instance state take RAM. The image must be 4-byte aligned
+    /// (`mote::include_image!` embeds a file so).
+    ///
+    /// # Errors
+    /// `BadImage` for corrupted, truncated or inconsistent images and for images compiled for
+    /// another runtime version or engine configuration; `Unsupported` when the engine's backend
+    /// has no image format.
+    pub fn from_image(engine: &Engine, image: &'static [u8]) -> Result<Module, Error> {
+        engine
+            .backend()
+            .load_image(engine, crate::engine::ImageSource::Static(image))
+    }
+
+    /// Loads a compiled image from bytes that need not outlive the call (a file read into a
+    /// buffer): what the module keeps is copied.
+    ///
+    /// # Errors
+    /// As [`Module::from_image`].
+    pub fn from_image_bytes(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
+        engine
+            .backend()
+            .load_image(engine, crate::engine::ImageSource::Transient(image))
     }
 
     /// Assembles a module from decoded information and backend code (for image loaders).
@@ -251,7 +280,7 @@ pub struct DataSegment {
     /// How it is used.
     pub mode: DataMode,
     /// Its bytes.
-    pub bytes: Arc<[u8]>,
+    pub bytes: Bytes,
 }
 
 /// Everything about a module except its code: types, imports, exports, and the index spaces.

@@ -4,7 +4,6 @@
 
 use alloc::boxed::Box;
 use alloc::format;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use wasmparser::{
@@ -12,7 +11,7 @@ use wasmparser::{
 };
 
 use super::{
-    ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
+    Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
     ExternKind, Import, ModuleInfo, count_u32,
 };
 use crate::config::{Config, Features};
@@ -295,7 +294,7 @@ fn decode_section(
                 };
                 info.datas.push(DataSegment {
                     mode,
-                    bytes: Arc::from(data.data),
+                    bytes: Bytes::from(data.data),
                 });
             }
         }

@@ -506,6 +506,8 @@ pub(super) fn execute(
                 memory,
                 offset,
             } => {
+                // The verifier rejects unknown kinds; an unknown one here is not reachable.
+                let kind = try_trap!(LoadKind::from_code(kind).ok_or(TrapCode::Unreachable));
                 let index = memory::index_of(store, instance, u32::from(memory));
                 let value = try_trap!(memory::load_kind(
                     store,
@@ -523,6 +525,7 @@ pub(super) fn execute(
                 memory,
                 offset,
             } => {
+                let kind = try_trap!(StoreKind::from_code(kind).ok_or(TrapCode::Unreachable));
                 let index = memory::index_of(store, instance, u32::from(memory));
                 try_trap!(memory::store_kind(
                     store,

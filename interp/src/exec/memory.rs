@@ -1,8 +1,6 @@
 //! Linear-memory instructions. Every access is bounds-checked in 64-bit arithmetic, so neither
 //! `addr + offset` nor `addr + len` can wrap on a 32-bit host.
 
-use alloc::sync::Arc;
-
 use mote_core::TrapCode;
 use mote_core::store::{MemoryEntity, StoreInner};
 
@@ -165,7 +163,7 @@ pub(super) fn init(
 /// `data.drop`.
 pub(super) fn drop_data(store: &mut StoreInner, instance: usize, segment: u32) {
     let data_index = store.instances[instance].datas[segment as usize];
-    store.datas[data_index as usize].bytes = Arc::from([]);
+    store.datas[data_index as usize].bytes = mote_core::module::Bytes::empty();
 }
 
 /// A load of any width and extension, as a raw slot value (32-bit results zero-extended).

@@ -176,10 +176,11 @@ impl Executor {
             Some(a) => {
                 let store_func = store.instances[a.instance as usize].funcs[a.func_index as usize];
                 // The position is just past the trapping instruction.
-                let offset = a.module.funcs[a.func as usize]
-                    .offsets
-                    .get((a.pc as usize).wrapping_sub(1))
-                    .copied();
+                let offset = a
+                    .module
+                    .funcs
+                    .get(a.func as usize)
+                    .and_then(|f| a.module.offset_of(f, (a.pc as usize).wrapping_sub(1)));
                 (Some(a.func_index), Some(store_func), offset)
             }
             None => (None, None, None),
@@ -202,12 +203,8 @@ impl Executor {
                         .module
                         .info()
                         .imported_funcs;
-                    module
-                        .funcs
-                        .get((frame.func - imported) as usize)?
-                        .offsets
-                        .get((frame.pc as usize).wrapping_sub(1))
-                        .copied()
+                    let func = module.funcs.get((frame.func - imported) as usize)?;
+                    module.offset_of(func, (frame.pc as usize).wrapping_sub(1))
                 });
             self.backtrace.push(BacktraceFrame {
                 instance: frame.instance,
@@ -270,7 +267,8 @@ impl Executor {
                     instance: instance as usize,
                     memory,
                 };
-                let exit = dispatch::execute(regs, &func.code, &mut pc, store, &context);
+                let code = module.code_of(func);
+                let exit = dispatch::execute(regs, code, &mut pc, store, &context);
                 match exit {
                     Ok(Exit::Call { func: callee, base }) => {
                         let callee_fp = fp + usize::from(base);

@@ -14,6 +14,7 @@ mod control;
 mod fuse;
 mod ops;
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -38,6 +39,10 @@ pub(crate) struct Translator {
     code_bytes_limit: u64,
     code_bytes: u64,
     funcs: Vec<CompiledFunc>,
+    /// The code of every function translated so far, one after another.
+    code: Vec<Op>,
+    /// The module byte offset of each instruction in `code` (with debug info).
+    offsets: Vec<u32>,
     /// Reused between functions to avoid reallocating.
     scratch: Scratch,
 }
@@ -60,6 +65,8 @@ impl Translator {
             code_bytes_limit: config.get_limits().code_bytes,
             code_bytes: 0,
             funcs: Vec::new(),
+            code: Vec::new(),
+            offsets: Vec::new(),
             scratch: Scratch::default(),
         }
     }
@@ -158,13 +165,24 @@ impl ModuleTranslator for Translator {
                 u64::from(u16::MAX),
             )
         })?;
+        let code_start = u32::try_from(self.code.len()).ok();
+        let code_len = u32::try_from(func.code.len()).ok();
+        let (Some(code_start), Some(code_len)) = (code_start, code_len) else {
+            return Err(Error::limit(
+                "translated instructions per module",
+                (self.code.len() + func.code.len()) as u64,
+                u64::from(u32::MAX),
+            ));
+        };
+        self.code.extend_from_slice(&func.code);
+        self.offsets.extend_from_slice(&func.offsets);
         #[expect(
             clippy::cast_possible_truncation,
             reason = "all three were checked against MAX_FRAME_SLOTS"
         )]
         let compiled = CompiledFunc {
-            code: func.code.as_slice().into(),
-            offsets: func.offsets.as_slice().into(),
+            code_start,
+            code_len,
             frame_size: frame_size as u16,
             params: params as u16,
             locals: locals as u16,
@@ -180,17 +198,14 @@ impl ModuleTranslator for Translator {
     }
 
     fn finish(self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
+        let module = CompiledModule {
+            funcs: Cow::Owned(self.funcs),
+            code: Cow::Owned(self.code),
+            offsets: Cow::Owned(self.offsets),
+        };
         // Verified here, not per function: data segments are only known after the code.
-        for (defined, func) in self.funcs.iter().enumerate() {
-            let index = info
-                .imported_funcs
-                .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
-            crate::verify::verify(info, index, func)
-                .map_err(|e| e.in_function(index, info.func_name(index)))?;
-        }
-        Ok(Arc::new(CompiledModule {
-            funcs: self.funcs.into_boxed_slice(),
-        }))
+        crate::verify::verify_module(info, &module)?;
+        Ok(Arc::new(module))
     }
 }
 

@@ -848,7 +848,7 @@ impl FuncTranslator<'_> {
         self.push_produced(match memory {
             0 => load_op(kind, dst, addr, offset),
             _ => Op::LoadMem {
-                kind,
+                kind: kind.code(),
                 memory: short_memory_index(memory, at)?,
                 dst,
                 addr,
@@ -866,7 +866,7 @@ impl FuncTranslator<'_> {
         self.emit(match memory {
             0 => store_op(kind, addr, value, offset),
             _ => Op::StoreMem {
-                kind,
+                kind: kind.code(),
                 memory: short_memory_index(memory, at)?,
                 addr,
                 value,

@@ -1,4 +1,3 @@
-use alloc::boxed::Box;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -19,10 +18,10 @@ fn module() -> ModuleInfo {
     info
 }
 
-fn func(code: Vec<Op>) -> CompiledFunc {
+fn func(code: &[Op]) -> CompiledFunc {
     CompiledFunc {
-        code: code.into_boxed_slice(),
-        offsets: Box::new([]),
+        code_start: 0,
+        code_len: u32::try_from(code.len()).expect("short"),
         frame_size: 3,
         params: 1,
         locals: 2,
@@ -31,7 +30,7 @@ fn func(code: Vec<Op>) -> CompiledFunc {
 }
 
 fn check(code: Vec<Op>) -> Result<(), mote_core::Error> {
-    verify(&module(), 0, &func(code))
+    verify(&module(), 0, &func(&code), &code)
 }
 
 #[test]
@@ -77,6 +76,17 @@ fn rejects_jumps_outside_the_function_and_fallthrough_at_the_end() {
     assert!(error.to_string().contains("falls through"), "{error}");
     // `br_table` must be followed by its entries, all jumps.
     assert!(check(vec![Op::BrTable { index: 0, len: 2 }, Op::Br { target: 0 }]).is_err());
+    let table = |len| {
+        vec![
+            Op::BrTable { index: 0, len },
+            Op::Br { target: 3 },
+            Op::Br { target: 3 },
+            Op::Return { src: 0, count: 1 },
+        ]
+    };
+    assert!(check(table(1)).is_ok());
+    assert!(check(table(2)).is_err());
+    assert!(check(table(u32::MAX)).is_err());
 }
 
 #[test]

@@ -1,0 +1,453 @@
+//! The module-information section of an image: everything about a module except its code.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use mote_core::module::{
+    Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
+    ExternKind, Import, ModuleInfo,
+};
+use mote_core::{Error, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+
+use super::cursor::{Reader, Writer};
+
+/// Writes `info`; data segment bytes go to `data` and are named by their offset there.
+pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Result<(), Error> {
+    w.len(info.types.len())?;
+    for ty in &info.types {
+        w.len(ty.params().len())?;
+        w.len(ty.results().len())?;
+        for &v in ty.params().iter().chain(ty.results()) {
+            w.u8(val_code(v));
+        }
+    }
+    w.len(info.imports.len())?;
+    for import in &info.imports {
+        w.str(&import.module)?;
+        w.str(&import.name)?;
+        w.u8(kind_code(import.kind));
+        w.u32(import.index);
+    }
+    w.len(info.funcs.len())?;
+    for &ty in &info.funcs {
+        w.u32(ty);
+    }
+    for n in [
+        info.imported_funcs,
+        info.imported_tables,
+        info.imported_memories,
+        info.imported_globals,
+    ] {
+        w.u32(n);
+    }
+    w.len(info.tables.len())?;
+    for t in &info.tables {
+        w.u8(ref_code(t.element));
+        w.u64(t.minimum);
+        option_u64(w, t.maximum);
+        w.bool(t.table64);
+    }
+    w.len(info.table_inits.len())?;
+    for init in &info.table_inits {
+        w.bool(init.is_some());
+        if let Some(expr) = init {
+            const_expr(w, expr)?;
+        }
+    }
+    w.len(info.memories.len())?;
+    for m in &info.memories {
+        w.u64(m.minimum);
+        option_u64(w, m.maximum);
+        w.u8(m.page_size_log2);
+        w.bool(m.memory64);
+        w.bool(m.shared);
+    }
+    w.len(info.globals.len())?;
+    for g in &info.globals {
+        w.u8(val_code(g.content));
+        w.bool(g.mutability == Mutability::Var);
+    }
+    w.len(info.global_inits.len())?;
+    for init in &info.global_inits {
+        const_expr(w, init)?;
+    }
+    w.len(info.exports.len())?;
+    for export in &info.exports {
+        w.str(&export.name)?;
+        w.u8(kind_code(export.kind));
+        w.u32(export.index);
+    }
+    w.bool(info.start.is_some());
+    w.u32(info.start.unwrap_or(0));
+    w.len(info.elems.len())?;
+    for segment in &info.elems {
+        match &segment.mode {
+            ElemMode::Active { table, offset } => {
+                w.u8(0);
+                w.u32(*table);
+                const_expr(w, offset)?;
+            }
+            ElemMode::Passive => w.u8(1),
+            ElemMode::Declared => w.u8(2),
+        }
+        w.u8(ref_code(segment.ty));
+        match &segment.items {
+            ElemItems::Funcs(funcs) => {
+                w.u8(0);
+                w.len(funcs.len())?;
+                for &f in funcs.iter() {
+                    w.u32(f);
+                }
+            }
+            ElemItems::Exprs(exprs) => {
+                w.u8(1);
+                w.len(exprs.len())?;
+                for expr in exprs.iter() {
+                    const_expr(w, expr)?;
+                }
+            }
+        }
+    }
+    w.len(info.datas.len())?;
+    for segment in &info.datas {
+        match &segment.mode {
+            DataMode::Active { memory, offset } => {
+                w.u8(0);
+                w.u32(*memory);
+                const_expr(w, offset)?;
+            }
+            DataMode::Passive => w.u8(1),
+        }
+        w.len(data.position())?;
+        w.len(segment.bytes.len())?;
+        data.bytes.extend_from_slice(&segment.bytes);
+    }
+    w.bool(info.name.is_some());
+    w.str(info.name.as_deref().unwrap_or(""))?;
+    w.len(info.func_names.len())?;
+    for (&index, name) in &info.func_names {
+        w.u32(index);
+        w.str(name)?;
+    }
+    w.len(info.func_offsets.len())?;
+    for &offset in &info.func_offsets {
+        w.u32(offset);
+    }
+    Ok(())
+}
+
+fn option_u64(w: &mut Writer, v: Option<u64>) {
+    w.bool(v.is_some());
+    w.u64(v.unwrap_or(0));
+}
+
+fn const_expr(w: &mut Writer, expr: &ConstExpr) -> Result<(), Error> {
+    w.len(expr.ops.len())?;
+    for op in expr.ops.iter() {
+        match *op {
+            ConstOp::I32Const(v) => {
+                w.u8(0);
+                w.u32(v.cast_unsigned());
+            }
+            ConstOp::I64Const(v) => {
+                w.u8(1);
+                w.u64(v.cast_unsigned());
+            }
+            ConstOp::F32Const(bits) => {
+                w.u8(2);
+                w.u32(bits);
+            }
+            ConstOp::F64Const(bits) => {
+                w.u8(3);
+                w.u64(bits);
+            }
+            ConstOp::RefNull(ty) => {
+                w.u8(4);
+                w.u8(ref_code(ty));
+            }
+            ConstOp::RefFunc(f) => {
+                w.u8(5);
+                w.u32(f);
+            }
+            ConstOp::GlobalGet(g) => {
+                w.u8(6);
+                w.u32(g);
+            }
+            ConstOp::I32Add => w.u8(7),
+            ConstOp::I32Sub => w.u8(8),
+            ConstOp::I32Mul => w.u8(9),
+            ConstOp::I64Add => w.u8(10),
+            ConstOp::I64Sub => w.u8(11),
+            ConstOp::I64Mul => w.u8(12),
+        }
+    }
+    Ok(())
+}
+
+const VAL_TYPES: [ValType; 6] = [
+    ValType::I32,
+    ValType::I64,
+    ValType::F32,
+    ValType::F64,
+    ValType::FuncRef,
+    ValType::ExternRef,
+];
+
+fn val_code(v: ValType) -> u8 {
+    match v {
+        ValType::I32 => 0,
+        ValType::I64 => 1,
+        ValType::F32 => 2,
+        ValType::F64 => 3,
+        ValType::FuncRef => 4,
+        ValType::ExternRef => 5,
+    }
+}
+
+fn ref_code(r: RefType) -> u8 {
+    match r {
+        RefType::FuncRef => 0,
+        RefType::ExternRef => 1,
+    }
+}
+
+fn kind_code(k: ExternKind) -> u8 {
+    match k {
+        ExternKind::Func => 0,
+        ExternKind::Table => 1,
+        ExternKind::Memory => 2,
+        ExternKind::Global => 3,
+    }
+}
+
+/// Where the bytes of data segments come from when reading.
+pub(super) enum DataSource<'a> {
+    /// Borrow them from an image that lives for the rest of the program.
+    Static(&'static [u8]),
+    /// Copy them to the heap.
+    Copy(&'a [u8]),
+}
+
+/// Reads what [`write`] wrote. Every value is range-checked here or by
+/// [`ModuleInfo::check`] afterwards.
+pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleInfo, Error> {
+    let mut info = ModuleInfo::default();
+    let n = r.count(8)?;
+    for _ in 0..n {
+        let params = r.count(1)?;
+        let results = r.count(1)?;
+        let mut types = Vec::with_capacity(params.saturating_add(results).min(1024));
+        for _ in 0..params.saturating_add(results) {
+            types.push(val_type(r)?);
+        }
+        let (p, res) = types.split_at(params);
+        info.types
+            .push(FuncType::new(p.iter().copied(), res.iter().copied()));
+    }
+    let n = r.count(13)?;
+    for _ in 0..n {
+        let module = r.str()?.into();
+        let name = r.str()?.into();
+        let kind = extern_kind(r)?;
+        let index = r.u32()?;
+        info.imports.push(Import {
+            module,
+            name,
+            kind,
+            index,
+        });
+    }
+    let n = r.count(4)?;
+    info.funcs = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
+    info.imported_funcs = r.u32()?;
+    info.imported_tables = r.u32()?;
+    info.imported_memories = r.u32()?;
+    info.imported_globals = r.u32()?;
+    let n = r.count(19)?;
+    for _ in 0..n {
+        let element = ref_type(r)?;
+        let minimum = r.u64()?;
+        let maximum = read_option_u64(r)?;
+        let table64 = r.bool()?;
+        info.tables.push(TableType {
+            element,
+            minimum,
+            maximum,
+            table64,
+        });
+    }
+    let n = r.count(1)?;
+    for _ in 0..n {
+        let init = if r.bool()? {
+            Some(read_const(r)?)
+        } else {
+            None
+        };
+        info.table_inits.push(init);
+    }
+    let n = r.count(20)?;
+    for _ in 0..n {
+        let minimum = r.u64()?;
+        let maximum = read_option_u64(r)?;
+        let page_size_log2 = r.u8()?;
+        let memory64 = r.bool()?;
+        let shared = r.bool()?;
+        info.memories.push(MemoryType {
+            minimum,
+            maximum,
+            page_size_log2,
+            memory64,
+            shared,
+        });
+    }
+    let n = r.count(2)?;
+    for _ in 0..n {
+        let content = val_type(r)?;
+        let mutability = if r.bool()? {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        };
+        info.globals.push(GlobalType::new(content, mutability));
+    }
+    let n = r.count(4)?;
+    for _ in 0..n {
+        info.global_inits.push(read_const(r)?);
+    }
+    let n = r.count(9)?;
+    for _ in 0..n {
+        let name = r.str()?.into();
+        let kind = extern_kind(r)?;
+        let index = r.u32()?;
+        info.exports.push(Export { name, kind, index });
+    }
+    let has_start = r.bool()?;
+    let start = r.u32()?;
+    info.start = has_start.then_some(start);
+    let n = r.count(7)?;
+    for _ in 0..n {
+        let mode = match r.u8()? {
+            0 => ElemMode::Active {
+                table: r.u32()?,
+                offset: read_const(r)?,
+            },
+            1 => ElemMode::Passive,
+            2 => ElemMode::Declared,
+            _ => return Err(r.error("element segment mode")),
+        };
+        let ty = ref_type(r)?;
+        let items = match r.u8()? {
+            0 => {
+                let n = r.count(4)?;
+                ElemItems::Funcs((0..n).map(|_| r.u32()).collect::<Result<_, _>>()?)
+            }
+            1 => {
+                let n = r.count(4)?;
+                ElemItems::Exprs((0..n).map(|_| read_const(r)).collect::<Result<_, _>>()?)
+            }
+            _ => return Err(r.error("element segment items")),
+        };
+        info.elems.push(ElemSegment { mode, ty, items });
+    }
+    let n = r.count(9)?;
+    for _ in 0..n {
+        let mode = match r.u8()? {
+            0 => DataMode::Active {
+                memory: r.u32()?,
+                offset: read_const(r)?,
+            },
+            1 => DataMode::Passive,
+            _ => return Err(r.error("data segment mode")),
+        };
+        let start = r.u32()? as usize;
+        let len = r.u32()? as usize;
+        let bytes = match *data {
+            DataSource::Static(all) => start
+                .checked_add(len)
+                .and_then(|end| all.get(start..end))
+                .map(Bytes::from_static),
+            DataSource::Copy(all) => start
+                .checked_add(len)
+                .and_then(|end| all.get(start..end))
+                .map(Bytes::from),
+        }
+        .ok_or_else(|| r.error("data segment outside the data section"))?;
+        info.datas.push(DataSegment { mode, bytes });
+    }
+    let has_name = r.bool()?;
+    let name = r.str()?;
+    info.name = has_name.then(|| name.into());
+    let n = r.count(8)?;
+    let mut names = BTreeMap::new();
+    for _ in 0..n {
+        let index = r.u32()?;
+        let name: Box<str> = r.str()?.into();
+        names.insert(index, name);
+    }
+    info.func_names = names;
+    let n = r.count(4)?;
+    info.func_offsets = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
+    if !r.is_empty() {
+        return Err(r.error("bytes after the module information"));
+    }
+    Ok(info)
+}
+
+fn read_option_u64(r: &mut Reader<'_>) -> Result<Option<u64>, Error> {
+    let present = r.bool()?;
+    let value = r.u64()?;
+    Ok(present.then_some(value))
+}
+
+fn val_type(r: &mut Reader<'_>) -> Result<ValType, Error> {
+    let code = r.u8()?;
+    VAL_TYPES
+        .get(usize::from(code))
+        .copied()
+        .ok_or_else(|| r.error("value type"))
+}
+
+fn ref_type(r: &mut Reader<'_>) -> Result<RefType, Error> {
+    match r.u8()? {
+        0 => Ok(RefType::FuncRef),
+        1 => Ok(RefType::ExternRef),
+        _ => Err(r.error("reference type")),
+    }
+}
+
+fn extern_kind(r: &mut Reader<'_>) -> Result<ExternKind, Error> {
+    match r.u8()? {
+        0 => Ok(ExternKind::Func),
+        1 => Ok(ExternKind::Table),
+        2 => Ok(ExternKind::Memory),
+        3 => Ok(ExternKind::Global),
+        _ => Err(r.error("import or export kind")),
+    }
+}
+
+fn read_const(r: &mut Reader<'_>) -> Result<ConstExpr, Error> {
+    let n = r.count(1)?;
+    let mut ops = Vec::with_capacity(n);
+    for _ in 0..n {
+        ops.push(match r.u8()? {
+            0 => ConstOp::I32Const(r.u32()?.cast_signed()),
+            1 => ConstOp::I64Const(r.u64()?.cast_signed()),
+            2 => ConstOp::F32Const(r.u32()?),
+            3 => ConstOp::F64Const(r.u64()?),
+            4 => ConstOp::RefNull(ref_type(r)?),
+            5 => ConstOp::RefFunc(r.u32()?),
+            6 => ConstOp::GlobalGet(r.u32()?),
+            7 => ConstOp::I32Add,
+            8 => ConstOp::I32Sub,
+            9 => ConstOp::I32Mul,
+            10 => ConstOp::I64Add,
+            11 => ConstOp::I64Sub,
+            12 => ConstOp::I64Mul,
+            _ => return Err(r.error("constant expression instruction")),
+        });
+    }
+    Ok(ConstExpr {
+        ops: ops.into_boxed_slice(),
+    })
+}
