@@ -45,7 +45,7 @@
 extern crate std;
 
 pub use mote_core::*;
-pub use mote_interp::Interpreter;
+pub use mote_interp::{Interpreter, image, include_image};
 
 /// Creates an engine for `config` with the backend it calls for.
 ///

@@ -351,3 +351,54 @@ fn examples_run_as_documented() {
         "{out:?}"
     );
 }
+
+#[test]
+fn compiled_images_run_like_their_modules() {
+    let source = wat_file(ARITH);
+    let image = TempFile::new("m.mimg", "");
+    let out = mote(&["compile", &source, "-o", &image]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.contains("bytes from"), "{out:?}");
+    let out = mote(&["run", &image, "--invoke", "add", "40", "2"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "42\n"),
+        "{out:?}"
+    );
+
+    // An image runs only with the fuel setting it was compiled with, and says so.
+    let out = mote(&["run", &image, "--fuel", "10", "--invoke", "add", "1", "1"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("fuel metering off"), "{out:?}");
+    let out = mote(&[
+        "compile",
+        "--fuel",
+        "--no-debug-info",
+        &source,
+        "-o",
+        &image,
+    ]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let out = mote(&["run", &image, "--fuel", "10", "--invoke", "add", "1", "1"]);
+    assert_eq!((out.code, out.stdout.as_str()), (Some(0), "2\n"), "{out:?}");
+}
+
+#[test]
+fn corrupted_images_are_rejected_with_the_offset() {
+    let source = wat_file(ARITH);
+    let image = TempFile::new("m.mimg", "");
+    assert_eq!(mote(&["compile", &source, "-o", &image]).code, Some(0));
+    let mut bytes = std::fs::read(&*image).expect("image written");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let corrupted = TempFile::new("bad.mimg", bytes);
+    let out = mote(&["run", &corrupted, "--invoke", "add", "1", "1"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(
+        out.stderr.contains("bad compiled image at byte offset")
+            && out.stderr.contains("corrupted"),
+        "{out:?}"
+    );
+    let out = mote(&["compile", &source, "-o"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+}

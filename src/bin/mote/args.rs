@@ -4,6 +4,7 @@
 //! ```text
 //! mote run [OPTIONS] FILE [ARGS...]     (options may also follow FILE; `--` ends options)
 //! mote validate FILE
+//! mote compile [--fuel] [--no-debug-info] FILE [-o OUT]
 //! mote help | --help | -h
 //! mote --version | -V
 //! ```
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 pub const SYNOPSIS: &str = "\
 Usage: mote run [OPTIONS] FILE [ARGS...]
        mote validate FILE
+       mote compile [--fuel] [--no-debug-info] FILE [-o OUT]
        mote help | --version
 Run `mote help` for the options.";
 
@@ -28,10 +30,18 @@ Mote: a WebAssembly runtime for constrained IoT hardware
 Usage:
   mote run [OPTIONS] FILE [ARGS...]   Run a .wasm or .wat module
   mote validate FILE                  Check that a module is valid, without running it
+  mote compile [OPTIONS] FILE [-o OUT]
+                                      Translate a module into a compiled image (.mimg) that
+                                      devices run in place from flash (default OUT: FILE
+                                      with the extension .mimg). `--fuel`: meter fuel;
+                                      `--no-debug-info`: drop instruction offsets (a third
+                                      smaller; traps then name the function only)
   mote help                           Print this help
   mote --version                      Print the version
 
-FILE is a binary module (starting with \\0asm) or a module in the text format.
+FILE is a binary module (starting with \\0asm), a module in the text format, or (for `run`)
+a compiled image from `mote compile`. An image runs only with the fuel setting it was
+compiled with: compile with `--fuel` to run it with `--fuel N`.
 
 `run` calls the export `_start` when the module has one and no --invoke is given, otherwise
 the export named by --invoke, passing ARGS converted to the function's parameter types:
@@ -68,6 +78,17 @@ pub enum Command {
     Validate {
         /// The module file.
         file: PathBuf,
+    },
+    /// Compile a module to an image.
+    Compile {
+        /// The module file.
+        file: PathBuf,
+        /// Where to write the image.
+        output: PathBuf,
+        /// Compile with fuel metering.
+        fuel: bool,
+        /// Keep the byte offsets of instructions (trap locations, backtraces).
+        debug_info: bool,
     },
 }
 
@@ -118,6 +139,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     match utf8(command)?.as_str() {
         "run" => parse_run(args),
         "validate" => parse_validate(args),
+        "compile" => parse_compile(args),
         "help" | "--help" | "-h" => Ok(Command::Help),
         "--version" | "-V" => Ok(Command::Version),
         other if other.starts_with('-') => Err(usage(format!("unknown option `{other}`"))),
@@ -150,6 +172,60 @@ fn parse_validate(args: impl Iterator<Item = OsString>) -> Result<Command, Usage
     }
     let file = file.ok_or_else(|| usage("`validate` needs a FILE"))?;
     Ok(Command::Validate { file })
+}
+
+fn parse_compile(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut file = None;
+    let mut output = None;
+    let mut fuel = false;
+    let mut debug_info = true;
+    let mut options_done = false;
+    while let Some(arg) = args.next() {
+        if !options_done {
+            match arg.to_str() {
+                Some("-h" | "--help") => return Ok(Command::Help),
+                Some("--no-debug-info") => {
+                    debug_info = false;
+                    continue;
+                }
+                Some("--") => {
+                    options_done = true;
+                    continue;
+                }
+                Some("--fuel") => {
+                    fuel = true;
+                    continue;
+                }
+                Some("-o" | "--output") => {
+                    let value = args
+                        .next()
+                        .ok_or_else(|| usage("option `-o` needs a value"))?;
+                    output = Some(PathBuf::from(value));
+                    continue;
+                }
+                Some(flag) if flag.starts_with("--output=") => {
+                    output = Some(PathBuf::from(&flag["--output=".len()..]));
+                    continue;
+                }
+                Some(flag) if flag.starts_with('-') && flag.len() > 1 => {
+                    return Err(usage(format!("unknown option `{flag}` for `compile`")));
+                }
+                _ => {}
+            }
+        }
+        if file.is_some() {
+            return Err(usage("`compile` takes exactly one FILE"));
+        }
+        file = Some(PathBuf::from(arg));
+    }
+    let file: PathBuf = file.ok_or_else(|| usage("`compile` needs a FILE"))?;
+    let output = output.unwrap_or_else(|| file.with_extension("mimg"));
+    Ok(Command::Compile {
+        file,
+        output,
+        fuel,
+        debug_info,
+    })
 }
 
 fn parse_run(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {

@@ -1,4 +1,4 @@
-//! The `mote` command-line tool: runs and validates WebAssembly modules.
+//! The `mote` command-line tool: runs, validates and compiles WebAssembly modules.
 //!
 //! See [`args::USAGE`] for the commands. Errors and traps exit with status 1, usage errors
 //! with status 2; a guest that calls `proc_exit` exits with its status.
@@ -34,6 +34,12 @@ fn main() -> ExitCode {
         }
         Ok(Command::Run(opts)) => run::run(&opts),
         Ok(Command::Validate { file }) => run::validate(&file),
+        Ok(Command::Compile {
+            file,
+            output,
+            fuel,
+            debug_info,
+        }) => run::compile(&file, &output, fuel, debug_info),
         Err(args::UsageError(message)) => Err(Failure::Usage(message)),
     };
     match result {

@@ -45,10 +45,33 @@ pub fn validate(file: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `mote compile FILE -o OUTPUT`.
+pub fn compile(file: &Path, output: &Path, fuel: bool, debug_info: bool) -> Result<(), Failure> {
+    let wasm = load(file)?;
+    let mut config = Config::default();
+    config.consume_fuel(fuel).debug_info(debug_info);
+    let engine = mote::engine(&config);
+    let image = mote::image::compile(&engine, &wasm)
+        .map_err(|e| Failure::Error(format!("{}: {e}", file.display())))?;
+    std::fs::write(output, &image)
+        .map_err(|e| Failure::Error(format!("{}: cannot write image: {e}", output.display())))?;
+    println!(
+        "{}: {} bytes from {} ({} bytes)",
+        output.display(),
+        image.len(),
+        file.display(),
+        wasm.len()
+    );
+    Ok(())
+}
+
 /// `mote run ...`.
 pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     let file = opts.file.display().to_string();
-    let wasm = load(&opts.file)?;
+    let raw = std::fs::read(&opts.file)
+        .map_err(|e| Failure::Error(format!("{file}: cannot read file: {e}")))?;
+    let is_image = raw.starts_with(&mote::image::MAGIC);
+    let wasm = if is_image { raw } else { load(&opts.file)? };
 
     let mut config = Config::new();
     if opts.fuel.is_some() {
@@ -61,7 +84,12 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
         });
     }
     let engine = mote::engine(&config);
-    let module = Module::new(&engine, &wasm).map_err(|e| Failure::Error(format!("{file}: {e}")))?;
+    let module = if is_image {
+        Module::from_image_bytes(&engine, &wasm)
+    } else {
+        Module::new(&engine, &wasm)
+    }
+    .map_err(|e| Failure::Error(format!("{file}: {e}")))?;
 
     let trace = opts.trace.then_some(Sink::Stderr);
     let mut board = HostSim::with_io(Sink::Stdout, Sink::Stderr, Source::Stdin, trace);
