@@ -14,7 +14,7 @@ use crate::generate::{self, Purpose};
 
 /// Asserts that `e` is an error a hostile module may cause: anything but a usage error (which
 /// would mean that Mote misused itself).
-fn assert_acceptable(e: &mote::Error, what: &str, wasm: &[u8]) {
+pub(crate) fn assert_acceptable(e: &mote::Error, what: &str, wasm: &[u8]) {
     // Formatting must not panic either.
     let message = e.to_string();
     assert!(
@@ -85,11 +85,11 @@ pub fn translate(data: &[u8]) -> Result<()> {
 /// Host state of `execute`: counts host calls, to yield or grow memory now and then.
 #[derive(Debug, Default)]
 pub struct HostState {
-    calls: u64,
-    yield_every: u64,
-    grow_every: u64,
+    pub(crate) calls: u64,
+    pub(crate) yield_every: u64,
+    pub(crate) grow_every: u64,
     /// The export name of the instance's first exported memory, which host functions grow.
-    memory: Option<String>,
+    pub(crate) memory: Option<String>,
 }
 
 /// A dummy for every import of `module`: host functions that return zeros (and sometimes
@@ -205,7 +205,7 @@ pub fn execute(data: &[u8]) -> Result<()> {
 
 /// Up to 16 steps, each starting a call of an export or resuming one of up to three suspended
 /// calls; leftover suspended calls are dropped.
-fn run_calls(
+pub(crate) fn run_calls(
     u: &mut Unstructured<'_>,
     store: &mut Store<HostState>,
     instance: Instance,
@@ -281,7 +281,7 @@ fn check_limits(store: &Store<HostState>, instance: Instance, limits: &Limits, w
 }
 
 /// After whatever happened, the store still runs host functions and fresh calls.
-fn check_store_usable(engine: &Engine, store: &mut Store<HostState>, fuel: bool) {
+pub(crate) fn check_store_usable(engine: &Engine, store: &mut Store<HostState>, fuel: bool) {
     let add = Func::wrap(&mut *store, |a: i32, b: i32| a.wrapping_add(b));
     let mut out = [Val::I32(0)];
     if let Err(e) = add.call(&mut *store, &[Val::I32(2), Val::I32(3)], &mut out) {

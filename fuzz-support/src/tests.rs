@@ -88,6 +88,16 @@ fn smoke_execute() {
 }
 
 #[test]
+fn smoke_image() {
+    let mut loaded = 0;
+    let ran = smoke(300, SMOKE_BUDGET, |data| {
+        loaded += u32::from(crate::image::image(data).is_ok());
+    });
+    eprintln!("{ran} seeds, {loaded} images generated");
+    assert!(ran >= 20, "only {ran} seeds ran");
+}
+
+#[test]
 fn smoke_differential() {
     let (mut compared, mut returned, mut trapped, mut exhausted, mut modules) = (0, 0, 0, 0, 0);
     let ran = smoke(300, SMOKE_BUDGET, |data| {
