@@ -6,17 +6,32 @@
 //! per function, so a translator bug becomes an `Error` at `Module::new` instead of a wrong
 //! access at run time; the compiled-image loader will run the same checks on bytes from flash.
 
-use mote_core::Error;
 use mote_core::module::ModuleInfo;
+use mote_core::{Error, Mutability};
 
 use crate::code::{CompiledFunc, CompiledModule};
 use crate::op::{LoadKind, Op, Slot, StoreKind};
+
+/// How thoroughly [`verify_module`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// The invariants the executor needs to stay in bounds (code from the translator, whose
+    /// input was validated).
+    Bounds,
+    /// Also reference safety ([`refs`]): for code from untrusted bytes (images), and for
+    /// translated code under the `extra-checks` feature.
+    References,
+}
 
 /// Checks every function of a module, and that the module has one per defined function.
 ///
 /// # Errors
 /// As [`verify`], with the function named.
-pub(crate) fn verify_module(info: &ModuleInfo, module: &CompiledModule) -> Result<(), Error> {
+pub(crate) fn verify_module(
+    info: &ModuleInfo,
+    module: &CompiledModule,
+    depth: Depth,
+) -> Result<(), Error> {
     if module.funcs.len()
         != info
             .funcs
@@ -39,6 +54,14 @@ pub(crate) fn verify_module(info: &ModuleInfo, module: &CompiledModule) -> Resul
             .imported_funcs
             .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
         verify(info, index, func, &module.code)
+            .and_then(|()| {
+                if depth == Depth::Bounds {
+                    return Ok(());
+                }
+                let start = func.code_start as usize;
+                let code = &module.code[start..start + func.code_len as usize];
+                refs::check(info, index, func, code).map_err(|(pc, what)| fail(pc, what))
+            })
             .map_err(|e| e.in_function(index, info.func_name(index)))?;
     }
     Ok(())
@@ -357,6 +380,9 @@ impl Verifier<'_> {
             Op::GlobalSet { src, index } => {
                 v.slot(src, 1)?;
                 v.global(index)?;
+                if v.info.globals[index as usize].mutability != Mutability::Var {
+                    return Err("global.set of an immutable global");
+                }
             }
             Op::Load8U {
                 dst,
@@ -666,5 +692,6 @@ impl Verifier<'_> {
     }
 }
 
+mod refs;
 #[cfg(test)]
 mod tests;

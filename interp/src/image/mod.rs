@@ -375,7 +375,7 @@ fn finish(
     if code_bytes > limit {
         return Err(Error::limit("translated code bytes", code_bytes, limit));
     }
-    crate::verify::verify_module(&info, &code)?;
+    crate::verify::verify_module(&info, &code, crate::verify::Depth::References)?;
     Ok(Module::from_parts(engine, info, Arc::new(code)))
 }
 

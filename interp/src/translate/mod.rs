@@ -204,7 +204,12 @@ impl ModuleTranslator for Translator {
             offsets: Cow::Owned(self.offsets),
         };
         // Verified here, not per function: data segments are only known after the code.
-        crate::verify::verify_module(info, &module)?;
+        let depth = if cfg!(feature = "extra-checks") {
+            crate::verify::Depth::References
+        } else {
+            crate::verify::Depth::Bounds
+        };
+        crate::verify::verify_module(info, &module, depth)?;
         Ok(Arc::new(module))
     }
 }

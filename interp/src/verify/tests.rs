@@ -106,3 +106,227 @@ fn rejects_indices_outside_the_module() {
     assert!(check(code(Op::DataDrop { segment: 0 })).is_err());
     assert!(check(code(Op::Return { src: 0, count: 2 })).is_err());
 }
+
+mod references {
+    use alloc::string::ToString;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    use mote_core::module::ModuleInfo;
+    use mote_core::{FuncType, GlobalType, Mutability, RefType, TableType, ValType};
+
+    use crate::code::{CompiledFunc, CompiledModule};
+    use crate::op::Op;
+    use crate::verify::{Depth, verify_module};
+
+    /// One function `(funcref) -> funcref` with 6 slots; table 0 holds functions, table 1
+    /// external references; global 0 is an immutable i32, global 1 a mutable funcref.
+    fn module() -> ModuleInfo {
+        let mut info = ModuleInfo::default();
+        info.types
+            .push(FuncType::new([ValType::FuncRef], [ValType::FuncRef]));
+        info.funcs.push(0);
+        info.tables.push(TableType::new(RefType::FuncRef, 1, None));
+        info.tables
+            .push(TableType::new(RefType::ExternRef, 1, None));
+        info.table_inits = vec![None, None];
+        info.globals
+            .push(GlobalType::new(ValType::I32, Mutability::Const));
+        info.globals
+            .push(GlobalType::new(ValType::FuncRef, Mutability::Var));
+        info
+    }
+
+    fn check(code: Vec<Op>) -> Result<(), mote_core::Error> {
+        let func = CompiledFunc {
+            code_start: 0,
+            code_len: u32::try_from(code.len()).expect("short"),
+            frame_size: 6,
+            params: 1,
+            locals: 2,
+            results: 1,
+        };
+        let compiled = CompiledModule {
+            funcs: vec![func].into(),
+            code: code.into(),
+            offsets: Vec::new().into(),
+        };
+        verify_module(&module(), &compiled, Depth::References)
+    }
+
+    fn ret(slot: u16) -> Op {
+        Op::Return {
+            src: slot,
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn valid_references_pass() {
+        // The parameter, ref.func, null and a value read from a funcref table are references.
+        assert!(check(vec![ret(0)]).is_ok());
+        assert!(check(vec![Op::RefFunc { dst: 2, func: 0 }, ret(2)]).is_ok());
+        assert!(check(vec![Op::Const32 { dst: 2, value: 0 }, ret(2)]).is_ok());
+        assert!(check(vec![ret(1)]).is_ok(), "a fresh local is null");
+        let code = vec![
+            Op::Const32 { dst: 2, value: 0 },
+            Op::TableGet { table: 0, dst: 2 },
+            Op::Copy { dst: 3, src: 2 },
+            Op::TableSet { table: 0, base: 2 },
+            ret(3),
+        ];
+        assert!(check(code).is_ok());
+    }
+
+    #[test]
+    fn forged_references_are_rejected() {
+        let error = check(vec![Op::Const32 { dst: 2, value: 5 }, ret(2)]).unwrap_err();
+        assert!(
+            error.to_string().contains("not a valid reference"),
+            "{error}"
+        );
+        // A number stored into a funcref table.
+        let code = vec![
+            Op::Const32 { dst: 2, value: 0 },
+            Op::I32AddImm {
+                dst: 3,
+                a: 2,
+                imm: 7,
+            },
+            Op::TableSet { table: 0, base: 2 },
+            ret(0),
+        ];
+        assert!(check(code).is_err());
+        // An external reference where a function reference belongs.
+        let code = vec![
+            Op::Const32 { dst: 2, value: 0 },
+            Op::TableGet { table: 1, dst: 2 },
+            ret(2),
+        ];
+        assert!(check(code).is_err());
+        // A stale operand slot: never written in this frame.
+        assert!(check(vec![ret(4)]).is_err());
+        // A reference overwritten by a number.
+        let code = vec![Op::I32Eqz { dst: 0, src: 0 }, ret(0)];
+        assert!(check(code).is_err());
+        let code = vec![Op::CanonicalizeF32 { slot: 0 }, ret(0)];
+        assert!(check(code).is_err());
+    }
+
+    #[test]
+    fn paths_join_at_branch_targets() {
+        // Slot 1 is a number on one path into pc 3 and a reference on the other.
+        let code = vec![
+            Op::BrIfEqz { cond: 0, target: 2 },
+            Op::Const32 { dst: 1, value: 9 },
+            Op::Br { target: 3 },
+            ret(1),
+        ];
+        assert!(check(code).is_err());
+        // Both paths give references: accepted.
+        let code = vec![
+            Op::BrIfEqz { cond: 0, target: 3 },
+            Op::RefFunc { dst: 1, func: 0 },
+            Op::Br { target: 3 },
+            ret(1),
+        ];
+        assert!(check(code).is_ok());
+        // A loop that turns the reference into a number on its back edge.
+        let code = vec![
+            Op::Copy { dst: 2, src: 0 },
+            Op::BrIfEqz { cond: 5, target: 4 },
+            Op::I64AddImm {
+                dst: 2,
+                a: 2,
+                imm: 1,
+            },
+            Op::Br { target: 1 },
+            ret(2),
+        ];
+        assert!(check(code).is_err());
+    }
+
+    #[test]
+    fn calls_clobber_the_frame_above_their_base() {
+        // The callee's frame overwrites slots from `base` up; only its results are known.
+        let code = vec![
+            Op::Copy { dst: 3, src: 0 },
+            Op::Copy { dst: 2, src: 0 },
+            Op::Call { func: 0, base: 2 },
+            ret(2),
+        ];
+        assert!(check(code.clone()).is_ok());
+        let mut stale = code;
+        stale[3] = ret(3);
+        assert!(check(stale).is_err());
+    }
+
+    #[test]
+    fn table_and_global_types_are_checked() {
+        let code = vec![
+            Op::Const32 { dst: 3, value: 0 },
+            Op::CallIndirect {
+                base: 2,
+                ty: 0,
+                table: 1,
+            },
+            ret(0),
+        ];
+        let error = check(code).unwrap_err();
+        assert!(error.to_string().contains("call_indirect"), "{error}");
+        let code = vec![
+            Op::TableCopy {
+                base: 2,
+                dst_table: 0,
+                src_table: 1,
+            },
+            ret(0),
+        ];
+        assert!(check(code).is_err());
+        let code = vec![Op::GlobalSet { src: 2, index: 0 }, ret(0)];
+        let error = check(code).unwrap_err();
+        assert!(error.to_string().contains("immutable"), "{error}");
+        let code = vec![Op::GlobalSet { src: 0, index: 1 }, ret(0)];
+        assert!(check(code).is_ok());
+        let code = vec![Op::GlobalSet { src: 4, index: 1 }, ret(0)];
+        assert!(check(code).is_err());
+    }
+
+    #[test]
+    fn every_slot_writer_is_modelled() {
+        // The pass knows the slots each instruction writes: the `dst` of the instructions that
+        // `Op::result_slot_mut` lists, and those of `MODELLED_WRITERS`. Any other variant with
+        // a `dst`, `slot` or `delta` field, or a `base` that receives results, would be a
+        // write the pass misses.
+        let source = include_str!("../op.rs");
+        let start = source.find("pub enum Op {").expect("the enum");
+        let end = start + source[start..].find("\n}\n").expect("the enum's end");
+        let listed_start = source.find("pub fn result_slot_mut").expect("the method");
+        let listed_end = listed_start + source[listed_start..].find("_ => None").expect("end");
+        let listed = &source[listed_start..listed_end];
+        let mut variant = "";
+        let mut unmodelled = Vec::new();
+        for line in source[start..end].lines().map(str::trim) {
+            if line.starts_with("//") || line.is_empty() {
+                continue;
+            }
+            if line.chars().next().is_some_and(char::is_uppercase) {
+                variant = line
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+            }
+            let writes = ["dst:", "slot:", "delta:"]
+                .iter()
+                .any(|field| line.contains(field));
+            let in_list = listed.contains(&alloc::format!("Op::{variant} "));
+            if writes && !in_list && !super::super::refs::MODELLED_WRITERS.contains(&variant) {
+                unmodelled.push(variant.to_string());
+            }
+        }
+        assert!(
+            unmodelled.is_empty(),
+            "instructions that write slots the reference pass does not model: {unmodelled:?}"
+        );
+    }
+}
