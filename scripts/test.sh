@@ -26,6 +26,15 @@ for target in thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
     # WASI-lite over embedded-hal: no std, no chip.
     cargo clippy -p mote-platform --no-default-features --target "$target" -- -D warnings
 done
+step "executor-only build for thumbv6m-none-eabi (Cortex-M0: no compare-and-swap, images only)"
+cargo clippy -p mote-core -p mote-interp --no-default-features --target thumbv6m-none-eabi -- -D warnings
+# The image loader must not pull in the decoder: no wasmparser in the executor-only build.
+if cargo tree -p mote-interp --no-default-features --target thumbv6m-none-eabi -e normal \
+    | grep -q wasmparser; then
+    echo "error: the executor-only build depends on wasmparser" >&2
+    exit 1
+fi
+
 step "the build command of the issue"
 cargo build -p mote-core -p mote-interp --no-default-features --target thumbv7em-none-eabihf
 

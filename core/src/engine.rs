@@ -1,7 +1,7 @@
 //! The engine, and the interface that execution engines (the interpreter, the JIT) implement.
 
+use crate::sync::Arc;
 use alloc::boxed::Box;
-use alloc::sync::Arc;
 use core::any::Any;
 use core::fmt;
 
@@ -65,6 +65,13 @@ impl fmt::Debug for Engine {
 
 /// Compiled code of one module, owned by the backend that made it.
 pub type CompiledCode = Arc<dyn Any + Send + Sync>;
+
+/// Wraps a backend's code as [`CompiledCode`] (through a `Box`, which works with the `Arc` of
+/// every target; see [`crate::sync`]).
+pub fn compiled_code<C: Any + Send + Sync>(code: C) -> CompiledCode {
+    let code: Box<dyn Any + Send + Sync> = Box::new(code);
+    Arc::from(code)
+}
 
 /// An execution engine: translates validated function bodies and runs them.
 ///

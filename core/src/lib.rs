@@ -62,6 +62,7 @@ mod limits;
 mod linker;
 pub mod module;
 pub mod store;
+pub mod sync;
 mod trap;
 mod types;
 mod value;

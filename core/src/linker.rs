@@ -1,10 +1,10 @@
 //! The linker: resolves a module's imports by name.
 
+use crate::sync::Arc;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::context::{AsContext, AsContextMut};

@@ -5,7 +5,9 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::Ordering;
+
+use crate::sync::AtomicU32;
 
 use crate::engine::Engine;
 use crate::error::Error;

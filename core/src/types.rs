@@ -1,6 +1,6 @@
 //! WebAssembly types: value types, function types and the types of memories, tables and globals.
 
-use alloc::sync::Arc;
+use crate::sync::Arc;
 use core::fmt;
 
 /// The type of a WebAssembly value.

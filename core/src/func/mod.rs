@@ -4,7 +4,8 @@ mod call;
 mod typed;
 mod wrap;
 
-use alloc::sync::Arc;
+use crate::sync::Arc;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 pub use call::{CallOutcome, SuspendReason, SuspendedCall};
@@ -132,7 +133,7 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
     ty: FuncType,
     func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
 ) -> Arc<HostFn<T>> {
-    Arc::new(
+    let host: Box<HostFn<T>> = Box::new(
         move |caller: Caller<'_, T>, args: &[RawVal], results: &mut [RawVal]| {
             let id = caller.store.inner.id;
             let params: Vec<Val> = ty
@@ -161,7 +162,8 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
             }
             Ok(())
         },
-    )
+    );
+    Arc::from(host)
 }
 
 impl<T> Store<T> {

@@ -1,6 +1,7 @@
 //! `Func::wrap`: turning typed Rust closures into host functions.
 
-use alloc::sync::Arc;
+use crate::sync::Arc;
+use alloc::boxed::Box;
 
 use super::typed::{WasmResults, WasmRet, WasmTy};
 use super::{Caller, HostFn};
@@ -38,7 +39,7 @@ macro_rules! into_func_impls {
                         .into_result()?;
                     ret.into_raw(&caller.store.inner, results)
                 };
-                (ty, Arc::new(host))
+                (ty, Arc::from(Box::new(host) as Box<HostFn<T>>))
             }
         }
 
@@ -64,7 +65,7 @@ macro_rules! into_func_impls {
                     .into_result()?;
                     ret.into_raw(&store.inner, results)
                 };
-                (ty, Arc::new(host))
+                (ty, Arc::from(Box::new(host) as Box<HostFn<T>>))
             }
         }
     )*};

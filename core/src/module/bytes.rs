@@ -1,6 +1,6 @@
 //! Bytes of data segments: shared on the heap, or borrowed from a compiled image in flash.
 
-use alloc::sync::Arc;
+use crate::sync::Arc;
 use core::fmt;
 use core::ops::Deref;
 

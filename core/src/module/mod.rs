@@ -7,9 +7,9 @@ mod parse;
 
 pub use bytes::Bytes;
 
+use crate::sync::Arc;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 

@@ -7,8 +7,8 @@ mod memory;
 pub mod numeric;
 mod table;
 
-use alloc::sync::Arc;
 use alloc::vec::Vec;
+use mote_core::sync::Arc;
 
 use mote_core::engine::{BacktraceFrame, Execution, RunOutcome};
 use mote_core::store::{FuncKind, StoreInner};

@@ -37,7 +37,6 @@ mod info;
 mod tests;
 
 use alloc::borrow::Cow;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use mote_core::module::ModuleInfo;
@@ -376,7 +375,11 @@ fn finish(
         return Err(Error::limit("translated code bytes", code_bytes, limit));
     }
     crate::verify::verify_module(&info, &code, crate::verify::Depth::References)?;
-    Ok(Module::from_parts(engine, info, Arc::new(code)))
+    Ok(Module::from_parts(
+        engine,
+        info,
+        mote_core::engine::compiled_code(code),
+    ))
 }
 
 fn on_off(on: bool) -> &'static str {

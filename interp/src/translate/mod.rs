@@ -16,7 +16,6 @@ mod ops;
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use mote_core::engine::{CompiledCode, ModuleTranslator};
@@ -210,7 +209,7 @@ impl ModuleTranslator for Translator {
             crate::verify::Depth::Bounds
         };
         crate::verify::verify_module(info, &module, depth)?;
-        Ok(Arc::new(module))
+        Ok(mote_core::engine::compiled_code(module))
     }
 }
 
