@@ -312,3 +312,17 @@ fn growth_fails_at_the_same_size_in_both() {
     let report = run_pair(&wasm, Features::default(), FuelMode::Off, &calls);
     assert_eq!(report.returned, 6, "{report:?}");
 }
+
+/// Inputs that once hung or crashed a target (files in `regressions/`, named after the bug).
+#[test]
+fn image_regressions() {
+    // A mutated image whose loop skipped its fuel check: it ran forever on an engine that
+    // meters fuel. The loader now refuses code that can loop or recurse without paying.
+    let data = include_bytes!("../regressions/image-fuel-bypass.bin");
+    let start = Instant::now();
+    let _ = crate::image::image(data);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "the input still runs for long"
+    );
+}

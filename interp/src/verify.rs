@@ -67,6 +67,44 @@ pub(crate) fn verify_module(
     Ok(())
 }
 
+/// With fuel metering, checks that code cannot run without paying: every function starts with
+/// a `ConsumeFuel` of at least one unit (so recursion and tail-call loops pay per call), and
+/// every backward jump lands on one (so every loop iteration pays; a cycle in the code must
+/// contain a backward jump). The translator's code has this shape; an image must too, or a
+/// hostile image could loop forever on an engine that meters fuel.
+///
+/// # Errors
+/// An `Unsupported` error naming the function and instruction.
+pub(crate) fn verify_fuel(info: &ModuleInfo, module: &CompiledModule) -> Result<(), Error> {
+    let pays = |code: &[Op], target: usize| matches!(code.get(target), Some(Op::ConsumeFuel { amount }) if *amount > 0);
+    for (defined, func) in module.funcs.iter().enumerate() {
+        let index = info
+            .imported_funcs
+            .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
+        let named = |e: Error| e.in_function(index, info.func_name(index));
+        let code = module.code_of(func);
+        if !pays(code, 0) {
+            return Err(named(fail(
+                0,
+                "fuel metering: the function does not start by paying",
+            )));
+        }
+        for (pc, op) in code.iter().enumerate() {
+            let mut op = *op;
+            if let Some(&mut target) = op.target_mut()
+                && target as usize <= pc
+                && !pays(code, target as usize)
+            {
+                return Err(named(fail(
+                    pc,
+                    "fuel metering: a backward jump skips the fuel check",
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks one translated function (`func_index` in the module's function index space) whose
 /// instructions are in `all_code` at the range it names.
 ///

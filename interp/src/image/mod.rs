@@ -375,6 +375,9 @@ fn finish(
         return Err(Error::limit("translated code bytes", code_bytes, limit));
     }
     crate::verify::verify_module(&info, &code, crate::verify::Depth::References)?;
+    if header.fuel {
+        crate::verify::verify_fuel(&info, &code)?;
+    }
     Ok(Module::from_parts(
         engine,
         info,

@@ -330,3 +330,32 @@ mod references {
         );
     }
 }
+
+#[test]
+fn metered_code_pays_on_entry_and_on_every_backward_jump() {
+    use crate::code::CompiledModule;
+    let run = |code: Vec<Op>| {
+        let compiled = CompiledModule {
+            funcs: vec![func(&code)].into(),
+            code: code.into(),
+            offsets: Vec::new().into(),
+        };
+        super::verify_fuel(&module(), &compiled)
+    };
+    let fuel = |amount| Op::ConsumeFuel { amount };
+    let ret = Op::Return { src: 0, count: 1 };
+    assert!(run(vec![fuel(2), Op::BrIfNez { cond: 0, target: 0 }, ret]).is_ok());
+    // Free entry: a tail-call loop or recursion would not pay.
+    assert!(run(vec![fuel(0), ret]).is_err());
+    assert!(run(vec![Op::Copy { dst: 1, src: 0 }, ret]).is_err());
+    // A loop whose back edge skips the check.
+    let error = run(vec![
+        fuel(2),
+        Op::Copy { dst: 1, src: 0 },
+        Op::Br { target: 1 },
+    ])
+    .unwrap_err();
+    assert!(error.to_string().contains("backward jump"), "{error}");
+    // Forward jumps need no check.
+    assert!(run(vec![fuel(1), Op::Br { target: 2 }, Op::Unreachable, ret]).is_ok());
+}
