@@ -11,10 +11,10 @@
 //! | `translate` | [`oracles::translate`] | every valid `wasm-smith` module in Mote's feature set compiles |
 //! | `execute` | [`oracles::execute`] | tiny limits, dummy imports, interleaved resumable calls: no panic, limits hold, the store stays usable |
 //! | `differential` | [`differential::differential`] | Mote and wasmi 2.0 agree on results, traps, globals, memories and tables after every call |
+//! | `host_calls` | [`host_calls::host_calls`] | guest pointers and lengths at the edges of memory into every WASI-lite function that takes a buffer: an error code and untouched memory, or success that wrote only its documented outputs |
 //!
-//! Still to come (their subsystems are not ready): `host_calls` (random guest pointers into
-//! the WASI-lite host functions of `mote-platform`) and `image` (mutated compiled images into
-//! the safe image loader).
+//! Still to come (its subsystem is not ready): `image` (mutated compiled images into the safe
+//! image loader).
 //!
 //! ```
 //! // Any bytes: the oracles return `Err` only when the bytes are too short to generate from,
@@ -24,12 +24,14 @@
 //! let _ = mote_fuzz_support::oracles::translate(&data);
 //! let _ = mote_fuzz_support::oracles::execute(&data);
 //! let _ = mote_fuzz_support::differential::differential(&data);
+//! let _ = mote_fuzz_support::host_calls::host_calls(&data);
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod differential;
 pub mod generate;
+pub mod host_calls;
 pub mod mote_side;
 pub mod oracles;
 pub mod outcome;
