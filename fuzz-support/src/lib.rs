@@ -11,10 +11,8 @@
 //! | `translate` | [`oracles::translate`] | every valid `wasm-smith` module in Mote's feature set compiles |
 //! | `execute` | [`oracles::execute`] | tiny limits, dummy imports, interleaved resumable calls: no panic, limits hold, the store stays usable |
 //! | `differential` | [`differential::differential`] | Mote and wasmi 2.0 agree on results, traps, globals, memories and tables after every call |
+//! | `host_calls` | [`host_calls::host_calls`] | guest pointers and lengths at the edges of memory into every WASI-lite function that takes a buffer: an error code and untouched memory, or success that wrote only its documented outputs |
 //! | `image` | [`image::image`] | mutated compiled images (checksum mostly resealed): rejected with a `BadImage`/`Limit`/`Unsupported` error, or they run under tiny limits without a panic |
-//!
-//! Still to come: `host_calls` (random guest pointers into the WASI-lite host functions of
-//! `mote-platform`).
 //!
 //! ```
 //! // Any bytes: the oracles return `Err` only when the bytes are too short to generate from,
@@ -24,12 +22,14 @@
 //! let _ = mote_fuzz_support::oracles::translate(&data);
 //! let _ = mote_fuzz_support::oracles::execute(&data);
 //! let _ = mote_fuzz_support::differential::differential(&data);
+//! let _ = mote_fuzz_support::host_calls::host_calls(&data);
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod differential;
 pub mod generate;
+pub mod host_calls;
 pub mod image;
 pub mod mote_side;
 pub mod oracles;

@@ -8,6 +8,7 @@ use mote::{Features, Limits, TrapCode, Val};
 
 use crate::differential::{self, run_pair};
 use crate::generate::{self, Purpose};
+use crate::host_calls;
 use crate::mote_side::{FuelMode, MoteRun};
 use crate::oracles;
 use crate::outcome::{Outcome, Snapshot, TrapKind, Value};
@@ -38,6 +39,21 @@ fn smoke(count: u64, budget: Duration, mut target: impl FnMut(&[u8])) -> u64 {
             break;
         }
         let len = 64 + usize::try_from(seed % 32).unwrap_or(0) * 256;
+        target(&seed_bytes(seed, len));
+        ran += 1;
+    }
+    ran
+}
+
+/// As [`smoke`], with inputs of `base + (seed % 8) * step` bytes.
+fn smoke_n(count: u64, base: usize, step: usize, mut target: impl FnMut(&[u8])) -> u64 {
+    let start = Instant::now();
+    let mut ran = 0;
+    for seed in 0..count {
+        if start.elapsed() > SMOKE_BUDGET {
+            break;
+        }
+        let len = base + usize::try_from(seed % 8).unwrap_or(0) * step;
         target(&seed_bytes(seed, len));
         ran += 1;
     }
@@ -325,4 +341,26 @@ fn image_regressions() {
         start.elapsed() < Duration::from_secs(20),
         "the input still runs for long"
     );
+}
+
+#[test]
+fn smoke_host_calls() {
+    // Per function: (cases, successes).
+    let mut seen: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+    let ran = smoke_n(4000, 64, 32, |data| {
+        if let Ok(report) = host_calls::host_calls(data) {
+            let entry = seen.entry(report.name).or_default();
+            entry.0 += 1;
+            entry.1 += u32::from(report.error.is_none());
+        }
+    });
+    eprintln!("{ran} cases: {seen:?}");
+    assert!(ran >= 1000, "only {ran} cases ran");
+    for f in host_calls::catalogue::CATALOGUE {
+        let (calls, successes) = seen.get(f.name).copied().unwrap_or_default();
+        assert!(calls > 0, "{} was never called", f.name);
+        if f.always_fails_with().is_none() {
+            assert!(successes > 0, "{} never succeeded in {calls} calls", f.name);
+        }
+    }
 }

@@ -5,6 +5,11 @@
 //! `timeout: u64` at 24, `precision: u64` at 32, `flags: u16` at 40 (bit 0: absolute time).
 //! An `event` is 32 bytes: `userdata: u64` at 0, `error: u16` at 8, `type: u8` at 10, and
 //! `fd_readwrite { nbytes: u64, flags: u16 }` at 16.
+//!
+//! Be careful when changing the order of work here: the subscriptions are read twice (there is
+//! no room to copy them), and events are written while the second pass still reads them. The
+//! two arrays must therefore not overlap (`EINVAL`), or an event could rewrite a later
+//! subscription, and even make the call fail after it had written to guest memory.
 
 use mote_core::Caller;
 
@@ -72,6 +77,12 @@ pub(crate) fn poll_oneoff<T, B: Board>(
     check(c, m, events, array_len(n, EVENT_SIZE))?;
     check(c, m, out, 4)?;
     if n == 0 {
+        return Err(Errno::INVAL);
+    }
+    // Both ranges were checked, so their ends fit in `u64` and inside memory.
+    let subs_end = u64::from(subs) + array_len(n, SUB_SIZE);
+    let events_end = u64::from(events) + array_len(n, EVENT_SIZE);
+    if u64::from(subs) < events_end && u64::from(events) < subs_end {
         return Err(Errno::INVAL);
     }
     // Pass 1: the shortest clock wait, and whether any fd subscription answers at once.

@@ -98,6 +98,33 @@ fn poll_oneoff_sleeps_on_clocks() {
 }
 
 #[test]
+fn poll_oneoff_refuses_events_over_its_subscriptions() {
+    // Found by the `host_calls` fuzz target: event 0 (at 464) was written over subscription
+    // 1's clock id (at 448 + 16) with its userdata (all ones), making it invalid, and the call
+    // then failed with EINVAL after writing to guest memory.
+    let mut g = Guest::new(b"");
+    for i in 0..2 {
+        let mut sub = [0u8; 48];
+        sub[0..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        sub[16] = 1;
+        g.poke(400 + 48 * i, &sub);
+    }
+    for events in [464, 400, 400 - 32 * 2 + 1, 400 + 48 * 2 - 1] {
+        let memory = g.memory();
+        assert_eq!(
+            g.call_i("poll_oneoff", &[400, events, 2, 700]),
+            28,
+            "EINVAL for events at {events}"
+        );
+        assert!(g.memory() == memory, "events at {events}: memory changed");
+    }
+    // Adjacent arrays are fine.
+    for events in [400 - 32 * 2, 400 + 48 * 2] {
+        assert_eq!(g.call_i("poll_oneoff", &[400, events, 2, 700]), 0);
+    }
+}
+
+#[test]
 fn sched_yield_suspends_a_resumable_call() {
     let mut g = Guest::new(b"");
     let func = g.instance.get_func(&g.store, "sched_yield").unwrap();
