@@ -25,6 +25,9 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("cannot copy memory.x to {}: {e}", out.display()))?;
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
+    // cortex-m-rt's linker script (it includes memory.x). Here rather than in
+    // .cargo/config.toml's rustflags, which a RUSTFLAGS environment variable would replace.
+    println!("cargo:rustc-link-arg-bins=-Tlink.x");
 
     println!("cargo:rerun-if-env-changed=MOTE_APP");
     let app =
