@@ -18,11 +18,13 @@ const USAGE: &str = "\
 Usage: cargo xtask COMMAND [ARGS...]
 
 Commands:
-  qemu BOARD APP.wasm [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]
+  qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]
       Build BOARD's firmware with APP.wasm embedded, boot it in QEMU, print what the app
-      writes to the UART, and exit with the app's exit status. --sensor-temp sets the
-      temperature of the board's TMP105 (degrees Celsius) before the app starts;
-      --trace-gpio prints QEMU's trace of the GPIO outputs to stderr afterwards.
+      writes to the UART, and exit with the app's exit status. --selftest runs the board's
+      drivers' self-test instead of an app. --sensor-temp sets the temperature of the
+      board's TMP105 (degrees Celsius) before the app starts; --trace-gpio prints QEMU's
+      trace of the GPIO outputs to stderr afterwards. Quit an app that does not end with
+      Ctrl-A x.
   qemu-test BOARD
       Check BOARD under QEMU: the drivers' self-test (sensor temperature over QMP, UART
       output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm and

@@ -1,5 +1,6 @@
-//! `cargo xtask qemu BOARD APP.wasm [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]`:
-//! builds a board's firmware with an app embedded, boots it in QEMU and relays its UART.
+//! `cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] [--trace-gpio]
+//! [--timeout SECONDS]`: builds a board's firmware with an app embedded (or its drivers'
+//! self-test), boots it in QEMU and relays its UART.
 //!
 //! The machine starts paused (`-S`) with a QMP socket; the task connects, sets the sensor's
 //! temperature (`qom-set`, in milli-degrees Celsius), then resumes it (`cont`). The firmware
@@ -344,9 +345,13 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
 #[derive(Debug)]
 struct Options {
     board: &'static QemuBoard,
-    app: PathBuf,
+    /// The app to embed; `None` with `--selftest`.
+    app: Option<PathBuf>,
     boot: Boot,
 }
+
+const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] \
+                          [--trace-gpio] [--timeout SECONDS]";
 
 fn parse(args: &[String]) -> Result<Options, Error> {
     let mut positional = Vec::new();
@@ -355,6 +360,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
         stdin: true,
         ..Boot::default()
     };
+    let mut selftest = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -387,33 +393,33 @@ fn parse(args: &[String]) -> Result<Options, Error> {
                 boot.timeout = Some(Duration::from_secs(seconds));
             }
             "--trace-gpio" if inline.is_none() => boot.trace_gpio = true,
+            "--selftest" if inline.is_none() => selftest = true,
             flag if flag.starts_with('-') => {
                 return Err(Error(format!("unknown option `{arg}` for `qemu`")));
             }
             _ => positional.push(arg.clone()),
         }
     }
-    let [board, app] = positional.as_slice() else {
-        return Err(Error::new(
-            "usage: cargo xtask qemu BOARD APP.wasm [--sensor-temp C] [--trace-gpio] \
-             [--timeout SECONDS]",
-        ));
+    let (board, app) = match (positional.as_slice(), selftest) {
+        ([board, app], false) => (board, Some(PathBuf::from(app))),
+        ([board], true) => (board, None),
+        _ => return Err(Error::new(QEMU_USAGE)),
     };
     let board = boards::find(board)?;
     if let Some(c) = boot.sensor_temp {
         milli_celsius(board, c)?;
     }
-    Ok(Options {
-        board,
-        app: PathBuf::from(app),
-        boot,
-    })
+    Ok(Options { board, app, boot })
 }
 
 /// `cargo xtask qemu ...`.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let opts = parse(args)?;
-    let elf = build(opts.board, Firmware::App(&opts.app))?;
+    let firmware = match &opts.app {
+        Some(app) => Firmware::App(app),
+        None => Firmware::SelfTest,
+    };
+    let elf = build(opts.board, firmware)?;
     let outcome = boot(opts.board, &elf, &opts.boot)?;
     if let Some(trace) = &outcome.gpio_trace {
         eprint!("{trace}");
@@ -442,10 +448,12 @@ mod tests {
         ]))
         .expect("valid options");
         assert_eq!(opts.board.name, "lm3s6965evb");
-        assert_eq!(opts.app, PathBuf::from("examples/thermometer.wasm"));
+        assert_eq!(opts.app, Some(PathBuf::from("examples/thermometer.wasm")));
         assert_eq!(opts.boot.sensor_temp, Some(23.25));
         assert!(opts.boot.trace_gpio);
         assert_eq!(opts.boot.timeout, Some(Duration::from_secs(5)));
+        let opts = parse(&strings(&["lm3s6965evb", "--selftest"])).expect("valid options");
+        assert_eq!(opts.app, None);
     }
 
     #[test]
@@ -458,6 +466,7 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--sensor-temp", "200"],
             &["lm3s6965evb", "a.wasm", "--bogus"],
             &["lm3s6965evb", "a.wasm", "b.wasm"],
+            &["lm3s6965evb", "a.wasm", "--selftest"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
