@@ -25,10 +25,11 @@ Commands:
       board's TMP105 (degrees Celsius) before the app starts; --trace-gpio prints QEMU's
       trace of the GPIO outputs to stderr afterwards. Quit an app that does not end with
       Ctrl-A x.
-  qemu-test BOARD
+  qemu-test BOARD [--strict]
       Check BOARD under QEMU: the drivers' self-test (sensor temperature over QMP, UART
       output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm and
-      blink.wasm on the full runtime. Prints one line per check and a summary.
+      blink.wasm on the full runtime. Prints one line per check and a summary. An app whose
+      firmware does not fit in flash is skipped, or fails with --strict.
   help
       Print this text.
 
