@@ -59,6 +59,24 @@ step "the main job: run an example app"
 cargo run --release -q -p mote -- run examples/fib.wat --invoke fib 20
 cargo run --release -q -p mote -- run examples/thermometer.wasm --sensor-temp 21.5
 
+step "QEMU board lm3s6965evb: firmware lints, drivers' self-test, example apps"
+# QEMU 7.2 from Debian bookworm, installed when missing (the preinstalled qemu-utils 10 from
+# backports blocks the plain command, hence qemu-utils/bookworm). Needs root or sudo.
+if ! command -v qemu-system-arm >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --allow-downgrades \
+        qemu-system-arm qemu-system-misc qemu-utils/bookworm
+fi
+qemu-system-arm --version | head -n 1
+# The firmware is a workspace of its own that builds only for thumbv7m-none-eabi (listed in
+# rust-toolchain.toml); its .cargo/config.toml selects the target.
+(cd boards/lm3s6965evb && cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings)
+# Boots the self-test and the thermometer and blink apps under QEMU and checks the UART output,
+# the TMP105 temperature set over QMP and the LED toggles in QEMU's GPIO trace (docs/boards.md).
+cargo xtask qemu-test lm3s6965evb
+
 step "fuzz targets compile (fuzz/ is a cargo-fuzz crate outside the workspace)"
 # Running them needs nightly and cargo-fuzz (see SECURITY.md); `cargo test` below runs a seeded
 # smoke of every target through `mote-fuzz-support` instead.

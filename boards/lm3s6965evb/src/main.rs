@@ -1,0 +1,21 @@
+//! The firmware: runs the Wasm app embedded at build time (`MOTE_APP`, see build.rs) on the
+//! board, then leaves QEMU with the app's exit status.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use mote_lm3s6965evb::{Lm3s6965evb, app, rt};
+
+/// The app, copied to `$OUT_DIR` by build.rs.
+static APP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/app.wasm"));
+
+#[entry]
+fn main() -> ! {
+    rt::init_heap();
+    let status = match Lm3s6965evb::take() {
+        Some(board) => app::run(board, APP),
+        // Unreachable: nothing took the board before.
+        None => app::EXIT_FAILURE,
+    };
+    rt::exit(status)
+}

@@ -1,0 +1,89 @@
+//! The runtime around the app: the heap that `alloc` (and so Mote) uses, and the way out of
+//! the machine through semihosting. With `regs`, the only module with `unsafe`.
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use embedded_alloc::LlffHeap;
+
+/// Bytes of RAM for the heap: module, translated code, store, linear memory, stacks of the
+/// interpreter. The rest of the 64 KiB holds statics and the main stack.
+pub const HEAP_BYTES: usize = 48 * 1024;
+
+/// The heap, with a count of the bytes in use and the most ever in use.
+struct CountingHeap {
+    heap: LlffHeap,
+    used: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+#[global_allocator]
+static HEAP: CountingHeap = CountingHeap {
+    heap: LlffHeap::empty(),
+    used: AtomicUsize::new(0),
+    peak: AtomicUsize::new(0),
+};
+
+// SAFETY: every method forwards to `LlffHeap`, a `GlobalAlloc` that upholds the contract, with
+// the same arguments; the counters only observe sizes.
+unsafe impl GlobalAlloc for CountingHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which is passed on.
+        let ptr = unsafe { self.heap.alloc(layout) };
+        if !ptr.is_null() {
+            let used = self.used.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            self.peak.fetch_max(used, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        self.used.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract (`ptr` came from this
+        // allocator with `layout`), which is passed on.
+        unsafe { self.heap.dealloc(ptr, layout) }
+    }
+}
+
+/// Gives the heap its memory. Call once, first thing.
+pub fn init_heap() {
+    static INIT: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+    static mut MEMORY: [MaybeUninit<u8>; HEAP_BYTES] = [MaybeUninit::uninit(); HEAP_BYTES];
+    if INIT.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let start = (&raw mut MEMORY).addr();
+    // SAFETY: `init` must run once (the flag above guarantees it) with a non-zero size; the
+    // region is `MEMORY`, a static that nothing else names, so the heap owns it alone.
+    unsafe { HEAP.heap.init(start, HEAP_BYTES) }
+}
+
+/// The most heap bytes in use at once so far.
+pub fn heap_peak() -> usize {
+    HEAP.peak.load(Ordering::Relaxed)
+}
+
+/// Semihosting `SYS_EXIT_EXTENDED`: exit with a status (plain `SYS_EXIT` on 32-bit Arm can
+/// only say success or failure).
+const SYS_EXIT_EXTENDED: usize = 0x20;
+/// `ADP_Stopped_ApplicationExit`: the program ended (the status says how).
+const ADP_STOPPED_APPLICATION_EXIT: usize = 0x2_0026;
+
+/// Ends the program: under QEMU (`-semihosting-config enable=on`), QEMU exits with `status`
+/// (its low byte on Unix). Without a debugger or semihosting host, the `bkpt` instruction
+/// would lock up the core, so this then spins.
+pub fn exit(status: i32) -> ! {
+    let block = [
+        ADP_STOPPED_APPLICATION_EXIT,
+        status.cast_unsigned() as usize,
+    ];
+    // SAFETY: `SYS_EXIT_EXTENDED` reads the two words of `block`, which lives across the call,
+    // and changes no memory of the program.
+    unsafe {
+        cortex_m_semihosting::syscall(SYS_EXIT_EXTENDED, &block);
+    }
+    loop {
+        cortex_m::asm::wfi();
+    }
+}

@@ -1,0 +1,95 @@
+//! `cargo xtask`: the project's tasks that are more than one cargo command.
+//!
+//! Each subcommand lives in its own module and is dispatched from [`main`]; add a new one as
+//! a module with a `run(args) -> Result<ExitCode, Error>` function, a line in [`USAGE`] and an
+//! arm in [`dispatch`]. Errors are [`Error`] values with a message that says what failed and
+//! on which file or command; nothing here panics on bad input.
+
+mod boards;
+mod qemu;
+mod qemu_test;
+mod qmp;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask COMMAND [ARGS...]
+
+Commands:
+  qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]
+      Build BOARD's firmware with APP.wasm embedded, boot it in QEMU, print what the app
+      writes to the UART, and exit with the app's exit status. --selftest runs the board's
+      drivers' self-test instead of an app. --sensor-temp sets the temperature of the
+      board's TMP105 (degrees Celsius) before the app starts; --trace-gpio prints QEMU's
+      trace of the GPIO outputs to stderr afterwards. Quit an app that does not end with
+      Ctrl-A x.
+  qemu-test BOARD [--strict]
+      Check BOARD under QEMU: the drivers' self-test (sensor temperature over QMP, UART
+      output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm and
+      blink.wasm on the full runtime. Prints one line per check and a summary. An app whose
+      firmware does not fit in flash is skipped, or fails with --strict.
+  help
+      Print this text.
+
+Boards: lm3s6965evb (QEMU `lm3s6965evb`; install QEMU with the apt line in docs/boards.md).";
+
+/// A task failure: the message says what failed, and where.
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl Error {
+    /// An error with `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The repository root (the parent of this crate's directory).
+pub fn repo_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.clone(), PathBuf::from)
+}
+
+fn dispatch(args: &[String]) -> Result<ExitCode, Error> {
+    match args.first().map(String::as_str) {
+        Some("qemu") => qemu::run(&args[1..]),
+        Some("qemu-test") => qemu_test::run(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(Error(format!("unknown command `{other}`\n\n{USAGE}"))),
+        None => Err(Error(format!("no command given\n\n{USAGE}"))),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect::<Result<_, _>>()
+    {
+        Ok(args) => args,
+        Err(bad) => {
+            eprintln!("xtask: argument {bad:?} is not valid UTF-8");
+            return ExitCode::from(2);
+        }
+    };
+    match dispatch(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

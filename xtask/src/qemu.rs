@@ -1,0 +1,493 @@
+//! `cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] [--trace-gpio]
+//! [--timeout SECONDS]`: builds a board's firmware with an app embedded (or its drivers'
+//! self-test), boots it in QEMU and relays its UART.
+//!
+//! The machine starts paused (`-S`) with a QMP socket; the task connects, sets the sensor's
+//! temperature (`qom-set`, in milli-degrees Celsius), then resumes it (`cont`). The firmware
+//! leaves through semihosting, so QEMU's exit status is the app's.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::boards::{self, QemuBoard};
+use crate::qmp::Qmp;
+use crate::{Error, repo_root};
+
+/// The QOM path of the sensor: QEMU puts `-device ...,id=sensor` at `/machine/peripheral/sensor`.
+const SENSOR_ID: &str = "sensor";
+
+/// A line QEMU 7.2 prints on stderr at every reset of `lm3s6965evb`.
+const QEMU_RESET_NOISE: &str = "Timer with period zero, disabling";
+
+/// How long QEMU may take to open its QMP socket.
+const QMP_CONNECT: Duration = Duration::from_secs(10);
+
+/// Which firmware to build.
+#[derive(Debug, Clone, Copy)]
+pub enum Firmware<'a> {
+    /// The runtime with this app embedded.
+    App(&'a Path),
+    /// The drivers' self-test.
+    SelfTest,
+}
+
+/// Why a firmware build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// It linked, but does not fit in the chip's flash: the linker's overflow, in bytes.
+    DoesNotFit {
+        /// Bytes beyond the end of flash.
+        overflow: u64,
+    },
+    /// Anything else.
+    Failed(Error),
+}
+
+impl From<BuildError> for Error {
+    fn from(e: BuildError) -> Error {
+        match e {
+            BuildError::DoesNotFit { overflow } => Error(format!(
+                "the firmware does not fit in the chip's flash: {overflow} bytes too many \
+                 (see docs/boards.md, \"Flash and RAM\")"
+            )),
+            BuildError::Failed(e) => e,
+        }
+    }
+}
+
+/// Builds `firmware` for `board` in release; returns the ELF file.
+pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, BuildError> {
+    let dir = repo_root().join(board.dir);
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target_dir = dir.join("target");
+    let mut cmd = Command::new(&cargo);
+    cmd.current_dir(&dir)
+        .args(["build", "--release", "--locked", "--target", board.target])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    let bin = match firmware {
+        Firmware::App(app) => {
+            let app = std::path::absolute(app)
+                .map_err(|e| BuildError::Failed(Error(format!("{}: {e}", app.display()))))?;
+            if !app.is_file() {
+                return Err(BuildError::Failed(Error(format!(
+                    "{}: no such file (the app to embed)",
+                    app.display()
+                ))));
+            }
+            eprintln!(
+                "xtask: building {} with {} embedded",
+                board.dir,
+                app.display()
+            );
+            cmd.env("MOTE_APP", &app);
+            board.app_bin
+        }
+        Firmware::SelfTest => {
+            eprintln!("xtask: building {} (self-test)", board.dir);
+            cmd.env_remove("MOTE_APP");
+            board.selftest_bin
+        }
+    };
+    cmd.args(["--bin", bin]);
+    let output = cmd.output().map_err(|e| {
+        BuildError::Failed(Error(format!(
+            "cannot run `{} build` in {}: {e}",
+            cargo.to_string_lossy(),
+            dir.display()
+        )))
+    })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(overflow) = flash_overflow(&stderr) {
+            return Err(BuildError::DoesNotFit { overflow });
+        }
+        eprint!("{stderr}");
+        return Err(BuildError::Failed(Error(format!(
+            "building the firmware in {} failed ({}; cargo's output is above)",
+            dir.display(),
+            output.status
+        ))));
+    }
+    Ok(target_dir.join(board.target).join("release").join(bin))
+}
+
+/// The largest "overflowed by N bytes" of the linker's complaints about region `FLASH`.
+pub fn flash_overflow(linker_output: &str) -> Option<u64> {
+    linker_output
+        .lines()
+        .filter(|line| line.contains("region 'FLASH'"))
+        .filter_map(|line| {
+            let rest = &line[line.find("overflowed by ")? + "overflowed by ".len()..];
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .max()
+}
+
+/// How to boot.
+#[derive(Debug, Clone, Default)]
+pub struct Boot {
+    /// The sensor's temperature in degrees Celsius, if it should be set.
+    pub sensor_temp: Option<f64>,
+    /// Record QEMU's trace of GPIO output changes.
+    pub trace_gpio: bool,
+    /// Kill QEMU after this long.
+    pub timeout: Option<Duration>,
+    /// Copy the UART output to stdout as it comes.
+    pub echo: bool,
+    /// Give QEMU this process's stdin (the UART's receive side); otherwise none.
+    pub stdin: bool,
+}
+
+/// What a run gave.
+#[derive(Debug)]
+pub struct Outcome {
+    /// QEMU's exit status: the app's.
+    pub status: i32,
+    /// Everything the firmware wrote to UART0.
+    pub uart: String,
+    /// QEMU's trace log of GPIO output changes, if asked for.
+    pub gpio_trace: Option<String>,
+}
+
+/// A scratch directory for the QMP socket and the trace log, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Self, Error> {
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("mote-xtask-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Kills QEMU when dropped, unless it has been waited for.
+struct Qemu(Option<Child>);
+
+impl Drop for Qemu {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The temperature as QEMU's sensor property wants it: milli-degrees Celsius.
+pub fn milli_celsius(board: &QemuBoard, celsius: f64) -> Result<i64, Error> {
+    let (low, high) = board.sensor.range;
+    if !(celsius.is_finite() && celsius > low && celsius < high) {
+        return Err(Error(format!(
+            "--sensor-temp {celsius}: the {} takes temperatures above {low} and below {high} °C",
+            board.sensor.model
+        )));
+    }
+    // In range after the check above, so the conversion is exact enough and cannot overflow.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "|celsius * 1000| < 128000 after the range check"
+    )]
+    Ok((celsius * 1000.0).round() as i64)
+}
+
+/// Boots `elf` on `board` in QEMU and waits for it to exit.
+pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error> {
+    let milli = how
+        .sensor_temp
+        .map(|c| milli_celsius(board, c))
+        .transpose()?;
+    let scratch = Scratch::new()?;
+    let socket = scratch.0.join("qmp.sock");
+    let trace_log = scratch.0.join("trace.log");
+    let sensor = &board.sensor;
+
+    let mut cmd = Command::new(board.qemu);
+    cmd.args(["-M", board.machine, "-nographic"])
+        .args(["-semihosting-config", "enable=on,target=native"])
+        .arg("-device")
+        .arg(format!(
+            "{},bus={},address={:#04x},id={SENSOR_ID}",
+            sensor.model, sensor.bus, sensor.address
+        ))
+        .arg("-S")
+        .arg("-qmp")
+        .arg(format!("unix:{},server=on,wait=off", socket.display()));
+    if how.trace_gpio {
+        cmd.args(["-trace", board.gpio_trace_event])
+            .arg("-D")
+            .arg(&trace_log);
+    }
+    cmd.arg("-kernel").arg(elf);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if how.stdin {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        });
+    let child = cmd.spawn().map_err(|e| {
+        Error(format!(
+            "cannot run `{}`: {e} (install QEMU: see docs/boards.md)",
+            board.qemu
+        ))
+    })?;
+    let mut qemu = Qemu(Some(child));
+    let Some(child) = qemu.0.as_mut() else {
+        return Err(Error::new("QEMU did not start"));
+    };
+
+    // Relay the UART as it comes, and keep a copy.
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::new("QEMU's stdout is not piped"))?;
+    let echo = how.echo;
+    let reader = std::thread::spawn(move || {
+        use std::io::Write as _;
+        let mut all = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if echo {
+                        let mut out = std::io::stdout().lock();
+                        let _ = out.write_all(&buf[..n]);
+                        let _ = out.flush();
+                    }
+                    all.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+        all
+    });
+
+    // QEMU's own messages, less one that QEMU 7.2 prints at every reset of this machine (a
+    // timer model that starts with a zero period); harmless, and noise in every run.
+    if let Some(stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            for line in std::io::BufReader::new(stderr).lines() {
+                match line {
+                    Ok(line) if line == QEMU_RESET_NOISE => {}
+                    Ok(line) => eprintln!("{line}"),
+                    Err(_) => break,
+                }
+            }
+        });
+    }
+
+    let mut qmp = Qmp::connect(&socket, Instant::now() + QMP_CONNECT, || {
+        matches!(child.try_wait(), Ok(None))
+    })?;
+    if let Some(milli) = milli {
+        let path = format!("/machine/peripheral/{SENSOR_ID}");
+        qmp.qom_set_int(&path, sensor.property, milli)?;
+    }
+    qmp.execute("cont", None)?;
+
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => return Err(Error(format!("waiting for QEMU: {e}"))),
+        }
+        if let Some(limit) = how.timeout
+            && started.elapsed() > limit
+        {
+            return Err(Error(format!(
+                "QEMU ({} running {}) did not exit within {} s",
+                board.machine,
+                elf.display(),
+                limit.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    qemu.0 = None;
+    drop(qmp);
+    let uart = reader
+        .join()
+        .map_err(|_| Error::new("the thread reading QEMU's output failed"))?;
+    let status = status
+        .code()
+        .ok_or_else(|| Error(format!("QEMU was stopped by a signal ({status})")))?;
+    let gpio_trace = if how.trace_gpio {
+        Some(std::fs::read_to_string(&trace_log).map_err(|e| {
+            Error(format!(
+                "cannot read QEMU's trace log {}: {e}",
+                trace_log.display()
+            ))
+        })?)
+    } else {
+        None
+    };
+    Ok(Outcome {
+        status,
+        uart: String::from_utf8_lossy(&uart).into_owned(),
+        gpio_trace,
+    })
+}
+
+/// The options of `cargo xtask qemu`.
+#[derive(Debug)]
+struct Options {
+    board: &'static QemuBoard,
+    /// The app to embed; `None` with `--selftest`.
+    app: Option<PathBuf>,
+    boot: Boot,
+}
+
+const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] \
+                          [--trace-gpio] [--timeout SECONDS]";
+
+fn parse(args: &[String]) -> Result<Options, Error> {
+    let mut positional = Vec::new();
+    let mut boot = Boot {
+        echo: true,
+        stdin: true,
+        ..Boot::default()
+    };
+    let mut selftest = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next().cloned())
+                .ok_or_else(|| Error(format!("option `{name}` needs a value")))
+        };
+        match name {
+            "--sensor-temp" => {
+                let text = value(name)?;
+                let celsius = text.parse::<f64>().map_err(|_| {
+                    Error(format!(
+                        "option `--sensor-temp` needs degrees Celsius, not `{text}`"
+                    ))
+                })?;
+                boot.sensor_temp = Some(celsius);
+            }
+            "--timeout" => {
+                let text = value(name)?;
+                let seconds = text.parse::<u64>().map_err(|_| {
+                    Error(format!(
+                        "option `--timeout` needs whole seconds, not `{text}`"
+                    ))
+                })?;
+                boot.timeout = Some(Duration::from_secs(seconds));
+            }
+            "--trace-gpio" if inline.is_none() => boot.trace_gpio = true,
+            "--selftest" if inline.is_none() => selftest = true,
+            flag if flag.starts_with('-') => {
+                return Err(Error(format!("unknown option `{arg}` for `qemu`")));
+            }
+            _ => positional.push(arg.clone()),
+        }
+    }
+    let (board, app) = match (positional.as_slice(), selftest) {
+        ([board, app], false) => (board, Some(PathBuf::from(app))),
+        ([board], true) => (board, None),
+        _ => return Err(Error::new(QEMU_USAGE)),
+    };
+    let board = boards::find(board)?;
+    if let Some(c) = boot.sensor_temp {
+        milli_celsius(board, c)?;
+    }
+    Ok(Options { board, app, boot })
+}
+
+/// `cargo xtask qemu ...`.
+pub fn run(args: &[String]) -> Result<ExitCode, Error> {
+    let opts = parse(args)?;
+    let firmware = match &opts.app {
+        Some(app) => Firmware::App(app),
+        None => Firmware::SelfTest,
+    };
+    let elf = build(opts.board, firmware)?;
+    let outcome = boot(opts.board, &elf, &opts.boot)?;
+    if let Some(trace) = &outcome.gpio_trace {
+        eprint!("{trace}");
+    }
+    // A Unix exit status is one byte; QEMU's is already that.
+    Ok(ExitCode::from(outcome.status.to_le_bytes()[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|&a| a.to_owned()).collect()
+    }
+
+    #[test]
+    fn options() {
+        let opts = parse(&strings(&[
+            "lm3s6965evb",
+            "examples/thermometer.wasm",
+            "--sensor-temp",
+            "23.25",
+            "--trace-gpio",
+            "--timeout=5",
+        ]))
+        .expect("valid options");
+        assert_eq!(opts.board.name, "lm3s6965evb");
+        assert_eq!(opts.app, Some(PathBuf::from("examples/thermometer.wasm")));
+        assert_eq!(opts.boot.sensor_temp, Some(23.25));
+        assert!(opts.boot.trace_gpio);
+        assert_eq!(opts.boot.timeout, Some(Duration::from_secs(5)));
+        let opts = parse(&strings(&["lm3s6965evb", "--selftest"])).expect("valid options");
+        assert_eq!(opts.app, None);
+    }
+
+    #[test]
+    fn bad_options() {
+        for args in [
+            &["lm3s6965evb"][..],
+            &["nosuchboard", "a.wasm"],
+            &["lm3s6965evb", "a.wasm", "--sensor-temp"],
+            &["lm3s6965evb", "a.wasm", "--sensor-temp", "warm"],
+            &["lm3s6965evb", "a.wasm", "--sensor-temp", "200"],
+            &["lm3s6965evb", "a.wasm", "--bogus"],
+            &["lm3s6965evb", "a.wasm", "b.wasm"],
+            &["lm3s6965evb", "a.wasm", "--selftest"],
+        ] {
+            assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
+        }
+    }
+
+    #[test]
+    fn temperatures() {
+        let board = boards::find("lm3s6965evb").expect("known board");
+        assert_eq!(milli_celsius(board, 23.25).ok(), Some(23_250));
+        assert_eq!(milli_celsius(board, -12.5).ok(), Some(-12_500));
+        assert!(milli_celsius(board, 128.0).is_err());
+        assert!(milli_celsius(board, f64::NAN).is_err());
+    }
+
+    #[test]
+    fn overflow_of_flash() {
+        let out = "\
+          = note: rust-lld: error: section '.rodata' will not fit in region 'FLASH': overflowed by 40236 bytes
+                  rust-lld: error: section '.data' will not fit in region 'FLASH': overflowed by 40240 bytes
+                  rust-lld: error: section '.gnu.sgstubs' will not fit in region 'FLASH': overflowed by 40256 bytes";
+        assert_eq!(flash_overflow(out), Some(40256));
+        assert_eq!(flash_overflow("error: could not compile"), None);
+    }
+}

@@ -1,0 +1,301 @@
+//! `cargo xtask qemu-test BOARD`: checks a board under QEMU and prints one line per check and
+//! a summary (`BOARD: N passed, M failed, K skipped`); exits non-zero when a check failed.
+//!
+//! 1. The drivers' self-test: the sensor temperature set over QMP comes back over I2C and out
+//!    of the UART (at two temperatures, one negative), and the LED pin toggles six times in
+//!    QEMU's GPIO trace.
+//! 2. The example apps `thermometer.wasm` and `blink.wasm` on the full runtime, checked the
+//!    same way. When the runtime does not fit in the chip's flash, these two are reported as
+//!    skipped with the overflow in bytes (a known gap, see docs/boards.md), and they run again
+//!    by themselves once it fits. With `--strict` they fail instead (for CI, once the runtime
+//!    fits, so that it cannot silently grow out of the flash again).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::boards::{self, QemuBoard};
+use crate::qemu::{self, Boot, BuildError, Firmware, Outcome};
+use crate::{Error, repo_root};
+
+/// A run that takes longer is stuck (each takes about a second).
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The lines `blink` prints (the app, and the self-test's imitation of it).
+const BLINK_LINES: [&str; 6] = [
+    "blink 1: led on",
+    "blink 1: led off",
+    "blink 2: led on",
+    "blink 2: led off",
+    "blink 3: led on",
+    "blink 3: led off",
+];
+
+/// The counts of the summary.
+#[derive(Debug, Default)]
+struct Report {
+    passed: u32,
+    failed: u32,
+    skipped: u32,
+    /// Count what would be skipped as failed.
+    strict: bool,
+}
+
+impl Report {
+    fn record(&mut self, name: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                println!("ok      {name}");
+            }
+            Err(why) => {
+                self.failed += 1;
+                println!("FAILED  {name}: {why}");
+            }
+        }
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        if self.strict {
+            self.record(name, Err(why.to_owned()));
+        } else {
+            self.skipped += 1;
+            println!("skipped {name}: {why}");
+        }
+    }
+}
+
+fn boot(
+    board: &QemuBoard,
+    elf: &std::path::Path,
+    temp: Option<f64>,
+    trace: bool,
+) -> Result<Outcome, String> {
+    let how = Boot {
+        sensor_temp: temp,
+        trace_gpio: trace,
+        timeout: Some(TIMEOUT),
+        echo: false,
+        stdin: false,
+    };
+    qemu::boot(board, elf, &how).map_err(|e| e.to_string())
+}
+
+/// Exit status 0 and `expected` among the UART's lines.
+fn expect_line(outcome: &Outcome, expected: &str) -> Result<(), String> {
+    if outcome.status != 0 {
+        return Err(format!(
+            "exit status {} (UART output: {:?})",
+            outcome.status, outcome.uart
+        ));
+    }
+    if outcome.uart.lines().any(|line| line.trim_end() == expected) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected the line {expected:?}, the UART gave {:?}",
+            outcome.uart
+        ))
+    }
+}
+
+/// The blink lines in order on the UART, and six LED toggles in the GPIO trace.
+fn expect_blink(board: &QemuBoard, outcome: &Outcome) -> Result<(), String> {
+    let lines: Vec<&str> = outcome
+        .uart
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| line.starts_with("blink "))
+        .collect();
+    if lines != BLINK_LINES {
+        return Err(format!(
+            "expected the lines {BLINK_LINES:?}, the UART gave {:?}",
+            outcome.uart
+        ));
+    }
+    let trace = outcome.gpio_trace.as_deref().unwrap_or_default();
+    led_toggles(trace, board.gpio_trace_event)
+}
+
+/// One GPIO output changes more than once in `trace`: line 0 of its port (PF0, the LED), which
+/// is driven low and then toggles six times: `0 1 0 1 0 1 0`. Other outputs change at most once
+/// (the pull-ups of the inputs at reset).
+fn led_toggles(trace: &str, event: &str) -> Result<(), String> {
+    let mut outputs: Vec<((&str, u32), Vec<u32>)> = Vec::new();
+    for line in trace.lines() {
+        let Some(at) = line.find(event) else {
+            continue;
+        };
+        // `<event> <device> setting output <line> to <level>`
+        let words: Vec<&str> = line[at + event.len()..].split_whitespace().collect();
+        let [device, "setting", "output", pin, "to", level] = words.as_slice() else {
+            return Err(format!("unexpected trace line {line:?}"));
+        };
+        let (Ok(pin), Ok(level)) = (pin.parse::<u32>(), level.parse::<u32>()) else {
+            return Err(format!("unexpected trace line {line:?}"));
+        };
+        match outputs.iter_mut().find(|(key, _)| *key == (*device, pin)) {
+            Some((_, levels)) => levels.push(level),
+            None => outputs.push(((device, pin), vec![level])),
+        }
+    }
+    let toggled: Vec<&((&str, u32), Vec<u32>)> = outputs
+        .iter()
+        .filter(|(_, levels)| levels.len() > 1)
+        .collect();
+    let [((device, pin), levels)] = toggled.as_slice() else {
+        return Err(format!(
+            "expected one GPIO output to toggle, the trace shows {} ({:?})",
+            toggled.len(),
+            toggled
+        ));
+    };
+    let expected = [0, 1, 0, 1, 0, 1, 0];
+    if *pin != 0 || !levels.ends_with(&expected) {
+        return Err(format!(
+            "expected output 0 to go {expected:?}; {device} output {pin} went {levels:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn selftest(board: &QemuBoard, report: &mut Report) {
+    let elf = match qemu::build(board, Firmware::SelfTest) {
+        Ok(elf) => elf,
+        Err(e) => {
+            report.record("self-test: build", Err(Error::from(e).to_string()));
+            return;
+        }
+    };
+    report.record(
+        "self-test: TMP105 at 23.25 °C over I2C, UART, LED toggles",
+        boot(board, &elf, Some(23.25), true).and_then(|outcome| {
+            expect_line(&outcome, "23.25 °C")?;
+            expect_blink(board, &outcome)
+        }),
+    );
+    report.record(
+        "self-test: TMP105 at -12.5 °C",
+        boot(board, &elf, Some(-12.5), false).and_then(|outcome| expect_line(&outcome, "-12.5 °C")),
+    );
+}
+
+fn app(
+    board: &QemuBoard,
+    report: &mut Report,
+    name: &str,
+    check: impl FnOnce(&QemuBoard, &std::path::Path) -> Result<(), String>,
+) {
+    let wasm = repo_root().join("examples").join(name);
+    let label = format!("app {name} on the full runtime");
+    match qemu::build(board, Firmware::App(&wasm)) {
+        Ok(elf) => report.record(&label, check(board, &elf)),
+        Err(BuildError::DoesNotFit { overflow }) => report.skip(
+            &label,
+            &format!(
+                "the firmware does not fit in flash ({overflow} bytes too many; \
+                 docs/boards.md, \"Flash and RAM\")"
+            ),
+        ),
+        Err(BuildError::Failed(e)) => report.record(&label, Err(e.to_string())),
+    }
+}
+
+/// `cargo xtask qemu-test BOARD`.
+pub fn run(args: &[String]) -> Result<ExitCode, Error> {
+    let (board, strict) = match args {
+        [board] => (board, false),
+        [board, flag] if flag == "--strict" => (board, true),
+        _ => return Err(Error::new("usage: cargo xtask qemu-test BOARD [--strict]")),
+    };
+    let board = boards::find(board)?;
+    let mut report = Report {
+        strict,
+        ..Report::default()
+    };
+    selftest(board, &mut report);
+    app(board, &mut report, "thermometer.wasm", |board, elf| {
+        boot(board, elf, Some(23.25), false).and_then(|outcome| expect_line(&outcome, "23.25 °C"))
+    });
+    app(board, &mut report, "blink.wasm", |board, elf| {
+        boot(board, elf, None, true).and_then(|outcome| {
+            if outcome.status != 0 {
+                return Err(format!("exit status {}", outcome.status));
+            }
+            expect_blink(board, &outcome)
+        })
+    });
+    println!(
+        "{}: {} passed, {} failed, {} skipped",
+        board.name, report.passed, report.failed, report.skipped
+    );
+    Ok(if report.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = "pl061_set_output";
+
+    /// The trace of a good blink run (the pull-ups of the inputs at reset, then the LED).
+    const GOOD: &str = "\
+pl061_set_output /machine/unattached/device[13] setting output 0 to 1
+pl061_set_output /machine/unattached/device[13] setting output 1 to 1
+pl061_set_output /machine/unattached/device[12] setting output 0 to 1
+pl061_set_output /machine/unattached/device[13] setting output 0 to 0
+pl061_set_output /machine/unattached/device[13] setting output 0 to 1
+pl061_set_output /machine/unattached/device[13] setting output 0 to 0
+pl061_set_output /machine/unattached/device[13] setting output 0 to 1
+pl061_set_output /machine/unattached/device[13] setting output 0 to 0
+pl061_set_output /machine/unattached/device[13] setting output 0 to 1
+pl061_set_output /machine/unattached/device[13] setting output 0 to 0
+Timer with period zero, disabling
+";
+
+    #[test]
+    fn good_blink() {
+        assert_eq!(led_toggles(GOOD, EVENT), Ok(()));
+        // With the process id and time stamp that some trace back ends put first.
+        let stamped: String = GOOD
+            .lines()
+            .map(|l| format!("1234@1700000000.000001:{l}\n"))
+            .collect();
+        assert_eq!(led_toggles(&stamped, EVENT), Ok(()));
+    }
+
+    #[test]
+    fn bad_blinks() {
+        // Too few toggles.
+        let short: String = GOOD.lines().take(7).map(|l| format!("{l}\n")).collect();
+        assert!(led_toggles(&short, EVENT).is_err());
+        // No trace at all.
+        assert!(led_toggles("", EVENT).is_err());
+        // Another pin toggles as well.
+        let two = format!(
+            "{GOOD}pl061_set_output /machine/unattached/device[12] setting output 0 to 0\n"
+        );
+        assert!(led_toggles(&two, EVENT).is_err());
+        // A garbled line.
+        assert!(led_toggles("pl061_set_output nonsense", EVENT).is_err());
+    }
+
+    #[test]
+    fn uart_lines() {
+        let outcome = Outcome {
+            status: 0,
+            uart: "23.25 °C\r\n".to_owned(),
+            gpio_trace: None,
+        };
+        assert_eq!(expect_line(&outcome, "23.25 °C"), Ok(()));
+        assert!(expect_line(&outcome, "23.2 °C").is_err());
+        let failed = Outcome {
+            status: 1,
+            ..outcome
+        };
+        assert!(expect_line(&failed, "23.25 °C").is_err());
+    }
+}
