@@ -33,7 +33,7 @@
 
 mod cursor;
 mod info;
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests;
 
 use alloc::borrow::Cow;
@@ -236,7 +236,7 @@ pub fn write(module: &Module, source_sha256: [u8; 32]) -> Result<Vec<u8>, Error>
 ///
 /// # Errors
 /// As [`Module::new`] and [`write`].
-#[cfg(feature = "translate")]
+#[cfg(feature = "compile")]
 pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Vec<u8>, Error> {
     use sha2::Digest;
     let module = Module::new(engine, wasm)?;
