@@ -55,6 +55,14 @@ step "guest SDK and example apps (wasm32; they live outside the host workspace)"
 (cd examples/guest && cargo fmt --check && cargo clippy --locked -- -D warnings)
 (cd examples/wasi-std && cargo fmt --check && cargo clippy --locked -- -D warnings)
 
+step "footprint: the reference firmware without a runtime, executor-only and full (cargo xtask size)"
+# Prints the report; the budgets (executor 32 KiB, full 192 KiB over the baseline) are not met
+# yet (see docs/performance.md), so they are reported, not enforced, until they are.
+cargo xtask size --no-budgets
+(cd benches/mcu && cargo fmt --check && \
+    MOTE_APP_IMAGE="$PWD/../../target/size/app.mimg" MOTE_APP_WASM="$PWD/../../target/size/app.wasm" \
+    cargo clippy --locked --release --features full --target-dir target/full -- -D warnings)
+
 step "the main job: run an example app"
 cargo run --release -q -p mote -- run examples/fib.wat --invoke fib 20
 cargo run --release -q -p mote -- run examples/thermometer.wasm --sensor-temp 21.5
@@ -90,8 +98,14 @@ step "Miri: the interpreter's unit tests (subset)"
 # with `cargo +nightly miri test -p mote-interp --lib`). Miri needs the nightly toolchain with
 # its component; where that is missing the step says so and is skipped.
 if cargo +nightly miri --version >/dev/null 2>&1; then
-    cargo +nightly miri test -p mote-interp --lib -- \
-        --skip trunc_matches_reference --skip promote_demote_round_trip
+    # The image tests leak their `'static` images on purpose; of them, the in-place loader and
+    # the instruction encoding run here (the others take minutes under Miri).
+    MIRIFLAGS=-Zmiri-ignore-leaks cargo +nightly miri test -p mote-interp --lib -- \
+        --skip trunc_matches_reference --skip promote_demote_round_trip \
+        --skip image::tests::both_loaders --skip image::tests::corruption \
+        --skip image::tests::resealed --skip image::tests::misaligned \
+        --skip image::tests::the_engine --skip image::tests::the_header \
+        --skip image::tests::the_instruction_set
 else
     echo "skipped: no nightly toolchain with Miri (rustup +nightly component add miri rust-src)"
 fi

@@ -9,6 +9,7 @@ mod boards;
 mod qemu;
 mod qemu_test;
 mod qmp;
+mod size;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -30,6 +31,12 @@ Commands:
       output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm and
       blink.wasm on the full runtime. Prints one line per check and a summary. An app whose
       firmware does not fit in flash is skipped, or fails with --strict.
+  size [--no-budgets]
+      Build the reference firmware benches/mcu for thumbv7em-none-eabihf (opt-level z, LTO)
+      without a runtime, with the executor only (a compiled image) and with the full
+      runtime; print `<build>: text=N rodata=N data=N bss=N flash_over_baseline=N
+      ram_over_baseline=N` for each, and fail when a build exceeds its flash budget over the
+      baseline (executor 32768, full 196608) unless --no-budgets.
   help
       Print this text.
 
@@ -64,6 +71,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Error> {
     match args.first().map(String::as_str) {
         Some("qemu") => qemu::run(&args[1..]),
         Some("qemu-test") => qemu_test::run(&args[1..]),
+        Some("size") => size::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
