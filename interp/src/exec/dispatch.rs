@@ -19,7 +19,14 @@ pub(super) struct Context {
 
 /// Runs the instructions of one function from `*pc` until it calls, returns, runs out of fuel
 /// or traps. `regs` is the function's frame.
-pub(super) fn execute(
+///
+/// # Safety
+/// `code` must have passed the verifier ([`crate::verify`]) for a frame of `regs.len()` slots:
+/// every slot an instruction names (with its span) is below `regs.len()`, every jump target is
+/// inside `code`, a `BrTable` is followed by its `len + 1` jumps, and the last instruction is
+/// `Return`, `Br` or `Unreachable`. `*pc` must be inside `code`: 0, or a position that this
+/// function returned (after a call, or at a `ConsumeFuel`).
+pub(super) unsafe fn execute(
     regs: &mut [RawVal],
     code: &[Op],
     pc: &mut usize,
@@ -40,9 +47,11 @@ pub(super) fn execute(
         };
     }
     let exit = loop {
-        let Some(&op) = code.get(ip) else {
-            break Err(TrapCode::Unreachable);
-        };
+        debug_assert!(ip < code.len());
+        // SAFETY: `execute`'s precondition: `ip` starts inside `code`, every jump target is
+        // inside it, `BrTable` is followed by its jumps, and the last instruction never falls
+        // through, so every instruction leaves `ip` inside `code` or ends the loop.
+        let op = unsafe { *code.get_unchecked(ip) };
         ip += 1;
         match op {
             Op::Unreachable => break Err(TrapCode::Unreachable),
@@ -291,11 +300,11 @@ pub(super) fn execute(
             }
             Op::Select { dst, cond, a, b } => {
                 let v = if u32v(regs, cond) != 0 {
-                    regs[usize::from(a)]
+                    u64v(regs, a)
                 } else {
-                    regs[usize::from(b)]
+                    u64v(regs, b)
                 };
-                regs[usize::from(dst)] = v;
+                wu64(regs, dst, v);
             }
             Op::CanonicalizeF32 { slot } => {
                 if f32v(regs, slot).is_nan() {
@@ -307,7 +316,7 @@ pub(super) fn execute(
                     wu64(regs, slot, 0x7ff8_0000_0000_0000);
                 }
             }
-            Op::Copy { dst, src } => regs[usize::from(dst)] = regs[usize::from(src)],
+            Op::Copy { dst, src } => wu64(regs, dst, u64v(regs, src)),
             Op::Const32 { dst, value } => wu32(regs, dst, value),
             Op::Const64 { dst, lo, hi } => wu64(regs, dst, u64::from(hi) << 32 | u64::from(lo)),
             Op::GlobalGet { dst, index } => {
@@ -991,7 +1000,9 @@ fn trap(t: NumericTrap) -> TrapCode {
 
 #[inline(always)]
 fn u64v(regs: &[RawVal], s: Slot) -> u64 {
-    regs[usize::from(s)]
+    debug_assert!(usize::from(s) < regs.len());
+    // SAFETY: `execute`'s precondition: every slot an instruction names is inside `regs`.
+    unsafe { *regs.get_unchecked(usize::from(s)) }
 }
 #[inline(always)]
 fn i64v(regs: &[RawVal], s: Slot) -> i64 {
@@ -999,7 +1010,7 @@ fn i64v(regs: &[RawVal], s: Slot) -> i64 {
 }
 #[inline(always)]
 fn u32v(regs: &[RawVal], s: Slot) -> u32 {
-    low32(regs[usize::from(s)])
+    low32(u64v(regs, s))
 }
 #[inline(always)]
 fn i32v(regs: &[RawVal], s: Slot) -> i32 {
@@ -1015,7 +1026,9 @@ fn f64v(regs: &[RawVal], s: Slot) -> f64 {
 }
 #[inline(always)]
 fn wu64(regs: &mut [RawVal], s: Slot, v: u64) {
-    regs[usize::from(s)] = v;
+    debug_assert!(usize::from(s) < regs.len());
+    // SAFETY: `execute`'s precondition: every slot an instruction names is inside `regs`.
+    unsafe { *regs.get_unchecked_mut(usize::from(s)) = v }
 }
 #[inline(always)]
 fn wi64(regs: &mut [RawVal], s: Slot, v: i64) {

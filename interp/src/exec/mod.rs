@@ -268,7 +268,13 @@ impl Executor {
                     memory,
                 };
                 let code = module.code_of(func);
-                let exit = dispatch::execute(regs, code, &mut pc, store, &context);
+                // SAFETY: every `CompiledModule` passed `verify::verify_module` when it was made
+                // (`Translator::finish`, `image::finish`: its only constructors), which checks
+                // each function's code for a frame of `frame_size` slots, and `regs` is exactly
+                // `frame_size` slots. `pc` is 0 for a fresh frame, or what `execute` left: just
+                // after a call (the verifier made sure a call is never last), or at a
+                // `ConsumeFuel` that was not paid.
+                let exit = unsafe { dispatch::execute(regs, code, &mut pc, store, &context) };
                 match exit {
                     Ok(Exit::Call { func: callee, base }) => {
                         let callee_fp = fp + usize::from(base);
