@@ -7,11 +7,11 @@
 //! and run under tiny limits without a panic, with the store usable afterwards.
 
 use arbitrary::{Result, Unstructured};
-use mote::{ErrorKind, Extern, Instance, Module, Store};
+use mote::{ErrorKind, Module};
 
 use crate::differential::hex;
 use crate::generate::{self, Purpose};
-use crate::oracles::{self, HostState, dummy_imports};
+use crate::oracles;
 
 /// Runs one input; panics only on a Mote bug.
 ///
@@ -70,30 +70,17 @@ pub fn image(data: &[u8]) -> Result<()> {
         resealed || image == pristine,
         "a changed image loaded despite its stale checksum"
     );
-    let mut store = Store::new(
+    let Some((mut store, instance)) = oracles::instantiate_with_dummies(
+        &mut u,
         &engine,
-        HostState {
-            calls: 0,
-            yield_every: u.int_in_range(0..=4)?,
-            grow_every: u.int_in_range(0..=4)?,
-            memory: None,
-        },
-    );
-    store.set_fuel(u.int_in_range(0..=20_000)?).ok();
-    let instance = match dummy_imports(&mut store, &module)
-        .and_then(|imports| Instance::new(&mut store, &module, &imports))
-    {
-        Ok(instance) => instance,
-        Err(e) => {
-            oracles::assert_acceptable(&e, "instantiating an image", &wasm);
-            oracles::check_store_usable(&engine, &mut store, true);
-            return Ok(());
-        }
+        &module,
+        Some(20_000),
+        &wasm,
+        "instantiating an image",
+    )?
+    else {
+        return Ok(());
     };
-    store.data_mut().memory = instance
-        .exports(&store)
-        .into_iter()
-        .find_map(|(name, e)| matches!(e, Extern::Memory(_)).then(|| String::from(name)));
     oracles::run_calls(&mut u, &mut store, instance, true, &wasm)?;
     oracles::check_store_usable(&engine, &mut store, true);
     Ok(())

@@ -171,8 +171,34 @@ pub fn execute(data: &[u8]) -> Result<()> {
             return Ok(());
         }
     };
+    let max_fuel = fuel.then_some(100_000);
+    let Some((mut store, instance)) =
+        instantiate_with_dummies(&mut u, &engine, &module, max_fuel, &wasm, "instantiation")?
+    else {
+        return Ok(());
+    };
+    run_calls(&mut u, &mut store, instance, fuel, &wasm)?;
+    check_limits(&store, instance, &limits, &wasm);
+    check_store_usable(&engine, &mut store, fuel);
+    Ok(())
+}
+
+/// A store whose host functions yield and grow memory now and then (with up to `max_fuel`
+/// fuel when metering), and an instance of `module` with dummy imports in it. `None` when
+/// instantiation failed, after checking that the error is acceptable and the store usable.
+///
+/// # Errors
+/// When the fuzzer's bytes run out.
+pub(crate) fn instantiate_with_dummies(
+    u: &mut Unstructured<'_>,
+    engine: &Engine,
+    module: &Module,
+    max_fuel: Option<u64>,
+    wasm: &[u8],
+    what: &str,
+) -> Result<Option<(Store<HostState>, Instance)>> {
     let mut store = Store::new(
-        &engine,
+        engine,
         HostState {
             calls: 0,
             yield_every: u.int_in_range(0..=4)?,
@@ -180,27 +206,24 @@ pub fn execute(data: &[u8]) -> Result<()> {
             memory: None,
         },
     );
-    if fuel {
-        store.set_fuel(u.int_in_range(0..=100_000)?).ok();
+    if let Some(max) = max_fuel {
+        store.set_fuel(u.int_in_range(0..=max)?).ok();
     }
-    let instance = match dummy_imports(&mut store, &module)
-        .and_then(|imports| Instance::new(&mut store, &module, &imports))
+    let instance = match dummy_imports(&mut store, module)
+        .and_then(|imports| Instance::new(&mut store, module, &imports))
     {
         Ok(instance) => instance,
         Err(e) => {
-            assert_acceptable(&e, "instantiation", &wasm);
-            check_store_usable(&engine, &mut store, fuel);
-            return Ok(());
+            assert_acceptable(&e, what, wasm);
+            check_store_usable(engine, &mut store, max_fuel.is_some());
+            return Ok(None);
         }
     };
     store.data_mut().memory = instance
         .exports(&store)
         .into_iter()
         .find_map(|(name, e)| matches!(e, Extern::Memory(_)).then(|| String::from(name)));
-    run_calls(&mut u, &mut store, instance, fuel, &wasm)?;
-    check_limits(&store, instance, &limits, &wasm);
-    check_store_usable(&engine, &mut store, fuel);
-    Ok(())
+    Ok(Some((store, instance)))
 }
 
 /// Up to 16 steps, each starting a call of an export or resuming one of up to three suspended
