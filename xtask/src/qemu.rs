@@ -561,6 +561,35 @@ mod tests {
     }
 
     #[test]
+    fn images() {
+        let board = boards::find("lm3s6965evb").expect("known board");
+        let wasm_path = repo_root().join("examples").join("hello.wasm");
+        let wasm = std::fs::read(&wasm_path).expect("examples/hello.wasm");
+        let image = image_for(board, &wasm_path).expect("hello.wasm compiles");
+        assert_eq!(image.file_name(), Some("hello.mimg".as_ref()));
+        let bytes = std::fs::read(&image).expect("the image was written");
+        assert!(bytes.starts_with(&image::MAGIC));
+        // A compiled image is taken as it is, after a check that it loads.
+        assert_eq!(image_for(board, &image).ok(), Some(image.clone()));
+
+        let scratch = Scratch::new().expect("scratch directory");
+        // An image with another fuel setting than the board's is refused on the host.
+        let mut config = (board.config)();
+        config.consume_fuel(true);
+        let fuel = image::compile(&Engine::new(&config, Interpreter::new()), &wasm)
+            .expect("hello.wasm compiles with fuel");
+        let fuel_path = scratch.0.join("fuel.mimg");
+        std::fs::write(&fuel_path, fuel).expect("write");
+        let e = image_for(board, &fuel_path).expect_err("fuel differs");
+        assert!(e.to_string().contains("fuel"), "{e}");
+        // Neither a module nor an image.
+        let text = scratch.0.join("hello.wat");
+        std::fs::write(&text, "(module)").expect("write");
+        assert!(image_for(board, &text).is_err());
+        assert!(image_for(board, &scratch.0.join("missing.wasm")).is_err());
+    }
+
+    #[test]
     fn temperatures() {
         let board = boards::find("lm3s6965evb").expect("known board");
         assert_eq!(milli_celsius(board, 23.25).ok(), Some(23_250));

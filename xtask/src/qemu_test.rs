@@ -319,6 +319,21 @@ Timer with period zero, disabling
     }
 
     #[test]
+    fn strict_skips_only_known_gaps() {
+        let mut report = Report {
+            strict: true,
+            ..Report::default()
+        };
+        report.skip("on-device translation", "does not fit", true);
+        assert_eq!((report.failed, report.skipped), (0, 1));
+        report.skip("app from its image", "does not fit", false);
+        assert_eq!((report.failed, report.skipped), (1, 1));
+        let mut lenient = Report::default();
+        lenient.skip("app from its image", "does not fit", false);
+        assert_eq!((lenient.failed, lenient.skipped), (0, 1));
+    }
+
+    #[test]
     fn uart_lines() {
         let outcome = Outcome {
             status: 0,

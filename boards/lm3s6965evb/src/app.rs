@@ -72,12 +72,16 @@ fn module(engine: &Engine, wasm: &'static [u8]) -> Result<Module, Error> {
 
 fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result<(), Failure> {
     let module = module(engine, app).map_err(|e| ("loading the module", e))?;
+    #[cfg(feature = "memory-report")]
+    crate::rt::report_memory("after loading the module");
     let mut linker = Linker::new(engine);
     mote_platform::add_to_linker(&mut linker, |host: &mut Host| host)
         .map_err(|e| ("defining the host functions", e))?;
     let instance = linker
         .instantiate(&mut *store, &module)
         .map_err(|e| ("instantiating the module", e))?;
+    #[cfg(feature = "memory-report")]
+    crate::rt::report_memory("after instantiating it");
     // A module without `_start` does its work in its start function, if anywhere.
     let Ok(start) = instance.get_typed_func::<(), ()>(&*store, "_start") else {
         return Ok(());

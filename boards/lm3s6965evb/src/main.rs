@@ -18,10 +18,14 @@ static APP: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/app.wasm"));
 #[entry]
 fn main() -> ! {
     rt::init_heap();
+    #[cfg(feature = "memory-report")]
+    rt::paint_stack();
     let status = match Lm3s6965evb::take() {
         Some(board) => app::run(board, APP),
         // Unreachable: nothing took the board before.
         None => app::EXIT_FAILURE,
     };
+    #[cfg(feature = "memory-report")]
+    rt::report_memory("at exit");
     rt::exit(status)
 }
