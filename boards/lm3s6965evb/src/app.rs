@@ -29,7 +29,7 @@ pub fn config() -> Config {
 /// Runs `app` on `board` with its full [`Lm3s6965evb::manifest`]; returns the exit status: 0
 /// when `_start` returns, the app's status when it calls `proc_exit`, 1 after an error or a trap
 /// (whose message goes to UART0, as `mote: error: ...`). `app` is a compiled image, or with the
-/// feature `on-device-translate` a `.wasm` (see [`module`]).
+/// feature `on-device-translate` a `.wasm` (see `module`).
 pub fn run(board: Lm3s6965evb, app: &'static [u8]) -> i32 {
     let engine = Engine::new(&config(), Interpreter::new());
     let platform = Platform::new(board, Lm3s6965evb::manifest()).with_args(["app.wasm"]);
