@@ -1,5 +1,7 @@
 //! The QEMU boards the tasks know: where each one's firmware package lives and how QEMU runs it.
 
+use mote_core::{Config, Limits};
+
 use crate::Error;
 
 /// A temperature sensor QEMU attaches to the board's I2C bus.
@@ -38,6 +40,17 @@ pub struct QemuBoard {
     pub sensor: Sensor,
     /// The QEMU trace event that reports a GPIO output changing level.
     pub gpio_trace_event: &'static str,
+    /// The firmware's engine configuration, which apps are compiled with: an image runs only
+    /// with the fuel and NaN settings it was compiled with, and must fit the limits.
+    pub config: fn() -> Config,
+}
+
+/// The configuration of `boards/lm3s6965evb/src/app.rs` (`app::config`): the defaults with
+/// [`Limits::MCU`].
+fn lm3s6965evb_config() -> Config {
+    let mut config = Config::new();
+    config.limits(Limits::MCU);
+    config
 }
 
 /// Every board.
@@ -58,6 +71,7 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[QemuBoard {
         range: (-128.0, 128.0),
     },
     gpio_trace_event: "pl061_set_output",
+    config: lm3s6965evb_config,
 }];
 
 /// The board called `name`.

@@ -1,6 +1,11 @@
-//! `cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] [--trace-gpio]
-//! [--timeout SECONDS]`: builds a board's firmware with an app embedded (or its drivers'
-//! self-test), boots it in QEMU and relays its UART.
+//! `cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) [--on-device-translate]
+//! [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]`: builds a board's firmware with an app
+//! embedded (or its drivers' self-test), boots it in QEMU and relays its UART.
+//!
+//! The firmware runs compiled images: a `.wasm` is compiled here first, with the board's engine
+//! configuration ([`QemuBoard::config`]), and the image is embedded. `--on-device-translate`
+//! embeds the `.wasm` instead, in the firmware built with that feature, which validates and
+//! translates it on the device.
 //!
 //! The machine starts paused (`-S`) with a QMP socket; the task connects, sets the sensor's
 //! temperature (`qom-set`, in milli-degrees Celsius), then resumes it (`cont`). The firmware
@@ -10,6 +15,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+
+use mote_core::{Engine, Module};
+use mote_interp::{Interpreter, image};
 
 use crate::boards::{self, QemuBoard};
 use crate::qmp::Qmp;
@@ -27,10 +35,63 @@ const QMP_CONNECT: Duration = Duration::from_secs(10);
 /// Which firmware to build.
 #[derive(Debug, Clone, Copy)]
 pub enum Firmware<'a> {
-    /// The runtime with this app embedded.
+    /// The executor with this app's compiled image embedded (a `.wasm` is compiled first).
     App(&'a Path),
+    /// The full runtime (feature `on-device-translate`) with this `.wasm` embedded.
+    AppTranslatedOnDevice(&'a Path),
     /// The drivers' self-test.
     SelfTest,
+}
+
+/// Where [`image_for`] puts the images it compiles, under the board's target directory.
+const IMAGE_DIR: &str = "xtask-images";
+
+/// The compiled image to embed for `app` on `board`. A ready image (it starts with
+/// `MOTEIMG`) is loaded here with the board's configuration first, so that a mismatch shows
+/// now rather than on the device; a `.wasm` is compiled with that configuration into
+/// `BOARD/target/xtask-images/NAME.mimg`, which is rewritten only when its bytes change (so an
+/// unchanged app does not rebuild the firmware).
+pub fn image_for(board: &QemuBoard, app: &Path) -> Result<PathBuf, Error> {
+    let bytes =
+        std::fs::read(app).map_err(|e| Error(format!("cannot read {}: {e}", app.display())))?;
+    let engine = Engine::new(&(board.config)(), Interpreter::new());
+    if bytes.starts_with(&image::MAGIC) {
+        Module::from_image_bytes(&engine, &bytes).map_err(|e| {
+            Error(format!(
+                "{}: this image does not load on {}: {e}",
+                app.display(),
+                board.name
+            ))
+        })?;
+        return Ok(app.to_path_buf());
+    }
+    if !bytes.starts_with(b"\0asm") {
+        return Err(Error(format!(
+            "{}: neither a binary Wasm module nor a compiled image",
+            app.display()
+        )));
+    }
+    let image = image::compile(&engine, &bytes)
+        .map_err(|e| Error(format!("{}: cannot compile it: {e}", app.display())))?;
+    let dir = repo_root().join(board.dir).join("target").join(IMAGE_DIR);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
+    let stem = app
+        .file_stem()
+        .map_or_else(|| "app".into(), |stem| stem.to_string_lossy().into_owned());
+    let path = dir.join(format!("{stem}.mimg"));
+    if std::fs::read(&path).ok().as_deref() != Some(&image[..]) {
+        std::fs::write(&path, &image)
+            .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))?;
+    }
+    eprintln!(
+        "xtask: compiled {} ({} bytes) to {} ({} bytes)",
+        app.display(),
+        bytes.len(),
+        path.display(),
+        image.len()
+    );
+    Ok(path)
 }
 
 /// Why a firmware build failed.
@@ -68,7 +129,7 @@ pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, Build
         .arg("--target-dir")
         .arg(&target_dir);
     let bin = match firmware {
-        Firmware::App(app) => {
+        Firmware::App(app) | Firmware::AppTranslatedOnDevice(app) => {
             let app = std::path::absolute(app)
                 .map_err(|e| BuildError::Failed(Error(format!("{}: {e}", app.display()))))?;
             if !app.is_file() {
@@ -77,12 +138,18 @@ pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, Build
                     app.display()
                 ))));
             }
+            let embedded = if let Firmware::App(_) = firmware {
+                image_for(board, &app).map_err(BuildError::Failed)?
+            } else {
+                cmd.args(["--features", "on-device-translate"]);
+                app
+            };
             eprintln!(
                 "xtask: building {} with {} embedded",
                 board.dir,
-                app.display()
+                embedded.display()
             );
-            cmd.env("MOTE_APP", &app);
+            cmd.env("MOTE_APP", &embedded);
             board.app_bin
         }
         Firmware::SelfTest => {
@@ -347,11 +414,14 @@ struct Options {
     board: &'static QemuBoard,
     /// The app to embed; `None` with `--selftest`.
     app: Option<PathBuf>,
+    /// Embed the `.wasm` and translate it on the device (`--on-device-translate`).
+    on_device: bool,
     boot: Boot,
 }
 
-const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | --selftest) [--sensor-temp C] \
-                          [--trace-gpio] [--timeout SECONDS]";
+const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) \
+                          [--on-device-translate] [--sensor-temp C] [--trace-gpio] \
+                          [--timeout SECONDS]";
 
 fn parse(args: &[String]) -> Result<Options, Error> {
     let mut positional = Vec::new();
@@ -361,6 +431,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
         ..Boot::default()
     };
     let mut selftest = false;
+    let mut on_device = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -394,6 +465,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
             }
             "--trace-gpio" if inline.is_none() => boot.trace_gpio = true,
             "--selftest" if inline.is_none() => selftest = true,
+            "--on-device-translate" if inline.is_none() => on_device = true,
             flag if flag.starts_with('-') => {
                 return Err(Error(format!("unknown option `{arg}` for `qemu`")));
             }
@@ -402,20 +474,26 @@ fn parse(args: &[String]) -> Result<Options, Error> {
     }
     let (board, app) = match (positional.as_slice(), selftest) {
         ([board, app], false) => (board, Some(PathBuf::from(app))),
-        ([board], true) => (board, None),
+        ([board], true) if !on_device => (board, None),
         _ => return Err(Error::new(QEMU_USAGE)),
     };
     let board = boards::find(board)?;
     if let Some(c) = boot.sensor_temp {
         milli_celsius(board, c)?;
     }
-    Ok(Options { board, app, boot })
+    Ok(Options {
+        board,
+        app,
+        on_device,
+        boot,
+    })
 }
 
 /// `cargo xtask qemu ...`.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let opts = parse(args)?;
     let firmware = match &opts.app {
+        Some(app) if opts.on_device => Firmware::AppTranslatedOnDevice(app),
         Some(app) => Firmware::App(app),
         None => Firmware::SelfTest,
     };
@@ -452,8 +530,16 @@ mod tests {
         assert_eq!(opts.boot.sensor_temp, Some(23.25));
         assert!(opts.boot.trace_gpio);
         assert_eq!(opts.boot.timeout, Some(Duration::from_secs(5)));
+        assert!(!opts.on_device);
         let opts = parse(&strings(&["lm3s6965evb", "--selftest"])).expect("valid options");
         assert_eq!(opts.app, None);
+        let opts = parse(&strings(&[
+            "lm3s6965evb",
+            "a.wasm",
+            "--on-device-translate",
+        ]))
+        .expect("valid options");
+        assert!(opts.on_device);
     }
 
     #[test]
@@ -467,9 +553,40 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--bogus"],
             &["lm3s6965evb", "a.wasm", "b.wasm"],
             &["lm3s6965evb", "a.wasm", "--selftest"],
+            &["lm3s6965evb", "--selftest", "--on-device-translate"],
+            &["lm3s6965evb", "a.wasm", "--on-device-translate=yes"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
+    }
+
+    #[test]
+    fn images() {
+        let board = boards::find("lm3s6965evb").expect("known board");
+        let wasm_path = repo_root().join("examples").join("hello.wasm");
+        let wasm = std::fs::read(&wasm_path).expect("examples/hello.wasm");
+        let image = image_for(board, &wasm_path).expect("hello.wasm compiles");
+        assert_eq!(image.file_name(), Some("hello.mimg".as_ref()));
+        let bytes = std::fs::read(&image).expect("the image was written");
+        assert!(bytes.starts_with(&image::MAGIC));
+        // A compiled image is taken as it is, after a check that it loads.
+        assert_eq!(image_for(board, &image).ok(), Some(image.clone()));
+
+        let scratch = Scratch::new().expect("scratch directory");
+        // An image with another fuel setting than the board's is refused on the host.
+        let mut config = (board.config)();
+        config.consume_fuel(true);
+        let fuel = image::compile(&Engine::new(&config, Interpreter::new()), &wasm)
+            .expect("hello.wasm compiles with fuel");
+        let fuel_path = scratch.0.join("fuel.mimg");
+        std::fs::write(&fuel_path, fuel).expect("write");
+        let e = image_for(board, &fuel_path).expect_err("fuel differs");
+        assert!(e.to_string().contains("fuel"), "{e}");
+        // Neither a module nor an image.
+        let text = scratch.0.join("hello.wat");
+        std::fs::write(&text, "(module)").expect("write");
+        assert!(image_for(board, &text).is_err());
+        assert!(image_for(board, &scratch.0.join("missing.wasm")).is_err());
     }
 
     #[test]

@@ -64,6 +64,70 @@ pub fn heap_peak() -> usize {
     HEAP.peak.load(Ordering::Relaxed)
 }
 
+/// What [`paint_stack`] fills the free main stack with.
+#[cfg(feature = "memory-report")]
+const STACK_PAINT: u32 = 0x5afe_57ac;
+
+#[cfg(feature = "memory-report")]
+unsafe extern "C" {
+    /// The lowest address of the main stack (cortex-m-rt's linker script: the end of the
+    /// statics); the stack grows down towards it from the end of RAM.
+    static mut _stack_end: u32;
+    /// The address above the main stack's highest word (the end of RAM).
+    static _stack_start: u32;
+}
+
+/// Bytes of the main stack (from the end of the statics to the end of RAM).
+#[cfg(feature = "memory-report")]
+fn stack_bytes() -> usize {
+    (&raw const _stack_start).addr() - (&raw const _stack_end).addr()
+}
+
+/// Fills the main stack below the caller's frame with a pattern, for [`stack_peak`]. Call once,
+/// first thing (feature `memory-report`).
+#[cfg(feature = "memory-report")]
+pub fn paint_stack() {
+    /// Bytes left alone below the stack pointer: this function's own frame.
+    const MARGIN: usize = 64;
+    let bottom = (&raw mut _stack_end).cast::<u32>();
+    let sp = cortex_m::register::msp::read() as usize;
+    let words = sp.saturating_sub(MARGIN + bottom.addr()) / 4;
+    for i in 0..words {
+        // SAFETY: the words from `_stack_end` up to the stack pointer less a margin are main
+        // stack that is not in use (the stack grows down and nothing is below the caller's
+        // frame); no reference to them exists.
+        unsafe { bottom.add(i).write_volatile(STACK_PAINT) };
+    }
+}
+
+/// The most main stack bytes used so far: the stack above the lowest word that is no longer
+/// [`paint_stack`]'s pattern.
+#[cfg(feature = "memory-report")]
+pub fn stack_peak() -> usize {
+    let bottom = (&raw const _stack_end).cast::<u32>();
+    let words = stack_bytes() / 4;
+    // SAFETY: the words are inside the main stack (between `_stack_end` and `_stack_start`),
+    // read with volatile loads and no reference kept; the deepest ones are unused.
+    let untouched = (0..words)
+        .take_while(|&i| unsafe { bottom.add(i).read_volatile() } == STACK_PAINT)
+        .count();
+    (words - untouched) * 4
+}
+
+/// Prints the heap's peak and the main stack's high-water mark so far over semihosting (QEMU's
+/// standard output), after `stage` (feature `memory-report`).
+#[cfg(feature = "memory-report")]
+pub fn report_memory(stage: &str) {
+    cortex_m_semihosting::hprintln!(
+        "mote: memory {}: heap peak {} of {} bytes, main stack {} of {} bytes",
+        stage,
+        heap_peak(),
+        HEAP_BYTES,
+        stack_peak(),
+        stack_bytes()
+    );
+}
+
 /// Semihosting `SYS_EXIT_EXTENDED`: exit with a status (plain `SYS_EXIT` on 32-bit Arm can
 /// only say success or failure).
 const SYS_EXIT_EXTENDED: usize = 0x20;

@@ -2,8 +2,8 @@
 //! apps do, written in Rust against the same drivers through the same `embedded-hal` traits
 //! and the same [`mote_platform::Board`] accessors. It prints the same lines, so the harness
 //! (`cargo xtask qemu-test lm3s6965evb`) checks it the same way: UART0 output, the TMP105
-//! temperature set over QMP, and the LED's toggles in QEMU's GPIO trace. It fits in flash
-//! where the full runtime does not yet (docs/boards.md).
+//! temperature set over QMP, and the LED's toggles in QEMU's GPIO trace. A failure here points
+//! at the drivers or the harness rather than at the runtime (docs/boards.md).
 #![no_std]
 #![no_main]
 
