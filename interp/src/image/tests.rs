@@ -177,6 +177,13 @@ fn corruption_truncation_and_foreign_bytes_are_rejected() {
 }
 
 #[test]
+fn the_checksum_is_crc32() {
+    // The standard check value of CRC-32/ISO-HDLC, with the checksum field (bytes 20..24)
+    // outside the input.
+    assert_eq!(super::image_crc(b"123456789"), 0xCBF4_3926);
+}
+
+#[test]
 fn misaligned_in_place_images_are_rejected() {
     let image = image();
     let padded = leak_aligned(&[&[0u8][..], &image].concat());
