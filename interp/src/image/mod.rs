@@ -548,15 +548,15 @@ fn image_crc(image: &[u8]) -> u32 {
 /// The CRC-32 of each 4-bit value, for [`image_crc`].
 const CRC_NIBBLES: [u32; 16] = {
     let mut table = [0u32; 16];
-    let mut n = 0;
+    let mut n: u32 = 0;
     while n < 16 {
-        let mut crc = n as u32;
+        let mut crc = n;
         let mut bit = 0;
         while bit < 4 {
             crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
             bit += 1;
         }
-        table[n] = crc;
+        table[n as usize] = crc;
         n += 1;
     }
     table
