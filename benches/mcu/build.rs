@@ -58,10 +58,9 @@ fn bench(out: &std::path::Path) -> Result<(), String> {
     let Some(engine) = engine else {
         return Ok(()); // native fib only
     };
-    let apps = PathBuf::from(
-        std::env::var_os("MOTE_BENCH_APPS")
-            .ok_or("MOTE_BENCH_APPS must name the directory of the apps (cargo xtask mcu-bench sets it)")?,
-    );
+    let apps = PathBuf::from(std::env::var_os("MOTE_BENCH_APPS").ok_or(
+        "MOTE_BENCH_APPS must name the directory of the apps (cargo xtask mcu-bench sets it)",
+    )?);
     let ext = if engine == "MOTE" { "mimg" } else { "wasm" };
     for app in ["fib", "coremark"] {
         let path = apps.join(format!("{app}.{ext}"));
@@ -102,8 +101,8 @@ fn wasm3() -> Result<(), String> {
         .flag("-fno-common")
         .flag("-w")
         .file("wasm3_shim.c");
-    let entries = std::fs::read_dir(&source)
-        .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let entries =
+        std::fs::read_dir(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -122,9 +121,18 @@ fn wasm3() -> Result<(), String> {
     build.files(files);
     build.try_compile("wasm3").map_err(|e| e.to_string())?;
     // newlib's libc and libgcc for this core's ABI, from the compiler's multilib.
-    for (flag, lib) in [("-print-file-name=libc.a", "c"), ("-print-libgcc-file-name", "gcc")] {
+    for (flag, lib) in [
+        ("-print-file-name=libc.a", "c"),
+        ("-print-libgcc-file-name", "gcc"),
+    ] {
         let output = std::process::Command::new("arm-none-eabi-gcc")
-            .args(["-mthumb", "-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", flag])
+            .args([
+                "-mthumb",
+                "-mcpu=cortex-m4",
+                "-mfloat-abi=hard",
+                "-mfpu=fpv4-sp-d16",
+                flag,
+            ])
             .output()
             .map_err(|e| format!("cannot run arm-none-eabi-gcc: {e}"))?;
         let path = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());

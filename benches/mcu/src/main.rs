@@ -46,7 +46,7 @@ fn run(n: u32) -> Option<u32> {
 }
 
 /// Recursive fib, compiled natively.
-#[cfg(not(feature = "executor"))]
+#[cfg(not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")))]
 fn fib(n: u32) -> u32 {
     if n < 2 {
         n
@@ -56,7 +56,10 @@ fn fib(n: u32) -> u32 {
 }
 
 /// Native `fib(INPUT)` for the benchmark's baseline line.
-#[cfg(all(feature = "bench", not(feature = "executor")))]
+#[cfg(all(
+    feature = "bench",
+    not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3"))
+))]
 #[inline(never)]
 fn native_fib() -> u32 {
     // SAFETY: `INPUT` is a valid, aligned, initialised static that is never written.

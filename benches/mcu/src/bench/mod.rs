@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! MCU-BENCH calibrate insns=2000000 ticks=50000
-//! MCU-BENCH engine=mote app=fib load_ticks=.. run_ticks=.. result=6765 ok=1 heap_peak=.. heap_after=.. memory=.. stack_peak=..
+//! MCU-BENCH engine=mote app=fib load_ticks=.. run_ticks=.. result=0x1a6d ok=1 heap_peak=.. heap_live=.. heap_after=.. memory=.. stack_peak=..
 //! MCU-BENCH done
 //! ```
 
@@ -86,13 +86,20 @@ fn start_timer(mut syst: SYST) {
 }
 
 /// One app: the export to call, its argument and how to check the answer.
+#[cfg_attr(
+    not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")),
+    allow(dead_code)
+)]
 pub struct App {
     pub name: &'static str,
     pub export: &'static str,
     pub arg: i32,
     /// The export returns `i64` (else `i32`).
     pub returns_i64: bool,
-    #[cfg_attr(not(any(feature = "bench-wasmi", feature = "bench-wasm3")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "bench-wasmi", feature = "bench-wasm3")),
+        allow(dead_code)
+    )]
     pub wasm: &'static [u8],
     pub check: fn(u64) -> bool,
 }
@@ -104,10 +111,15 @@ pub struct Sample {
     pub result: u64,
     /// Bytes of linear memory after the run.
     pub memory: usize,
+    /// Bytes of heap in use after the run, the instance still alive.
+    pub heap_live: usize,
 }
 
 /// `fib_recursive(20)` of `examples/fib.wat`.
-#[cfg_attr(not(feature = "executor"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")),
+    allow(dead_code)
+)]
 pub const FIB: App = App {
     name: "fib",
     export: "fib_recursive",
@@ -120,11 +132,29 @@ pub const FIB: App = App {
     check: |r| r == 6765,
 };
 
+/// `fib(100000)` of `examples/fib.wat`, the iterative one (an `i64` that wraps): a loop of
+/// about ten Wasm instructions per step, no calls, so it shows the cost of dispatch.
+#[cfg_attr(
+    not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")),
+    allow(dead_code)
+)]
+pub const FIB_LOOP: App = App {
+    name: "fib-loop",
+    export: "fib",
+    arg: 100_000,
+    returns_i64: true,
+    wasm: FIB.wasm,
+    check: |r| r == 0x2639_5004_3416_4a7b,
+};
+
 /// Iterations of CoreMark.
 pub const COREMARK_ITERATIONS: i32 = 10;
 
 /// The `coremark` benchmark guest: `coremark(iterations) -> i64`, its CRCs.
-#[cfg_attr(not(feature = "executor"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")),
+    allow(dead_code)
+)]
 pub const COREMARK: App = App {
     name: "coremark",
     export: "coremark",
@@ -142,7 +172,9 @@ pub const COREMARK: App = App {
 fn stack_pointer() -> usize {
     let sp: usize;
     // SAFETY: reads the stack pointer into a register; no memory is touched.
-    unsafe { core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags))
+    };
     sp
 }
 
@@ -253,6 +285,7 @@ fn run_apps() -> bool {
             run_ticks,
             result: u64::from(result),
             memory: 0,
+            heap_live: 0,
         }),
     )
 }
@@ -260,7 +293,7 @@ fn run_apps() -> bool {
 #[cfg(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3"))]
 fn run_apps() -> bool {
     let mut ok = true;
-    for app in [&FIB, &COREMARK] {
+    for app in [&FIB, &FIB_LOOP, &COREMARK] {
         paint_stack();
         crate::heap::reset_peak();
         let sample = engine::run(app);
@@ -280,7 +313,7 @@ fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool
         Ok(s) => {
             let ok = (app.check)(s.result);
             hprintln!(
-                "MCU-BENCH engine={} app={} load_ticks={} run_ticks={} result={:#x} ok={} heap_peak={} heap_after={} memory={} stack_peak={}",
+                "MCU-BENCH engine={} app={} load_ticks={} run_ticks={} result={:#x} ok={} heap_peak={} heap_live={} heap_after={} memory={} stack_peak={}",
                 engine,
                 app.name,
                 s.load_ticks,
@@ -288,6 +321,7 @@ fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool
                 s.result,
                 u8::from(ok),
                 heap_peak,
+                s.heap_live,
                 heap_after,
                 s.memory,
                 stack

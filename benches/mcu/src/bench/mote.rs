@@ -9,8 +9,8 @@ pub const NAME: &str = "mote";
 /// The compiled image of `app` (made on the host with the same `Config`).
 fn image(app: &App) -> &'static [u8] {
     match app.name {
-        "fib" => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/fib.mimg")),
-        _ => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/coremark.mimg")),
+        "coremark" => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/coremark.mimg")),
+        _ => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/fib.mimg")),
     }
 }
 
@@ -47,6 +47,7 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         let r = func.call(&mut store, app.arg).map_err(|_| "call")?;
         (u64::from(r.cast_unsigned()), ticks() - start)
     };
+    let heap_live = crate::heap::used();
     let memory = instance
         .get_memory(&store, "memory")
         .map_or(0, |m| m.data_size(&store));
@@ -55,5 +56,6 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         run_ticks: result.1,
         result: result.0,
         memory,
+        heap_live,
     })
 }

@@ -48,9 +48,17 @@ fn decimal(mut n: u32, buf: &mut [u8; 12]) -> &CStr {
     CStr::from_bytes_with_nul(&buf[at..]).unwrap_or(c"0")
 }
 
-/// wasm3's error (`M3Result` is a static C string or null).
+/// wasm3's error: `M3Result` is null or one of wasm3's static C strings, which becomes the
+/// error (the step that failed, `what`, is printed before it).
 fn check(result: M3Result, what: &'static str) -> Result<(), &'static str> {
-    if result.is_null() { Ok(()) } else { Err(what) }
+    if result.is_null() {
+        return Ok(());
+    }
+    // SAFETY: a non-null `M3Result` is one of wasm3's error constants (`d_m3ErrorConst`):
+    // static, NUL-terminated, never freed.
+    let message: &'static CStr = unsafe { CStr::from_ptr(result) };
+    cortex_m_semihosting::hprintln!("wasm3: {} failed", what);
+    Err(message.to_str().unwrap_or(what))
 }
 
 pub fn run(app: &App) -> Result<Sample, &'static str> {
@@ -109,7 +117,7 @@ unsafe fn run_in(runtime: Opaque, env: Opaque, app: &App) -> Result<Sample, &'st
     let argv = [arg.as_ptr()];
     let start_run = ticks();
     // SAFETY: `function` was found in `runtime`; `argv` holds one NUL-terminated string.
-    unsafe { check(m3_CallWithArgs(function, 1, argv.as_ptr()), "call (wasm3 trapped)")? };
+    unsafe { check(m3_CallWithArgs(function, 1, argv.as_ptr()), "call")? };
     // SAFETY: the call succeeded, so the runtime's first stack slot holds the result.
     let raw = unsafe { mote_wasm3_result(function) };
     let run_ticks = ticks() - start_run;
@@ -118,6 +126,7 @@ unsafe fn run_in(runtime: Opaque, env: Opaque, app: &App) -> Result<Sample, &'st
     } else {
         raw & 0xffff_ffff
     };
+    let heap_live = crate::heap::used();
     let mut memory = 0u32;
     // SAFETY: `runtime` is live; only the size is written.
     unsafe { m3_GetMemory(runtime, &mut memory, 0) };
@@ -126,6 +135,7 @@ unsafe fn run_in(runtime: Opaque, env: Opaque, app: &App) -> Result<Sample, &'st
         run_ticks,
         result,
         memory: memory as usize,
+        heap_live,
     })
 }
 

@@ -4,6 +4,14 @@ use wasmi::{CompilationMode, Config, Engine, Linker, Module, Store};
 
 use super::{App, Sample, ticks};
 
+/// Prints wasmi's error and returns `what`.
+fn fail(what: &'static str) -> impl FnOnce(wasmi::Error) -> &'static str {
+    move |e| {
+        cortex_m_semihosting::hprintln!("wasmi: {}: {}", what, e);
+        what
+    }
+}
+
 pub const NAME: &str = "wasmi";
 
 pub fn run(app: &App) -> Result<Sample, &'static str> {
@@ -11,28 +19,29 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
     config.compilation_mode(CompilationMode::Eager);
     let engine = Engine::new(&config);
     let start = ticks();
-    let module = Module::new(&engine, app.wasm).map_err(|_| "compiling")?;
+    let module = Module::new(&engine, app.wasm).map_err(fail("compiling"))?;
     let mut store = Store::new(&engine, ());
     let linker = Linker::<()>::new(&engine);
     let instance = linker
         .instantiate_and_start(&mut store, &module)
-        .map_err(|_| "instantiating")?;
+        .map_err(fail("instantiating"))?;
     let loaded = ticks();
     let result = if app.returns_i64 {
         let func = instance
             .get_typed_func::<i32, i64>(&store, app.export)
-            .map_err(|_| "export")?;
+            .map_err(fail("export"))?;
         let start = ticks();
-        let r = func.call(&mut store, app.arg).map_err(|_| "call")?;
+        let r = func.call(&mut store, app.arg).map_err(fail("call"))?;
         (r.cast_unsigned(), ticks() - start)
     } else {
         let func = instance
             .get_typed_func::<i32, i32>(&store, app.export)
-            .map_err(|_| "export")?;
+            .map_err(fail("export"))?;
         let start = ticks();
-        let r = func.call(&mut store, app.arg).map_err(|_| "call")?;
+        let r = func.call(&mut store, app.arg).map_err(fail("call"))?;
         (u64::from(r.cast_unsigned()), ticks() - start)
     };
+    let heap_live = crate::heap::used();
     let memory = instance
         .get_memory(&store, "memory")
         .map_or(0, |m| m.data_size(&store));
@@ -41,5 +50,6 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         run_ticks: result.1,
         result: result.0,
         memory,
+        heap_live,
     })
 }
