@@ -1,8 +1,11 @@
 //! The heap Mote allocates from: RAM after the statics (cortex-m-rt's `__sheap`), so that it
-//! is not counted in `.bss` and the footprint report shows the runtime's statics alone. It
-//! counts the bytes in use and their peak, which the benchmark build reports.
+//! is not counted in `.bss` and the footprint report shows the runtime's statics alone. In the
+//! benchmark build it also counts the bytes in use and their peak (the footprint builds keep
+//! the plain allocator, so the size report does not include the counters).
 
+#[cfg(feature = "bench")]
 use core::alloc::{GlobalAlloc, Layout};
+#[cfg(feature = "bench")]
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use embedded_alloc::LlffHeap;
@@ -16,13 +19,20 @@ pub const HEAP_BYTES: usize = 64 * 1024;
 #[cfg(feature = "bench")]
 pub const HEAP_BYTES: usize = 4 * 1024 * 1024 - 64 * 1024;
 
+/// The plain heap of the footprint builds.
+#[cfg(not(feature = "bench"))]
+#[global_allocator]
+static HEAP: LlffHeap = LlffHeap::empty();
+
 /// The heap, with a count of the bytes in use and the most ever in use.
+#[cfg(feature = "bench")]
 struct CountingHeap {
     heap: LlffHeap,
     used: AtomicUsize,
     peak: AtomicUsize,
 }
 
+#[cfg(feature = "bench")]
 #[global_allocator]
 static HEAP: CountingHeap = CountingHeap {
     heap: LlffHeap::empty(),
@@ -30,6 +40,7 @@ static HEAP: CountingHeap = CountingHeap {
     peak: AtomicUsize::new(0),
 };
 
+#[cfg(feature = "bench")]
 // SAFETY: every method forwards to `LlffHeap`, a `GlobalAlloc` that upholds the contract, with
 // the same arguments; the counters only observe sizes.
 unsafe impl GlobalAlloc for CountingHeap {
@@ -59,9 +70,13 @@ unsafe extern "C" {
 /// Gives the heap its memory. Called once, first thing in `run`.
 pub fn init() {
     let start = (&raw mut __sheap).addr();
+    #[cfg(feature = "bench")]
+    let heap = &HEAP.heap;
+    #[cfg(not(feature = "bench"))]
+    let heap = &HEAP;
     // SAFETY: called once; `[__sheap, __sheap + HEAP_BYTES)` is RAM that no static uses (it
     // follows them) and that lies inside the 4 MiB RAM region, below the stack at its top.
-    unsafe { HEAP.heap.init(start, HEAP_BYTES) }
+    unsafe { heap.init(start, HEAP_BYTES) }
 }
 
 /// The end of the heap's region: the stack may grow down to here.
