@@ -305,6 +305,14 @@ fn run_apps() -> bool {
 /// Prints one app's line; returns whether its answer was right.
 fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool {
     let stack = stack_used();
+    if stack >= stack_top() - stack_floor().next_multiple_of(4) {
+        hprintln!(
+            "MCU-BENCH engine={} app={} error=\"the stack reached the heap\"",
+            engine,
+            app.name
+        );
+        return false;
+    }
     #[cfg(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3"))]
     let (heap_peak, heap_after) = (crate::heap::peak(), crate::heap::used());
     #[cfg(not(any(feature = "executor", feature = "bench-wasmi", feature = "bench-wasm3")))]
