@@ -87,6 +87,25 @@ qemu-system-arm --version | head -n 1
 # only on-device translation, which does not fit yet, stays a reported skip.
 cargo xtask qemu-test lm3s6965evb --strict
 
+step "MCU benchmark firmware: lints of every engine build, native fib under QEMU"
+# The full `cargo xtask mcu-bench` (Mote, wasmi and wasm3 under -icount) takes minutes from a
+# cold build and is run by hand (docs/performance.md, "On the MCU"); here: the native run (it
+# also writes the apps to target/mcu-bench/apps) and clippy over each engine's build.
+cargo xtask mcu-bench --engines native
+(cd benches/mcu && export MOTE_BENCH_APPS="$PWD/../../target/mcu-bench/apps" && \
+    cargo clippy --locked --profile speed --features bench --target-dir target/bench-native -- -D warnings && \
+    cargo clippy --locked --profile speed --features bench-mote --target-dir target/bench-mote -- -D warnings && \
+    cargo clippy --locked --profile speed --features bench-wasmi --target-dir target/bench-wasmi -- -D warnings)
+# wasm3's build compiles its C sources with arm-none-eabi-gcc (Debian gcc-arm-none-eabi,
+# libnewlib-arm-none-eabi); skipped where that is missing.
+if command -v arm-none-eabi-gcc >/dev/null; then
+    (cd benches/mcu && MOTE_BENCH_APPS="$PWD/../../target/mcu-bench/apps" \
+        MOTE_WASM3_SOURCE="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/wasm3-sys-0.3.0/wasm3/source | head -n 1)" \
+        cargo clippy --locked --profile speed --features bench-wasm3 --target-dir target/bench-wasm3 -- -D warnings)
+else
+    echo "skipped: clippy of the wasm3 build (no arm-none-eabi-gcc)"
+fi
+
 step "fuzz targets compile (fuzz/ is a cargo-fuzz crate outside the workspace)"
 # Running them needs nightly and cargo-fuzz (see SECURITY.md); `cargo test` below runs a seeded
 # smoke of every target through `mote-fuzz-support` instead.

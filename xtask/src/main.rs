@@ -6,6 +6,7 @@
 //! on which file or command; nothing here panics on bad input.
 
 mod boards;
+mod mcu_bench;
 mod qemu;
 mod qemu_test;
 mod qmp;
@@ -42,6 +43,13 @@ Commands:
       runtime; print `<build>: text=N rodata=N data=N bss=N flash_over_baseline=N
       ram_over_baseline=N` for each, and fail when a build exceeds its flash budget over the
       baseline (executor 32768, full 196608) unless --no-budgets.
+  mcu-bench [--engines native,mote,wasmi,wasm3] [--timeout SECONDS]
+      Build the reference firmware benches/mcu once per engine (opt-level 3, LTO), run
+      fib(20) and CoreMark under QEMU mps2-an386 with -icount shift=0, and print a markdown
+      table of guest instructions per engine (with ratios to wasm3 and native) and Mote's
+      peak heap and stack. Fails on a wrong result, a timeout (default 300 s per run) or a
+      failed build. wasm3 needs arm-none-eabi-gcc and newlib (Debian gcc-arm-none-eabi,
+      libnewlib-arm-none-eabi) and wasm3-sys in cargo's cache (`cargo fetch`).
   help
       Print this text.
 
@@ -77,6 +85,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Error> {
         Some("qemu") => qemu::run(&args[1..]),
         Some("qemu-test") => qemu_test::run(&args[1..]),
         Some("size") => size::run(&args[1..]),
+        Some("mcu-bench") => mcu_bench::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,61 @@
+//! Mote's executor, the apps as compiled images in flash (`Module::from_image`).
+
+use mote_core::{Config, Engine, Instance, Limits, Module, Store};
+
+use super::{App, Sample, ticks};
+
+pub const NAME: &str = "mote";
+
+/// The compiled image of `app` (made on the host with the same `Config`).
+fn image(app: &App) -> &'static [u8] {
+    match app.name {
+        "coremark" => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/coremark.mimg")),
+        _ => mote_interp::include_image!(concat!(env!("OUT_DIR"), "/fib.mimg")),
+    }
+}
+
+/// `Limits::MCU` with room for CoreMark: its 1.1 MB linear memory and its code.
+const LIMITS: Limits = Limits {
+    value_stack_slots: 16 * 1024,
+    call_depth: 256,
+    memory_bytes: 2 * 1024 * 1024,
+    code_bytes: 512 * 1024,
+    ..Limits::MCU
+};
+
+pub fn run(app: &App) -> Result<Sample, &'static str> {
+    let mut config = Config::default();
+    config.limits(LIMITS);
+    let engine = Engine::new(&config, mote_interp::Interpreter::new());
+    let start = ticks();
+    let module = Module::from_image(&engine, image(app)).map_err(|_| "loading the image")?;
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).map_err(|_| "instantiating")?;
+    let loaded = ticks();
+    let result = if app.returns_i64 {
+        let func = instance
+            .get_typed_func::<i32, i64>(&store, app.export)
+            .map_err(|_| "export")?;
+        let start = ticks();
+        let r = func.call(&mut store, app.arg).map_err(|_| "call")?;
+        (r.cast_unsigned(), ticks() - start)
+    } else {
+        let func = instance
+            .get_typed_func::<i32, i32>(&store, app.export)
+            .map_err(|_| "export")?;
+        let start = ticks();
+        let r = func.call(&mut store, app.arg).map_err(|_| "call")?;
+        (u64::from(r.cast_unsigned()), ticks() - start)
+    };
+    let heap_live = crate::heap::used();
+    let memory = instance
+        .get_memory(&store, "memory")
+        .map_or(0, |m| m.data_size(&store));
+    Ok(Sample {
+        load_ticks: loaded - start,
+        run_ticks: result.1,
+        result: result.0,
+        memory,
+        heap_live,
+    })
+}
