@@ -15,6 +15,9 @@ pub(super) struct Context {
     pub(super) instance: usize,
     /// Store index of the instance's memory 0, if it has one.
     pub(super) memory: Option<u32>,
+    /// Number of imported functions of the module: module function indices from here on are
+    /// the instance's own functions.
+    pub(super) imported: u32,
 }
 
 /// Runs the instructions of one function from `*pc` until it calls, returns, runs out of fuel
@@ -279,6 +282,10 @@ pub(super) unsafe fn execute(
             }
             Op::Return { src, count } => break Ok(Exit::Return { src, count }),
             Op::Call { func, base } => {
+                // A function the module defines runs in this instance: no store lookup.
+                if let Some(def) = func.checked_sub(activation.imported) {
+                    break Ok(Exit::CallDefined { def, base });
+                }
                 let func = store.instances[instance].funcs[func as usize];
                 break Ok(Exit::Call { func, base });
             }

@@ -58,6 +58,9 @@ struct PendingHost {
 pub(crate) enum Exit {
     /// Call store function `func` with its frame at slot `base` of the current frame.
     Call { func: u32, base: u16 },
+    /// Call the instance's own function `def` (a defined-function index) with its frame at
+    /// slot `base`: the fast path for calls within a module.
+    CallDefined { def: u32, base: u16 },
     /// Tail-call store function `func` with its arguments at slot `base`: the callee replaces the
     /// current frame.
     TailCall { func: u32, base: u16 },
@@ -266,6 +269,7 @@ impl Executor {
                 let context = dispatch::Context {
                     instance: instance as usize,
                     memory,
+                    imported,
                 };
                 let code = module.code_of(func);
                 // SAFETY: every `CompiledModule` passed `verify::verify_module` when it was made
@@ -276,6 +280,36 @@ impl Executor {
                 // `ConsumeFuel` that was not paid.
                 let exit = unsafe { dispatch::execute(regs, code, &mut pc, store, &context) };
                 match exit {
+                    Ok(Exit::CallDefined {
+                        def: callee_def,
+                        base,
+                    }) => {
+                        if self.frames.len() >= self.max_depth {
+                            break Err(TrapCode::StackOverflow);
+                        }
+                        let callee_fp = fp + usize::from(base);
+                        let callee_func = &module.funcs[callee_def as usize];
+                        if let Err(code) =
+                            self.reserve(callee_fp + usize::from(callee_func.frame_size))
+                        {
+                            break Err(code);
+                        }
+                        let locals_start = callee_fp + usize::from(callee_func.params);
+                        let locals_end = callee_fp + usize::from(callee_func.locals);
+                        for slot in &mut self.stack[locals_start..locals_end] {
+                            *slot = 0;
+                        }
+                        self.frames.push(Frame {
+                            instance,
+                            func: func_index,
+                            pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                            fp: u32::try_from(fp).unwrap_or(u32::MAX),
+                        });
+                        def = callee_def as usize;
+                        func_index = callee_def + imported;
+                        pc = 0;
+                        fp = callee_fp;
+                    }
                     Ok(Exit::Call { func: callee, base }) => {
                         let callee_fp = fp + usize::from(base);
                         match store.funcs[callee as usize].kind {
@@ -340,7 +374,12 @@ impl Executor {
                     Ok(Exit::Return { src, count }) => {
                         let src = fp + usize::from(src);
                         let count = usize::from(count);
-                        self.stack.copy_within(src..src + count, fp);
+                        if count == 1 {
+                            // The common case, without a call to `memmove`.
+                            self.stack[fp] = self.stack[src];
+                        } else {
+                            self.stack.copy_within(src..src + count, fp);
+                        }
                         match self.frames.last() {
                             Some(frame) if frame.instance == instance => {
                                 let imported_index = frame.func;
@@ -369,6 +408,23 @@ impl Executor {
                 a.fp = u32::try_from(fp).unwrap_or(u32::MAX);
             }
             match exit? {
+                // The inner loop handles these; entering the callee is right here too.
+                Exit::CallDefined {
+                    def: callee_def,
+                    base,
+                } => {
+                    if self.frames.len() >= self.max_depth {
+                        return Err(TrapCode::StackOverflow);
+                    }
+                    self.frames.push(Frame {
+                        instance,
+                        func: func_index,
+                        pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                        fp: u32::try_from(fp).unwrap_or(u32::MAX),
+                    });
+                    let callee_fp = fp + usize::from(base);
+                    self.enter(store, instance, callee_def + imported, callee_fp, true)?;
+                }
                 Exit::Call { func: callee, base } => {
                     let callee_fp = fp + usize::from(base);
                     match store.funcs[callee as usize].kind {
