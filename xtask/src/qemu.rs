@@ -253,11 +253,17 @@ impl Drop for Qemu {
 
 /// The temperature as QEMU's sensor property wants it: milli-degrees Celsius.
 pub fn milli_celsius(board: &QemuBoard, celsius: f64) -> Result<i64, Error> {
-    let (low, high) = board.sensor.range;
+    let Some(sensor) = &board.sensor else {
+        return Err(Error(format!(
+            "--sensor-temp: QEMU's {} machine has no temperature sensor",
+            board.machine
+        )));
+    };
+    let (low, high) = sensor.range;
     if !(celsius.is_finite() && celsius > low && celsius < high) {
         return Err(Error(format!(
             "--sensor-temp {celsius}: the {} takes temperatures above {low} and below {high} °C",
-            board.sensor.model
+            sensor.model
         )));
     }
     // In range after the check above, so the conversion is exact enough and cannot overflow.
@@ -277,21 +283,21 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let scratch = Scratch::new()?;
     let socket = scratch.0.join("qmp.sock");
     let trace_log = scratch.0.join("trace.log");
-    let sensor = &board.sensor;
 
     let mut cmd = Command::new(board.qemu);
     cmd.args(["-M", board.machine, "-nographic"])
-        .args(["-semihosting-config", "enable=on,target=native"])
-        .arg("-device")
-        .arg(format!(
+        .args(["-semihosting-config", "enable=on,target=native"]);
+    if let Some(sensor) = &board.sensor {
+        cmd.arg("-device").arg(format!(
             "{},bus={},address={:#04x},id={SENSOR_ID}",
             sensor.model, sensor.bus, sensor.address
-        ))
-        .arg("-S")
+        ));
+    }
+    cmd.arg("-S")
         .arg("-qmp")
         .arg(format!("unix:{},server=on,wait=off", socket.display()));
     if how.trace_gpio {
-        cmd.args(["-trace", board.gpio_trace_event])
+        cmd.args(["-trace", board.gpio_trace.event])
             .arg("-D")
             .arg(&trace_log);
     }
@@ -358,7 +364,7 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let mut qmp = Qmp::connect(&socket, Instant::now() + QMP_CONNECT, || {
         matches!(child.try_wait(), Ok(None))
     })?;
-    if let Some(milli) = milli {
+    if let (Some(milli), Some(sensor)) = (milli, &board.sensor) {
         let path = format!("/machine/peripheral/{SENSOR_ID}");
         qmp.qom_set_int(&path, sensor.property, milli)?;
     }
@@ -481,6 +487,12 @@ fn parse(args: &[String]) -> Result<Options, Error> {
     if let Some(c) = boot.sensor_temp {
         milli_celsius(board, c)?;
     }
+    if on_device && !board.on_device_translate {
+        return Err(Error(format!(
+            "--on-device-translate: the {} firmware runs compiled images only",
+            board.name
+        )));
+    }
     Ok(Options {
         board,
         app,
@@ -555,6 +567,8 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--selftest"],
             &["lm3s6965evb", "--selftest", "--on-device-translate"],
             &["lm3s6965evb", "a.wasm", "--on-device-translate=yes"],
+            &["microbit", "a.wasm", "--on-device-translate"],
+            &["microbit", "a.wasm", "--sensor-temp", "20"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
@@ -596,6 +610,16 @@ mod tests {
         assert_eq!(milli_celsius(board, -12.5).ok(), Some(-12_500));
         assert!(milli_celsius(board, 128.0).is_err());
         assert!(milli_celsius(board, f64::NAN).is_err());
+        let microbit = boards::find("microbit").expect("known board");
+        assert!(milli_celsius(microbit, 20.0).is_err(), "no sensor");
+    }
+
+    #[test]
+    fn microbit_images() {
+        let board = boards::find("microbit").expect("known board");
+        let wasm = repo_root().join("examples").join("blink.wasm");
+        let image = image_for(board, &wasm).expect("blink.wasm compiles");
+        assert!(image.starts_with(repo_root().join("boards/microbit/target")));
     }
 
     #[test]
