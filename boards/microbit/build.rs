@@ -1,4 +1,4 @@
-//! Puts `memory.x` where the linker finds it, and copies the compiled image (`.mimg`, from
+//! Writes `memory.x` (from `nrf51822.x`, the chip's memory map) where the linker finds it, and copies the compiled image (`.mimg`, from
 //! `mote compile` or `cargo xtask qemu microbit APP.wasm`, which compiles the `.wasm` with the
 //! firmware's engine configuration) named by the `MOTE_APP` environment variable (a path,
 //! relative to this crate or absolute) to `$OUT_DIR/app.mimg`, where the firmware embeds it.
@@ -7,6 +7,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The heap's size unless `MOTE_HEAP_BYTES` says otherwise (see `rt::HEAP_BYTES`).
+const DEFAULT_HEAP_BYTES: &str = "12288";
 
 fn main() -> ExitCode {
     match run() {
@@ -21,10 +24,29 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
 
-    std::fs::copy("memory.x", out.join("memory.x"))
-        .map_err(|e| format!("cannot copy memory.x to {}: {e}", out.display()))?;
+    // `MOTE_RAM_KIB` and `MOTE_HEAP_BYTES`: a larger RAM and heap, to measure what an app
+    // would need under QEMU with `-global nrf51-soc.sram-size=BYTES` (docs/boards.md); the
+    // chip has 16 KiB.
+    println!("cargo:rerun-if-env-changed=MOTE_RAM_KIB");
+    println!("cargo:rerun-if-env-changed=MOTE_HEAP_BYTES");
+    let memory = std::fs::read_to_string("nrf51822.x").map_err(|e| format!("nrf51822.x: {e}"))?;
+    let memory = match std::env::var("MOTE_RAM_KIB") {
+        Ok(kib) => {
+            let kib: u32 = kib
+                .parse()
+                .map_err(|_| format!("MOTE_RAM_KIB: not a number of KiB: {kib}"))?;
+            memory.replace("LENGTH = 16K", &format!("LENGTH = {kib}K"))
+        }
+        Err(_) => memory,
+    };
+    std::fs::write(out.join("memory.x"), memory)
+        .map_err(|e| format!("cannot write memory.x to {}: {e}", out.display()))?;
     println!("cargo:rustc-link-search={}", out.display());
-    println!("cargo:rerun-if-changed=memory.x");
+    println!("cargo:rerun-if-changed=nrf51822.x");
+    let heap = std::env::var("MOTE_HEAP_BYTES").unwrap_or_else(|_| DEFAULT_HEAP_BYTES.into());
+    heap.parse::<u32>()
+        .map_err(|_| format!("MOTE_HEAP_BYTES: not a number of bytes: {heap}"))?;
+    println!("cargo:rustc-env=MOTE_HEAP_BYTES={heap}");
     // cortex-m-rt's linker script (it includes memory.x). Here rather than in
     // .cargo/config.toml's rustflags, which a RUSTFLAGS environment variable would replace.
     println!("cargo:rustc-link-arg-bins=-Tlink.x");

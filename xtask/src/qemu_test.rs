@@ -1,18 +1,20 @@
 //! `cargo xtask qemu-test BOARD`: checks a board under QEMU and prints one line per check and
 //! a summary (`BOARD: N passed, M failed, K skipped`); exits non-zero when a check failed.
 //!
-//! 1. The drivers' self-test: the sensor temperature set over QMP comes back over I2C and out
-//!    of the UART (at two temperatures, one negative), and the LED pin toggles six times in
-//!    QEMU's GPIO trace.
-//! 2. The example apps `thermometer.wasm` and `blink.wasm`, compiled to images on the host and
-//!    run by the firmware's executor, checked the same way. When that firmware does not fit in
-//!    the chip's flash, they are reported as skipped with the overflow in bytes; with
-//!    `--strict` they fail instead (CI), so that the firmware cannot silently grow out of the
-//!    flash.
+//! 1. The drivers' self-test: on lm3s6965evb the sensor temperature set over QMP comes back over
+//!    I2C and out of the UART (at two temperatures, one negative); on microbit hello's line
+//!    comes out of the UART; on both the LED pin toggles six times in QEMU's GPIO trace.
+//! 2. The example apps `thermometer.wasm` (lm3s6965evb) or `hello.wasm` (microbit) and
+//!    `blink.wasm`, compiled to images on the host and run by the firmware's executor, checked
+//!    the same way. When that firmware does not fit in the chip's flash, they are reported as
+//!    skipped with the overflow in bytes; with `--strict` they fail instead (CI), so that the
+//!    firmware cannot silently grow out of the flash. On a board with a larger RAM to offer
+//!    (microbit), an app that runs out of the chip's RAM is a reported known gap, and the app
+//!    runs again with the larger RAM, where it must pass.
 //! 3. `thermometer.wasm` on the firmware that validates and translates it on the device
-//!    (feature `on-device-translate`). It does not fit in flash yet (a known gap, see
-//!    docs/boards.md): while it does not, it is reported as skipped, with `--strict` too; it
-//!    runs, and must pass, by itself once it fits.
+//!    (feature `on-device-translate`, lm3s6965evb only). It does not fit in flash yet (a known
+//!    gap, see docs/boards.md): while it does not, it is reported as skipped, with `--strict`
+//!    too; it runs, and must pass, by itself once it fits.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -72,7 +74,7 @@ impl Report {
 
 fn boot(
     board: &QemuBoard,
-    elf: &std::path::Path,
+    elf: &Elf<'_>,
     temp: Option<f64>,
     trace: bool,
 ) -> Result<Outcome, String> {
@@ -82,8 +84,23 @@ fn boot(
         timeout: Some(TIMEOUT),
         echo: false,
         stdin: false,
+        large_ram: elf.large_ram,
     };
+    let elf = elf.path;
     qemu::boot(board, elf, &how).map_err(|e| e.to_string())
+}
+
+/// A firmware to boot, and whether it was linked for the board's larger RAM.
+#[derive(Debug, Clone, Copy)]
+struct Elf<'a> {
+    path: &'a std::path::Path,
+    large_ram: bool,
+}
+
+/// What the firmware prints when the heap runs out (`mote: error: ...: out of memory: ...`) or
+/// the allocator fails outright (a panic).
+fn out_of_memory(uart: &str) -> bool {
+    uart.contains("out of memory") || uart.contains("memory allocation of")
 }
 
 /// Exit status 0 and `expected` among the UART's lines.
@@ -175,12 +192,16 @@ fn led_toggles(trace: &str, gpio: &GpioTrace) -> Result<(), String> {
 }
 
 fn selftest(board: &QemuBoard, report: &mut Report) {
-    let elf = match qemu::build(board, Firmware::SelfTest) {
-        Ok(elf) => elf,
+    let path = match qemu::build(board, Firmware::SelfTest) {
+        Ok(path) => path,
         Err(e) => {
             report.record("self-test: build", Err(Error::from(e).to_string()));
             return;
         }
+    };
+    let elf = Elf {
+        path: &path,
+        large_ram: false,
     };
     match board.uart_app {
         UartApp::Thermometer => {
@@ -207,16 +228,36 @@ fn selftest(board: &QemuBoard, report: &mut Report) {
     }
 }
 
-/// Builds `firmware` (an app) and runs `check` on it, or skips it when it does not fit.
+/// Builds `firmware` (an app) and runs `check` on it, or skips it when it does not fit in
+/// flash. On a board with a larger RAM ([`QemuBoard::large_ram`]), an app that runs out of the
+/// chip's RAM is a reported known gap, and it runs again with the larger RAM, where it must
+/// pass.
 fn app(
     board: &QemuBoard,
     report: &mut Report,
     label: &str,
     firmware: Firmware<'_>,
-    check: impl FnOnce(&QemuBoard, &std::path::Path) -> Result<(), String>,
+    check: impl Fn(&QemuBoard, &Elf<'_>) -> Result<(), String>,
 ) {
     match qemu::build(board, firmware) {
-        Ok(elf) => report.record(label, check(board, &elf)),
+        Ok(path) => {
+            let elf = Elf {
+                path: &path,
+                large_ram: false,
+            };
+            match (check(board, &elf), &board.large_ram) {
+                (Err(why), Some(ram)) if out_of_memory(&why) => report.skip(
+                    label,
+                    &format!(
+                        "the app does not fit in the chip's RAM ({why}); it runs with {} KiB \
+                         (docs/boards.md)",
+                        ram.ram_kib
+                    ),
+                    true,
+                ),
+                (result, _) => report.record(label, result),
+            }
+        }
         Err(BuildError::DoesNotFit { overflow }) => report.skip(
             label,
             &format!(
@@ -227,23 +268,40 @@ fn app(
         ),
         Err(BuildError::Failed(e)) => report.record(label, Err(e.to_string())),
     }
+    let Some(ram) = board.large_ram else {
+        return;
+    };
+    let label = format!("{label}, with {} KiB of RAM", ram.ram_kib);
+    match qemu::build_with(board, firmware, true) {
+        Ok(path) => {
+            let elf = Elf {
+                path: &path,
+                large_ram: true,
+            };
+            report.record(&label, check(board, &elf));
+        }
+        Err(e) => report.record(&label, Err(Error::from(e).to_string())),
+    }
 }
 
 /// The thermometer's check: `23.25 °C` on the UART at 23.25 °C.
-fn thermometer(board: &QemuBoard, elf: &std::path::Path) -> Result<(), String> {
+fn thermometer(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     boot(board, elf, Some(23.25), false).and_then(|outcome| expect_line(&outcome, "23.25 °C"))
 }
 
 /// Hello's check: `Hello from Mote!` on the UART.
-fn hello(board: &QemuBoard, elf: &std::path::Path) -> Result<(), String> {
+fn hello(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     boot(board, elf, None, false).and_then(|outcome| expect_line(&outcome, HELLO_LINE))
 }
 
 /// The blink check: its lines on the UART and the LED toggles in the GPIO trace.
-fn blink(board: &QemuBoard, elf: &std::path::Path) -> Result<(), String> {
+fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     boot(board, elf, None, true).and_then(|outcome| {
         if outcome.status != 0 {
-            return Err(format!("exit status {}", outcome.status));
+            return Err(format!(
+                "exit status {} (UART output: {:?})",
+                outcome.status, outcome.uart
+            ));
         }
         expect_blink(board, &outcome)
     })
@@ -412,6 +470,17 @@ Timer with period zero, disabling
         let mut lenient = Report::default();
         lenient.skip("app from its image", "does not fit", false);
         assert_eq!((lenient.failed, lenient.skipped), (0, 1));
+    }
+
+    #[test]
+    fn running_out_of_memory() {
+        assert!(out_of_memory(
+            "mote: error: app.wasm: instantiating the module: out of memory: could not allocate 8192 bytes"
+        ));
+        assert!(out_of_memory(
+            "mote-microbit: panicked at alloc.rs:553:9:\nmemory allocation of 224 bytes failed"
+        ));
+        assert!(!out_of_memory("Hello from Mote!"));
     }
 
     #[test]

@@ -19,12 +19,15 @@ type Host = Platform<Microbit>;
 /// Exit status of a failure that is not the app's own (`mote run` uses the same).
 pub const EXIT_FAILURE: i32 = 1;
 
-/// The limits for 16 KiB of RAM: [`Limits::MCU`] with a smaller value stack and fewer frames
-/// (docs/boards.md, "microbit": the smallest that run the example apps, with room to spare),
-/// one instance, memory and table, and at most 8 KiB of linear memory.
+/// The limits for 16 KiB of RAM: [`Limits::MCU`] with a smaller value stack and fewer frames,
+/// one instance, memory and table, and at most 8 KiB of linear memory. Measured under QEMU
+/// (docs/boards.md, "microbit"): `blink` needs 40 value-stack slots (38 trap with "call stack
+/// exhausted") and 3 frames, `hello` 24 slots (16 trap) and 2 frames; 48 slots (384 bytes) and
+/// 8 frames leave a little room. The value stack grows on demand up to the limit, so the limit
+/// bounds the heap an app can take for it (512 slots, `Limits::MCU`, would be 4 KiB).
 pub const LIMITS: Limits = Limits {
-    value_stack_slots: 512,
-    call_depth: 64,
+    value_stack_slots: 48,
+    call_depth: 8,
     nested_calls: 1,
     memory_bytes: 8 * 1024,
     table_elements: 64,
@@ -87,6 +90,8 @@ fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result
     #[cfg(feature = "memory-report")]
     crate::rt::report_memory("after loading the module");
     let imports = imports(engine, store, &module)?;
+    #[cfg(feature = "memory-report")]
+    crate::rt::report_memory("after making the imports (the linker dropped)");
     let instance = Instance::new(&mut *store, &module, &imports)
         .map_err(|e| ("instantiating the module", e))?;
     drop(imports);
@@ -102,9 +107,11 @@ fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result
 }
 
 /// The host functions `module` imports, made in `store`, in the order of its imports. The
-/// linker that holds all of WASI-lite (about 60 functions: 8.7 KB of heap) lives only while
-/// they are looked up: it is dropped before instantiation allocates linear memory, so the two
-/// are never in RAM together (the same as `Linker::instantiate`, which needs both at once).
+/// linker that holds all of WASI-lite (about 70 functions: 8.7 KB of heap on this target) lives
+/// only while they are looked up, and is dropped before instantiation allocates linear memory:
+/// `Linker::instantiate` would hold both at once (19 KB). It is not enough for 16 KiB: the
+/// imported functions' shared parts (`Arc`s made by the linker) stay behind, scattered where the
+/// linker was, and no 8 KiB hole is left for linear memory (docs/boards.md, "microbit").
 fn imports(
     engine: &Engine,
     store: &mut Store<Host>,

@@ -1,5 +1,6 @@
-//! The runtime around the app: the heap that `alloc` (and so Mote) uses, and the way out of
-//! the machine through semihosting. With `regs`, the only module with `unsafe`.
+//! The runtime around the app: the heap that `alloc` (and so Mote) uses, the memory report
+//! (feature `memory-report`) and the way out of the machine through semihosting. With `regs`,
+//! the only module with `unsafe`.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::mem::MaybeUninit;
@@ -10,7 +11,20 @@ use embedded_alloc::LlffHeap;
 /// Bytes of RAM for the heap: the module's information, the store, the instance, linear memory
 /// and the interpreter's value stack and frames (the code stays in flash). The rest of the
 /// 16 KiB holds the statics and the main stack (docs/boards.md, "microbit", "RAM").
-pub const HEAP_BYTES: usize = 12 * 1024;
+/// Set by build.rs (`MOTE_HEAP_BYTES`, default 12 288).
+pub const HEAP_BYTES: usize = parse(env!("MOTE_HEAP_BYTES"));
+
+/// A decimal number (build.rs has checked it).
+const fn parse(digits: &str) -> usize {
+    let digits = digits.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < digits.len() {
+        n = n * 10 + (digits[i] - b'0') as usize;
+        i += 1;
+    }
+    n
+}
 
 /// The heap, with a count of the bytes in use and the most ever in use.
 struct CountingHeap {
