@@ -107,7 +107,7 @@ fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result
 }
 
 /// The host functions `module` imports, made in `store`, in the order of its imports. The
-/// linker that holds all of WASI-lite (about 70 functions: 8.7 KB of heap on this target) lives
+/// linker that holds all of WASI-lite (about 73 functions: 8.7 KB of heap on this target) lives
 /// only while they are looked up, and is dropped before instantiation allocates linear memory:
 /// `Linker::instantiate` would hold both at once (19 KB). It is not enough for 16 KiB: the
 /// imported functions' shared parts (`Arc`s made by the linker) stay behind, scattered where the
