@@ -44,8 +44,15 @@ fn run() -> Result<(), String> {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=nrf51822.x");
     let heap = std::env::var("MOTE_HEAP_BYTES").unwrap_or_else(|_| DEFAULT_HEAP_BYTES.into());
-    heap.parse::<u32>()
-        .map_err(|_| format!("MOTE_HEAP_BYTES: not a number of bytes: {heap}"))?;
+    match heap.parse::<u32>() {
+        // The heap's `init` wants a non-zero size (src/rt.rs).
+        Ok(0) | Err(_) => {
+            return Err(format!(
+                "MOTE_HEAP_BYTES: not a positive number of bytes: {heap}"
+            ));
+        }
+        Ok(_) => {}
+    }
     println!("cargo:rustc-env=MOTE_HEAP_BYTES={heap}");
     // cortex-m-rt's linker script (it includes memory.x). Here rather than in
     // .cargo/config.toml's rustflags, which a RUSTFLAGS environment variable would replace.
