@@ -19,6 +19,49 @@ pub struct Sensor {
     pub range: (f64, f64),
 }
 
+/// How QEMU's trace reports a GPIO output changing level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// PL061 (`lm3s6965evb`): `pl061_set_output DEVICE setting output LINE to LEVEL`.
+    Pl061,
+    /// nRF51 (`microbit`): `nrf51_gpio_update_output_irq line LINE value LEVEL` (level -1: the
+    /// output is disconnected).
+    Nrf51,
+}
+
+/// The GPIO trace of a board and where its LED is in it.
+#[derive(Debug, Clone, Copy)]
+pub struct GpioTrace {
+    /// The QEMU trace event that reports a GPIO output changing level.
+    pub event: &'static str,
+    /// The shape of its lines.
+    pub format: TraceFormat,
+    /// The output line of the `led` pin in its port.
+    pub led_line: u32,
+}
+
+/// The app whose UART line the checks look for (with the self-test's imitation of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UartApp {
+    /// `thermometer.wasm`, with the sensor set over QMP.
+    Thermometer,
+    /// `hello.wasm`: `Hello from Mote!`.
+    Hello,
+}
+
+/// A larger RAM than the chip's, for a machine whose RAM size QEMU can change: the firmware is
+/// linked for it and QEMU given it, to run apps that do not fit in the chip's RAM yet (and to
+/// measure what they need).
+#[derive(Debug, Clone, Copy)]
+pub struct LargeRam {
+    /// KiB of RAM (the firmware's build.rs reads it as `MOTE_RAM_KIB`).
+    pub ram_kib: u32,
+    /// Bytes of heap (`MOTE_HEAP_BYTES`).
+    pub heap_bytes: u32,
+    /// The QEMU property of the RAM's size in bytes, set with `-global`.
+    pub qemu_property: &'static str,
+}
+
 /// A firmware package for a QEMU machine.
 #[derive(Debug, Clone, Copy)]
 pub struct QemuBoard {
@@ -36,10 +79,16 @@ pub struct QemuBoard {
     pub qemu: &'static str,
     /// The QEMU machine.
     pub machine: &'static str,
-    /// The sensor QEMU attaches.
-    pub sensor: Sensor,
-    /// The QEMU trace event that reports a GPIO output changing level.
-    pub gpio_trace_event: &'static str,
+    /// The sensor QEMU attaches, if the machine has an I2C bus that works.
+    pub sensor: Option<Sensor>,
+    /// QEMU's trace of GPIO output changes.
+    pub gpio_trace: GpioTrace,
+    /// The app checked on the UART besides `blink.wasm`.
+    pub uart_app: UartApp,
+    /// Whether the firmware has the feature `on-device-translate`.
+    pub on_device_translate: bool,
+    /// A larger RAM the firmware can be built and booted with (`--large-ram`), if any.
+    pub large_ram: Option<LargeRam>,
     /// The firmware's engine configuration, which apps are compiled with: an image runs only
     /// with the fuel and NaN settings it was compiled with, and must fit the limits.
     pub config: fn() -> Config,
@@ -53,26 +102,81 @@ fn lm3s6965evb_config() -> Config {
     config
 }
 
+/// The configuration of `boards/microbit/src/app.rs` (`app::config`): the defaults with its
+/// `app::LIMITS` (smaller than [`Limits::MCU`] for 16 KiB of RAM).
+fn microbit_config() -> Config {
+    let mut config = Config::new();
+    config.limits(Limits {
+        value_stack_slots: 48,
+        call_depth: 8,
+        nested_calls: 1,
+        memory_bytes: 8 * 1024,
+        table_elements: 64,
+        instances: 1,
+        memories: 1,
+        tables: 1,
+        ..Limits::MCU
+    });
+    config
+}
+
 /// Every board.
-pub const QEMU_BOARDS: &[QemuBoard] = &[QemuBoard {
-    name: "lm3s6965evb",
-    dir: "boards/lm3s6965evb",
-    target: "thumbv7m-none-eabi",
-    app_bin: "mote-lm3s6965evb",
-    selftest_bin: "selftest",
-    qemu: "qemu-system-arm",
-    machine: "lm3s6965evb",
-    sensor: Sensor {
-        model: "tmp105",
-        // QEMU 7.2 names the Stellaris I2C0 bus `i2c` (see `info qtree`).
-        bus: "i2c",
-        address: 0x48,
-        property: "temperature",
-        range: (-128.0, 128.0),
+pub const QEMU_BOARDS: &[QemuBoard] = &[
+    QemuBoard {
+        name: "lm3s6965evb",
+        dir: "boards/lm3s6965evb",
+        target: "thumbv7m-none-eabi",
+        app_bin: "mote-lm3s6965evb",
+        selftest_bin: "selftest",
+        qemu: "qemu-system-arm",
+        machine: "lm3s6965evb",
+        sensor: Some(Sensor {
+            model: "tmp105",
+            // QEMU 7.2 names the Stellaris I2C0 bus `i2c` (see `info qtree`).
+            bus: "i2c",
+            address: 0x48,
+            property: "temperature",
+            range: (-128.0, 128.0),
+        }),
+        gpio_trace: GpioTrace {
+            event: "pl061_set_output",
+            format: TraceFormat::Pl061,
+            // PF0.
+            led_line: 0,
+        },
+        uart_app: UartApp::Thermometer,
+        on_device_translate: true,
+        large_ram: None,
+        config: lm3s6965evb_config,
     },
-    gpio_trace_event: "pl061_set_output",
-    config: lm3s6965evb_config,
-}];
+    QemuBoard {
+        name: "microbit",
+        dir: "boards/microbit",
+        target: "thumbv6m-none-eabi",
+        app_bin: "mote-microbit",
+        selftest_bin: "selftest",
+        qemu: "qemu-system-arm",
+        machine: "microbit",
+        // QEMU's nRF51 TWI is a stub.
+        sensor: None,
+        gpio_trace: GpioTrace {
+            event: "nrf51_gpio_update_output_irq",
+            format: TraceFormat::Nrf51,
+            // P0.13, row 1 of the LED matrix.
+            led_line: 13,
+        },
+        uart_app: UartApp::Hello,
+        on_device_translate: false,
+        // The example apps need about 16 KiB of RAM and the chip has 16 KiB: they run with
+        // 32 KiB (docs/boards.md, "microbit").
+        large_ram: Some(LargeRam {
+            ram_kib: 32,
+            heap_bytes: 28 * 1024,
+            qemu_property: "nrf51-soc.sram-size",
+        }),
+        config: microbit_config,
+    },
+];
 
 /// The board called `name`.
 pub fn find(name: &str) -> Result<&'static QemuBoard, Error> {

@@ -21,22 +21,25 @@ Usage: cargo xtask COMMAND [ARGS...]
 
 Commands:
   qemu BOARD (APP.wasm | APP.mimg | --selftest) [--on-device-translate] [--sensor-temp C]
-          [--trace-gpio] [--timeout SECONDS]
+          [--trace-gpio] [--large-ram] [--timeout SECONDS]
       Compile APP.wasm to an image with BOARD's engine configuration (or take a compiled
       APP.mimg), build BOARD's firmware with it embedded, boot it in QEMU, print what the app
       writes to the UART, and exit with the app's exit status. --on-device-translate embeds
       the .wasm in the firmware that validates and translates it on the device instead.
       --selftest runs the board's drivers' self-test instead of an app. --sensor-temp sets
       the temperature of the board's TMP105 (degrees Celsius) before the app starts;
-      --trace-gpio prints QEMU's trace of the GPIO outputs to stderr afterwards. Quit an app
-      that does not end with Ctrl-A x.
+      --trace-gpio prints QEMU's trace of the GPIO outputs to stderr afterwards. --large-ram
+      links the firmware for, and boots QEMU with, more RAM than the chip has (microbit: 32
+      KiB instead of 16, where the example apps do not fit yet). Quit an app that does not end
+      with Ctrl-A x.
   qemu-test BOARD [--strict]
       Check BOARD under QEMU: the drivers' self-test (sensor temperature over QMP, UART
-      output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm and
-      blink.wasm from compiled images, and thermometer.wasm translated on the device. Prints
-      one line per check and a summary. An app whose firmware does not fit in flash is
-      skipped; with --strict it fails, except on-device translation (a known gap while it
-      does not fit).
+      output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm (or
+      hello.wasm on microbit) and blink.wasm from compiled images, and thermometer.wasm
+      translated on the device where the firmware can. Prints one line per check and a
+      summary. An app whose firmware does not fit in flash is skipped; with --strict it fails,
+      except on-device translation (a known gap while it does not fit). On microbit the apps
+      also run with 32 KiB of RAM, and running out of the chip's 16 KiB is a known gap.
   size [--no-budgets]
       Build the reference firmware benches/mcu for thumbv7em-none-eabihf (opt-level z, LTO)
       without a runtime, with the executor only (a compiled image) and with the full

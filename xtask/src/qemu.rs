@@ -1,5 +1,5 @@
 //! `cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) [--on-device-translate]
-//! [--sensor-temp C] [--trace-gpio] [--timeout SECONDS]`: builds a board's firmware with an app
+//! [--sensor-temp C] [--trace-gpio] [--large-ram] [--timeout SECONDS]`: builds a board's firmware with an app
 //! embedded (or its drivers' self-test), boots it in QEMU and relays its UART.
 //!
 //! The firmware runs compiled images: a `.wasm` is compiled here first, with the board's engine
@@ -120,6 +120,16 @@ impl From<BuildError> for Error {
 
 /// Builds `firmware` for `board` in release; returns the ELF file.
 pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, BuildError> {
+    build_with(board, firmware, false)
+}
+
+/// Builds `firmware` for `board` in release, linked for the board's larger RAM when
+/// `large_ram` (see [`QemuBoard::large_ram`]); returns the ELF file.
+pub fn build_with(
+    board: &QemuBoard,
+    firmware: Firmware<'_>,
+    large_ram: bool,
+) -> Result<PathBuf, BuildError> {
     let dir = repo_root().join(board.dir);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = dir.join("target");
@@ -158,6 +168,25 @@ pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, Build
             board.selftest_bin
         }
     };
+    match board.large_ram {
+        Some(ram) if large_ram => {
+            eprintln!(
+                "xtask: linking for {} KiB of RAM ({} bytes of heap), more than the chip has",
+                ram.ram_kib, ram.heap_bytes
+            );
+            cmd.env("MOTE_RAM_KIB", ram.ram_kib.to_string())
+                .env("MOTE_HEAP_BYTES", ram.heap_bytes.to_string());
+        }
+        None if large_ram => {
+            return Err(BuildError::Failed(Error(format!(
+                "--large-ram: QEMU's {} machine has a fixed RAM size",
+                board.machine
+            ))));
+        }
+        _ => {
+            cmd.env_remove("MOTE_RAM_KIB").env_remove("MOTE_HEAP_BYTES");
+        }
+    }
     cmd.args(["--bin", bin]);
     let output = cmd.output().map_err(|e| {
         BuildError::Failed(Error(format!(
@@ -206,6 +235,8 @@ pub struct Boot {
     pub echo: bool,
     /// Give QEMU this process's stdin (the UART's receive side); otherwise none.
     pub stdin: bool,
+    /// Give the machine the board's larger RAM ([`QemuBoard::large_ram`]).
+    pub large_ram: bool,
 }
 
 /// What a run gave.
@@ -253,11 +284,17 @@ impl Drop for Qemu {
 
 /// The temperature as QEMU's sensor property wants it: milli-degrees Celsius.
 pub fn milli_celsius(board: &QemuBoard, celsius: f64) -> Result<i64, Error> {
-    let (low, high) = board.sensor.range;
+    let Some(sensor) = &board.sensor else {
+        return Err(Error(format!(
+            "--sensor-temp: QEMU's {} machine has no temperature sensor",
+            board.machine
+        )));
+    };
+    let (low, high) = sensor.range;
     if !(celsius.is_finite() && celsius > low && celsius < high) {
         return Err(Error(format!(
             "--sensor-temp {celsius}: the {} takes temperatures above {low} and below {high} °C",
-            board.sensor.model
+            sensor.model
         )));
     }
     // In range after the check above, so the conversion is exact enough and cannot overflow.
@@ -277,21 +314,25 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let scratch = Scratch::new()?;
     let socket = scratch.0.join("qmp.sock");
     let trace_log = scratch.0.join("trace.log");
-    let sensor = &board.sensor;
 
     let mut cmd = Command::new(board.qemu);
     cmd.args(["-M", board.machine, "-nographic"])
-        .args(["-semihosting-config", "enable=on,target=native"])
-        .arg("-device")
-        .arg(format!(
+        .args(["-semihosting-config", "enable=on,target=native"]);
+    if let Some(sensor) = &board.sensor {
+        cmd.arg("-device").arg(format!(
             "{},bus={},address={:#04x},id={SENSOR_ID}",
             sensor.model, sensor.bus, sensor.address
-        ))
-        .arg("-S")
+        ));
+    }
+    if let (true, Some(ram)) = (how.large_ram, &board.large_ram) {
+        cmd.arg("-global")
+            .arg(format!("{}={}", ram.qemu_property, ram.ram_kib * 1024));
+    }
+    cmd.arg("-S")
         .arg("-qmp")
         .arg(format!("unix:{},server=on,wait=off", socket.display()));
     if how.trace_gpio {
-        cmd.args(["-trace", board.gpio_trace_event])
+        cmd.args(["-trace", board.gpio_trace.event])
             .arg("-D")
             .arg(&trace_log);
     }
@@ -358,7 +399,7 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let mut qmp = Qmp::connect(&socket, Instant::now() + QMP_CONNECT, || {
         matches!(child.try_wait(), Ok(None))
     })?;
-    if let Some(milli) = milli {
+    if let (Some(milli), Some(sensor)) = (milli, &board.sensor) {
         let path = format!("/machine/peripheral/{SENSOR_ID}");
         qmp.qom_set_int(&path, sensor.property, milli)?;
     }
@@ -421,7 +462,7 @@ struct Options {
 
 const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) \
                           [--on-device-translate] [--sensor-temp C] [--trace-gpio] \
-                          [--timeout SECONDS]";
+                          [--large-ram] [--timeout SECONDS]";
 
 fn parse(args: &[String]) -> Result<Options, Error> {
     let mut positional = Vec::new();
@@ -466,6 +507,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
             "--trace-gpio" if inline.is_none() => boot.trace_gpio = true,
             "--selftest" if inline.is_none() => selftest = true,
             "--on-device-translate" if inline.is_none() => on_device = true,
+            "--large-ram" if inline.is_none() => boot.large_ram = true,
             flag if flag.starts_with('-') => {
                 return Err(Error(format!("unknown option `{arg}` for `qemu`")));
             }
@@ -480,6 +522,18 @@ fn parse(args: &[String]) -> Result<Options, Error> {
     let board = boards::find(board)?;
     if let Some(c) = boot.sensor_temp {
         milli_celsius(board, c)?;
+    }
+    if boot.large_ram && board.large_ram.is_none() {
+        return Err(Error(format!(
+            "--large-ram: QEMU's {} machine has a fixed RAM size",
+            board.machine
+        )));
+    }
+    if on_device && !board.on_device_translate {
+        return Err(Error(format!(
+            "--on-device-translate: the {} firmware runs compiled images only",
+            board.name
+        )));
     }
     Ok(Options {
         board,
@@ -497,7 +551,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         Some(app) => Firmware::App(app),
         None => Firmware::SelfTest,
     };
-    let elf = build(opts.board, firmware)?;
+    let elf = build_with(opts.board, firmware, opts.boot.large_ram)?;
     let outcome = boot(opts.board, &elf, &opts.boot)?;
     if let Some(trace) = &outcome.gpio_trace {
         eprint!("{trace}");
@@ -555,6 +609,9 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--selftest"],
             &["lm3s6965evb", "--selftest", "--on-device-translate"],
             &["lm3s6965evb", "a.wasm", "--on-device-translate=yes"],
+            &["microbit", "a.wasm", "--on-device-translate"],
+            &["microbit", "a.wasm", "--sensor-temp", "20"],
+            &["lm3s6965evb", "a.wasm", "--large-ram"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
@@ -596,6 +653,16 @@ mod tests {
         assert_eq!(milli_celsius(board, -12.5).ok(), Some(-12_500));
         assert!(milli_celsius(board, 128.0).is_err());
         assert!(milli_celsius(board, f64::NAN).is_err());
+        let microbit = boards::find("microbit").expect("known board");
+        assert!(milli_celsius(microbit, 20.0).is_err(), "no sensor");
+    }
+
+    #[test]
+    fn microbit_images() {
+        let board = boards::find("microbit").expect("known board");
+        let wasm = repo_root().join("examples").join("blink.wasm");
+        let image = image_for(board, &wasm).expect("blink.wasm compiles");
+        assert!(image.starts_with(repo_root().join("boards/microbit/target")));
     }
 
     #[test]

@@ -1,23 +1,25 @@
 //! `cargo xtask qemu-test BOARD`: checks a board under QEMU and prints one line per check and
 //! a summary (`BOARD: N passed, M failed, K skipped`); exits non-zero when a check failed.
 //!
-//! 1. The drivers' self-test: the sensor temperature set over QMP comes back over I2C and out
-//!    of the UART (at two temperatures, one negative), and the LED pin toggles six times in
-//!    QEMU's GPIO trace.
-//! 2. The example apps `thermometer.wasm` and `blink.wasm`, compiled to images on the host and
-//!    run by the firmware's executor, checked the same way. When that firmware does not fit in
-//!    the chip's flash, they are reported as skipped with the overflow in bytes; with
-//!    `--strict` they fail instead (CI), so that the firmware cannot silently grow out of the
-//!    flash.
+//! 1. The drivers' self-test: on lm3s6965evb the sensor temperature set over QMP comes back over
+//!    I2C and out of the UART (at two temperatures, one negative); on microbit hello's line
+//!    comes out of the UART; on both the LED pin toggles six times in QEMU's GPIO trace.
+//! 2. The example apps `thermometer.wasm` (lm3s6965evb) or `hello.wasm` (microbit) and
+//!    `blink.wasm`, compiled to images on the host and run by the firmware's executor, checked
+//!    the same way. When that firmware does not fit in the chip's flash, they are reported as
+//!    skipped with the overflow in bytes; with `--strict` they fail instead (CI), so that the
+//!    firmware cannot silently grow out of the flash. On a board with a larger RAM to offer
+//!    (microbit), an app that runs out of the chip's RAM is a reported known gap, and the app
+//!    runs again with the larger RAM, where it must pass.
 //! 3. `thermometer.wasm` on the firmware that validates and translates it on the device
-//!    (feature `on-device-translate`). It does not fit in flash yet (a known gap, see
-//!    docs/boards.md): while it does not, it is reported as skipped, with `--strict` too; it
-//!    runs, and must pass, by itself once it fits.
+//!    (feature `on-device-translate`, lm3s6965evb only). It does not fit in flash yet (a known
+//!    gap, see docs/boards.md): while it does not, it is reported as skipped, with `--strict`
+//!    too; it runs, and must pass, by itself once it fits.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::boards::{self, QemuBoard};
+use crate::boards::{self, GpioTrace, QemuBoard, TraceFormat, UartApp};
 use crate::qemu::{self, Boot, BuildError, Firmware, Outcome};
 use crate::{Error, repo_root};
 
@@ -72,7 +74,7 @@ impl Report {
 
 fn boot(
     board: &QemuBoard,
-    elf: &std::path::Path,
+    elf: &Elf<'_>,
     temp: Option<f64>,
     trace: bool,
 ) -> Result<Outcome, String> {
@@ -82,8 +84,23 @@ fn boot(
         timeout: Some(TIMEOUT),
         echo: false,
         stdin: false,
+        large_ram: elf.large_ram,
     };
+    let elf = elf.path;
     qemu::boot(board, elf, &how).map_err(|e| e.to_string())
+}
+
+/// A firmware to boot, and whether it was linked for the board's larger RAM.
+#[derive(Debug, Clone, Copy)]
+struct Elf<'a> {
+    path: &'a std::path::Path,
+    large_ram: bool,
+}
+
+/// What the firmware prints when the heap runs out (`mote: error: ...: out of memory: ...`) or
+/// the allocator fails outright (a panic).
+fn out_of_memory(uart: &str) -> bool {
+    uart.contains("out of memory") || uart.contains("memory allocation of")
 }
 
 /// Exit status 0 and `expected` among the UART's lines.
@@ -119,32 +136,41 @@ fn expect_blink(board: &QemuBoard, outcome: &Outcome) -> Result<(), String> {
         ));
     }
     let trace = outcome.gpio_trace.as_deref().unwrap_or_default();
-    led_toggles(trace, board.gpio_trace_event)
+    led_toggles(trace, &board.gpio_trace)
 }
 
-/// One GPIO output changes more than once in `trace`: line 0 of its port (PF0, the LED), which
-/// is driven low and then toggles six times: `0 1 0 1 0 1 0`. Other outputs change at most once
-/// (the pull-ups of the inputs at reset).
-fn led_toggles(trace: &str, event: &str) -> Result<(), String> {
-    let mut outputs: Vec<((&str, u32), Vec<u32>)> = Vec::new();
+/// The line Hello prints.
+const HELLO_LINE: &str = "Hello from Mote!";
+
+/// One GPIO output changes more than once in `trace`: the LED's line (PF0 on lm3s6965evb,
+/// P0.13 on microbit), which is driven low and then toggles six times: `0 1 0 1 0 1 0`. Other
+/// outputs change at most once (the pull-ups of the inputs at reset, the LED matrix's column).
+fn led_toggles(trace: &str, gpio: &GpioTrace) -> Result<(), String> {
+    let event = gpio.event;
+    let mut outputs: Vec<((&str, u32), Vec<i64>)> = Vec::new();
     for line in trace.lines() {
         let Some(at) = line.find(event) else {
             continue;
         };
-        // `<event> <device> setting output <line> to <level>`
         let words: Vec<&str> = line[at + event.len()..].split_whitespace().collect();
-        let [device, "setting", "output", pin, "to", level] = words.as_slice() else {
+        let (device, pin, level) = match (gpio.format, words.as_slice()) {
+            // `<event> <device> setting output <line> to <level>`
+            (TraceFormat::Pl061, [device, "setting", "output", pin, "to", level]) => {
+                (*device, pin, level)
+            }
+            // `<event> line <line> value <level>` (one GPIO port)
+            (TraceFormat::Nrf51, ["line", pin, "value", level]) => ("gpio", pin, level),
+            _ => return Err(format!("unexpected trace line {line:?}")),
+        };
+        let (Ok(pin), Ok(level)) = (pin.parse::<u32>(), level.parse::<i64>()) else {
             return Err(format!("unexpected trace line {line:?}"));
         };
-        let (Ok(pin), Ok(level)) = (pin.parse::<u32>(), level.parse::<u32>()) else {
-            return Err(format!("unexpected trace line {line:?}"));
-        };
-        match outputs.iter_mut().find(|(key, _)| *key == (*device, pin)) {
+        match outputs.iter_mut().find(|(key, _)| *key == (device, pin)) {
             Some((_, levels)) => levels.push(level),
             None => outputs.push(((device, pin), vec![level])),
         }
     }
-    let toggled: Vec<&((&str, u32), Vec<u32>)> = outputs
+    let toggled: Vec<&((&str, u32), Vec<i64>)> = outputs
         .iter()
         .filter(|(_, levels)| levels.len() > 1)
         .collect();
@@ -156,45 +182,82 @@ fn led_toggles(trace: &str, event: &str) -> Result<(), String> {
         ));
     };
     let expected = [0, 1, 0, 1, 0, 1, 0];
-    if *pin != 0 || !levels.ends_with(&expected) {
+    if *pin != gpio.led_line || !levels.ends_with(&expected) {
         return Err(format!(
-            "expected output 0 to go {expected:?}; {device} output {pin} went {levels:?}"
+            "expected output {} to go {expected:?}; {device} output {pin} went {levels:?}",
+            gpio.led_line
         ));
     }
     Ok(())
 }
 
 fn selftest(board: &QemuBoard, report: &mut Report) {
-    let elf = match qemu::build(board, Firmware::SelfTest) {
-        Ok(elf) => elf,
+    let path = match qemu::build(board, Firmware::SelfTest) {
+        Ok(path) => path,
         Err(e) => {
             report.record("self-test: build", Err(Error::from(e).to_string()));
             return;
         }
     };
-    report.record(
-        "self-test: TMP105 at 23.25 °C over I2C, UART, LED toggles",
-        boot(board, &elf, Some(23.25), true).and_then(|outcome| {
-            expect_line(&outcome, "23.25 °C")?;
-            expect_blink(board, &outcome)
-        }),
-    );
-    report.record(
-        "self-test: TMP105 at -12.5 °C",
-        boot(board, &elf, Some(-12.5), false).and_then(|outcome| expect_line(&outcome, "-12.5 °C")),
-    );
+    let elf = Elf {
+        path: &path,
+        large_ram: false,
+    };
+    match board.uart_app {
+        UartApp::Thermometer => {
+            report.record(
+                "self-test: TMP105 at 23.25 °C over I2C, UART, LED toggles",
+                boot(board, &elf, Some(23.25), true).and_then(|outcome| {
+                    expect_line(&outcome, "23.25 °C")?;
+                    expect_blink(board, &outcome)
+                }),
+            );
+            report.record(
+                "self-test: TMP105 at -12.5 °C",
+                boot(board, &elf, Some(-12.5), false)
+                    .and_then(|outcome| expect_line(&outcome, "-12.5 °C")),
+            );
+        }
+        UartApp::Hello => report.record(
+            "self-test: UART, LED toggles",
+            boot(board, &elf, None, true).and_then(|outcome| {
+                expect_line(&outcome, HELLO_LINE)?;
+                expect_blink(board, &outcome)
+            }),
+        ),
+    }
 }
 
-/// Builds `firmware` (an app) and runs `check` on it, or skips it when it does not fit.
+/// Builds `firmware` (an app) and runs `check` on it, or skips it when it does not fit in
+/// flash. On a board with a larger RAM ([`QemuBoard::large_ram`]), an app that runs out of the
+/// chip's RAM is a reported known gap, and it runs again with the larger RAM, where it must
+/// pass.
 fn app(
     board: &QemuBoard,
     report: &mut Report,
     label: &str,
     firmware: Firmware<'_>,
-    check: impl FnOnce(&QemuBoard, &std::path::Path) -> Result<(), String>,
+    check: impl Fn(&QemuBoard, &Elf<'_>) -> Result<(), String>,
 ) {
     match qemu::build(board, firmware) {
-        Ok(elf) => report.record(label, check(board, &elf)),
+        Ok(path) => {
+            let elf = Elf {
+                path: &path,
+                large_ram: false,
+            };
+            match (check(board, &elf), &board.large_ram) {
+                (Err(why), Some(ram)) if out_of_memory(&why) => report.skip(
+                    label,
+                    &format!(
+                        "the app does not fit in the chip's RAM ({why}); it runs with {} KiB \
+                         (docs/boards.md)",
+                        ram.ram_kib
+                    ),
+                    true,
+                ),
+                (result, _) => report.record(label, result),
+            }
+        }
         Err(BuildError::DoesNotFit { overflow }) => report.skip(
             label,
             &format!(
@@ -205,18 +268,40 @@ fn app(
         ),
         Err(BuildError::Failed(e)) => report.record(label, Err(e.to_string())),
     }
+    let Some(ram) = board.large_ram else {
+        return;
+    };
+    let label = format!("{label}, with {} KiB of RAM", ram.ram_kib);
+    match qemu::build_with(board, firmware, true) {
+        Ok(path) => {
+            let elf = Elf {
+                path: &path,
+                large_ram: true,
+            };
+            report.record(&label, check(board, &elf));
+        }
+        Err(e) => report.record(&label, Err(Error::from(e).to_string())),
+    }
 }
 
 /// The thermometer's check: `23.25 °C` on the UART at 23.25 °C.
-fn thermometer(board: &QemuBoard, elf: &std::path::Path) -> Result<(), String> {
+fn thermometer(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     boot(board, elf, Some(23.25), false).and_then(|outcome| expect_line(&outcome, "23.25 °C"))
 }
 
+/// Hello's check: `Hello from Mote!` on the UART.
+fn hello(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
+    boot(board, elf, None, false).and_then(|outcome| expect_line(&outcome, HELLO_LINE))
+}
+
 /// The blink check: its lines on the UART and the LED toggles in the GPIO trace.
-fn blink(board: &QemuBoard, elf: &std::path::Path) -> Result<(), String> {
+fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     boot(board, elf, None, true).and_then(|outcome| {
         if outcome.status != 0 {
-            return Err(format!("exit status {}", outcome.status));
+            return Err(format!(
+                "exit status {} (UART output: {:?})",
+                outcome.status, outcome.uart
+            ));
         }
         expect_blink(board, &outcome)
     })
@@ -237,14 +322,24 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     selftest(board, &mut report);
     let examples = repo_root().join("examples");
     let thermometer_wasm = examples.join("thermometer.wasm");
+    let hello_wasm = examples.join("hello.wasm");
     let blink_wasm = examples.join("blink.wasm");
-    app(
-        board,
-        &mut report,
-        "app thermometer.wasm from its compiled image",
-        Firmware::App(&thermometer_wasm),
-        thermometer,
-    );
+    match board.uart_app {
+        UartApp::Thermometer => app(
+            board,
+            &mut report,
+            "app thermometer.wasm from its compiled image",
+            Firmware::App(&thermometer_wasm),
+            thermometer,
+        ),
+        UartApp::Hello => app(
+            board,
+            &mut report,
+            "app hello.wasm from its compiled image",
+            Firmware::App(&hello_wasm),
+            hello,
+        ),
+    }
     app(
         board,
         &mut report,
@@ -252,13 +347,15 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         Firmware::App(&blink_wasm),
         blink,
     );
-    app(
-        board,
-        &mut report,
-        "app thermometer.wasm translated on the device",
-        Firmware::AppTranslatedOnDevice(&thermometer_wasm),
-        thermometer,
-    );
+    if board.on_device_translate {
+        app(
+            board,
+            &mut report,
+            "app thermometer.wasm translated on the device",
+            Firmware::AppTranslatedOnDevice(&thermometer_wasm),
+            thermometer,
+        );
+    }
     println!(
         "{}: {} passed, {} failed, {} skipped",
         board.name, report.passed, report.failed, report.skipped
@@ -274,7 +371,31 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
 mod tests {
     use super::*;
 
-    const EVENT: &str = "pl061_set_output";
+    const PL061: GpioTrace = GpioTrace {
+        event: "pl061_set_output",
+        format: TraceFormat::Pl061,
+        led_line: 0,
+    };
+
+    const NRF51: GpioTrace = GpioTrace {
+        event: "nrf51_gpio_update_output_irq",
+        format: TraceFormat::Nrf51,
+        led_line: 13,
+    };
+
+    /// The trace of a good blink run on microbit (the column, the buttons' pull-ups, the LED).
+    const GOOD_NRF51: &str = "\
+nrf51_gpio_update_output_irq line 4 value 0
+nrf51_gpio_update_output_irq line 17 value 1
+nrf51_gpio_update_output_irq line 26 value 1
+nrf51_gpio_update_output_irq line 13 value 0
+nrf51_gpio_update_output_irq line 13 value 1
+nrf51_gpio_update_output_irq line 13 value 0
+nrf51_gpio_update_output_irq line 13 value 1
+nrf51_gpio_update_output_irq line 13 value 0
+nrf51_gpio_update_output_irq line 13 value 1
+nrf51_gpio_update_output_irq line 13 value 0
+";
 
     /// The trace of a good blink run (the pull-ups of the inputs at reset, then the LED).
     const GOOD: &str = "\
@@ -293,29 +414,47 @@ Timer with period zero, disabling
 
     #[test]
     fn good_blink() {
-        assert_eq!(led_toggles(GOOD, EVENT), Ok(()));
+        assert_eq!(led_toggles(GOOD, &PL061), Ok(()));
         // With the process id and time stamp that some trace back ends put first.
         let stamped: String = GOOD
             .lines()
             .map(|l| format!("1234@1700000000.000001:{l}\n"))
             .collect();
-        assert_eq!(led_toggles(&stamped, EVENT), Ok(()));
+        assert_eq!(led_toggles(&stamped, &PL061), Ok(()));
     }
 
     #[test]
     fn bad_blinks() {
         // Too few toggles.
         let short: String = GOOD.lines().take(7).map(|l| format!("{l}\n")).collect();
-        assert!(led_toggles(&short, EVENT).is_err());
+        assert!(led_toggles(&short, &PL061).is_err());
         // No trace at all.
-        assert!(led_toggles("", EVENT).is_err());
+        assert!(led_toggles("", &PL061).is_err());
         // Another pin toggles as well.
         let two = format!(
             "{GOOD}pl061_set_output /machine/unattached/device[12] setting output 0 to 0\n"
         );
-        assert!(led_toggles(&two, EVENT).is_err());
+        assert!(led_toggles(&two, &PL061).is_err());
         // A garbled line.
-        assert!(led_toggles("pl061_set_output nonsense", EVENT).is_err());
+        assert!(led_toggles("pl061_set_output nonsense", &PL061).is_err());
+    }
+
+    #[test]
+    fn nrf51_blinks() {
+        assert_eq!(led_toggles(GOOD_NRF51, &NRF51), Ok(()));
+        // The PL061 shape is not the nRF51's.
+        assert!(led_toggles(GOOD_NRF51, &PL061).is_err());
+        assert!(led_toggles(GOOD, &NRF51).is_err());
+        // Another line than the LED's toggles.
+        let wrong = GOOD_NRF51.replace("line 13", "line 14");
+        assert!(led_toggles(&wrong, &NRF51).is_err());
+        // A disconnected output (-1) counts as a level.
+        let short: String = GOOD_NRF51
+            .lines()
+            .take(8)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(led_toggles(&short, &NRF51).is_err());
     }
 
     #[test]
@@ -331,6 +470,17 @@ Timer with period zero, disabling
         let mut lenient = Report::default();
         lenient.skip("app from its image", "does not fit", false);
         assert_eq!((lenient.failed, lenient.skipped), (0, 1));
+    }
+
+    #[test]
+    fn running_out_of_memory() {
+        assert!(out_of_memory(
+            "mote: error: app.wasm: instantiating the module: out of memory: could not allocate 8192 bytes"
+        ));
+        assert!(out_of_memory(
+            "mote-microbit: panicked at alloc.rs:553:9:\nmemory allocation of 224 bytes failed"
+        ));
+        assert!(!out_of_memory("Hello from Mote!"));
     }
 
     #[test]

@@ -1,0 +1,26 @@
+//! The firmware: runs the app embedded at build time (`MOTE_APP`, see build.rs) on the board,
+//! then leaves QEMU with the app's exit status.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use mote_microbit::{Microbit, app, rt};
+
+/// The app's compiled image, copied to `$OUT_DIR` by build.rs; 4-byte aligned, as
+/// `Module::from_image` wants it (the image runs in place from flash).
+static APP: &[u8] = mote_interp::include_image!(concat!(env!("OUT_DIR"), "/app.mimg"));
+
+#[entry]
+fn main() -> ! {
+    rt::init_heap();
+    #[cfg(feature = "memory-report")]
+    rt::paint_stack();
+    let status = match Microbit::take() {
+        Some(board) => app::run(board, APP),
+        // Unreachable: nothing took the board before.
+        None => app::EXIT_FAILURE,
+    };
+    #[cfg(feature = "memory-report")]
+    rt::report_memory("at exit");
+    rt::exit(status)
+}
