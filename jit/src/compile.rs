@@ -1,0 +1,246 @@
+//! Module compilation: each validated function body is translated to Cranelift IR
+//! ([`crate::translate`]) and compiled; [`ModuleTranslator::finish`] adds one trampoline per
+//! function type, lays all code out in one [`CodeMemory`] and resolves relocations.
+//!
+//! Trampolines are how Rust enters compiled code: `extern "C" fn(vmctx, code, values)` loads
+//! the arguments from `values` (raw 8-byte slots), calls `code` with the WebAssembly signature
+//! and writes the results back to `values`.
+
+use std::sync::Arc;
+
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{
+    self, AbiParam, ExternalName, InstBuilder, LibCall, Signature, UserFuncName, types,
+};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use mote_core::engine::{CompiledCode, ModuleTranslator};
+use mote_core::module::ModuleInfo;
+use mote_core::wasmparser::{self, FuncValidator, FunctionBody, ValidatorResources};
+use mote_core::{Config, Error, FuncType};
+
+use crate::code_memory::CodeMemory;
+use crate::env::{self, FuncEnv};
+use crate::libcalls;
+
+/// The machine code of one module.
+#[derive(Debug)]
+pub(crate) struct CompiledModule {
+    /// Owns the code; unmapped when the module is dropped.
+    _memory: CodeMemory,
+    /// Entry address of each defined function.
+    pub(crate) func_code: Box<[usize]>,
+    /// Trampoline address for each of the module's types.
+    pub(crate) trampolines: Box<[usize]>,
+}
+
+/// Compiled bytes of one function before layout.
+struct FuncBytes {
+    bytes: Vec<u8>,
+    /// Absolute 8-byte relocations: (offset, target address).
+    relocs: Vec<(u32, usize)>,
+}
+
+/// Translates and compiles the functions of one module.
+pub(crate) struct Translator {
+    isa: OwnedTargetIsa,
+    fuel: bool,
+    code_bytes_limit: u64,
+    code_bytes: u64,
+    funcs: Vec<FuncBytes>,
+    ctx: Context,
+    builder_ctx: FunctionBuilderContext,
+}
+
+impl Translator {
+    pub(crate) fn new(config: &Config, isa: OwnedTargetIsa) -> Self {
+        Self {
+            isa,
+            fuel: config.fuel_enabled(),
+            code_bytes_limit: config.get_limits().code_bytes,
+            code_bytes: 0,
+            funcs: Vec::new(),
+            ctx: Context::new(),
+            builder_ctx: FunctionBuilderContext::new(),
+        }
+    }
+
+    /// Compiles `self.ctx.func` and keeps its bytes.
+    fn compile(&mut self, func_index: Option<u32>) -> Result<FuncBytes, Error> {
+        let compiled = self
+            .ctx
+            .compile(&*self.isa, &mut ControlPlane::default())
+            .map_err(|e| {
+                Error::unsupported(format!("code generation failed: {:?}", e.inner), None)
+            })?;
+        let bytes = compiled.code_buffer().to_vec();
+        let mut relocs = Vec::new();
+        for reloc in compiled.buffer.relocs() {
+            let target = match (&reloc.kind, &reloc.target) {
+                (Reloc::Abs8, FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc))) => {
+                    libcall_address(*lc)
+                }
+                _ => None,
+            };
+            let Some(target) = target else {
+                return Err(Error::unsupported(
+                    format!("relocation {:?} in compiled code", reloc.kind),
+                    None,
+                ));
+            };
+            let target = target.wrapping_add_signed(isize::try_from(reloc.addend).unwrap_or(0));
+            relocs.push((reloc.offset, target));
+        }
+        self.ctx.clear();
+        let _ = func_index;
+        Ok(FuncBytes { bytes, relocs })
+    }
+
+    /// Builds the trampoline for functions of `ty`.
+    fn trampoline(&mut self, ty: &FuncType) -> Result<FuncBytes, Error> {
+        let call_conv = self.isa.default_call_conv();
+        let mut sig = Signature::new(call_conv);
+        sig.params.extend([AbiParam::new(types::I64); 3]);
+        self.ctx.func = ir::Function::with_name_signature(UserFuncName::user(1, 0), sig);
+        {
+            let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.builder_ctx);
+            let entry = b.create_block();
+            b.append_block_params_for_function_params(entry);
+            b.switch_to_block(entry);
+            let params = b.block_params(entry).to_vec();
+            let (vmctx, code, values) = (params[0], params[1], params[2]);
+            let param_types: Vec<_> = ty.params().iter().map(|t| env::clif_type(*t)).collect();
+            let mut args = vec![vmctx];
+            args.extend(env::load_raw(&mut b, values, &param_types));
+            let callee_sig = b.import_signature(env::wasm_signature(ty, call_conv));
+            let call = b.ins().call_indirect(callee_sig, code, &args);
+            let results = b.inst_results(call).to_vec();
+            env::store_raw(&mut b, values, &results);
+            b.ins().return_(&[]);
+            b.seal_all_blocks();
+            b.finalize(self.isa.frontend_config());
+        }
+        self.compile(None)
+    }
+}
+
+/// The address of a Cranelift library call that generated code may reference.
+fn libcall_address(lc: LibCall) -> Option<usize> {
+    let f: usize = match lc {
+        LibCall::FloorF32 => libcalls::floor_f32 as *const () as usize,
+        LibCall::FloorF64 => libcalls::floor_f64 as *const () as usize,
+        LibCall::CeilF32 => libcalls::ceil_f32 as *const () as usize,
+        LibCall::CeilF64 => libcalls::ceil_f64 as *const () as usize,
+        LibCall::TruncF32 => libcalls::trunc_f32 as *const () as usize,
+        LibCall::TruncF64 => libcalls::trunc_f64 as *const () as usize,
+        LibCall::NearestF32 => libcalls::nearest_f32 as *const () as usize,
+        LibCall::NearestF64 => libcalls::nearest_f64 as *const () as usize,
+        _ => return None,
+    };
+    Some(f)
+}
+
+fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
+    Error::invalid(e.message(), e.offset())
+}
+
+impl ModuleTranslator for Translator {
+    fn translate_function(
+        &mut self,
+        info: &ModuleInfo,
+        func_index: u32,
+        body: FunctionBody<'_>,
+        mut validator: FuncValidator<ValidatorResources>,
+    ) -> Result<(), Error> {
+        let ty = info.func_type(func_index).clone();
+        let mut locals = Vec::new();
+        let mut locals_reader = body.get_locals_reader().map_err(|e| invalid(&e))?;
+        for _ in 0..locals_reader.get_count() {
+            let offset = locals_reader.original_position();
+            let (count, local_ty) = locals_reader.read().map_err(|e| invalid(&e))?;
+            validator
+                .define_locals(offset, count, local_ty)
+                .map_err(|e| invalid(&e))?;
+            if locals.len() + count as usize > 50_000 {
+                return Err(Error::limit(
+                    "locals per function",
+                    u64::from(count),
+                    50_000,
+                ));
+            }
+            let local_ty = crate::translate::val_type(local_ty)?;
+            locals.extend(core::iter::repeat_n(local_ty, count as usize));
+        }
+        let call_conv = self.isa.default_call_conv();
+        self.ctx.func = ir::Function::with_name_signature(
+            UserFuncName::user(0, func_index),
+            env::wasm_signature(&ty, call_conv),
+        );
+        let mut env = FuncEnv::new(info, func_index, call_conv, self.fuel);
+        {
+            let builder = FunctionBuilder::new(&mut self.ctx.func, &mut self.builder_ctx);
+            crate::translate::translate_body(
+                builder,
+                &mut env,
+                &ty,
+                &locals,
+                &body,
+                &mut validator,
+                self.isa.frontend_config(),
+            )
+            .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
+        }
+        let bytes = self
+            .compile(Some(func_index))
+            .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
+        self.code_bytes = self.code_bytes.saturating_add(bytes.bytes.len() as u64);
+        if self.code_bytes > self.code_bytes_limit {
+            return Err(Error::limit(
+                "translated code bytes",
+                self.code_bytes,
+                self.code_bytes_limit,
+            ));
+        }
+        self.funcs.push(bytes);
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
+        let mut trampolines = Vec::with_capacity(info.types.len());
+        for ty in &info.types {
+            trampolines.push(self.trampoline(ty)?);
+        }
+        // Lay out functions then trampolines, each 16-byte aligned.
+        let mut image = Vec::new();
+        let place = |f: &FuncBytes, image: &mut Vec<u8>| -> usize {
+            while !image.len().is_multiple_of(16) {
+                image.push(0);
+            }
+            let start = image.len();
+            image.extend_from_slice(&f.bytes);
+            start
+        };
+        let func_offsets: Vec<usize> = self.funcs.iter().map(|f| place(f, &mut image)).collect();
+        let tramp_offsets: Vec<usize> = trampolines.iter().map(|f| place(f, &mut image)).collect();
+        for (f, &start) in self
+            .funcs
+            .iter()
+            .zip(&func_offsets)
+            .chain(trampolines.iter().zip(&tramp_offsets))
+        {
+            for &(offset, target) in &f.relocs {
+                let at = start + offset as usize;
+                image[at..at + 8].copy_from_slice(&(target as u64).to_le_bytes());
+            }
+        }
+        let memory = CodeMemory::new(&image)?;
+        let base = memory.base();
+        Ok(Arc::new(CompiledModule {
+            func_code: func_offsets.iter().map(|o| base + o).collect(),
+            trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
+            _memory: memory,
+        }))
+    }
+}

@@ -1,0 +1,545 @@
+//! The function environment: everything the operator translation needs to know about the
+//! runtime. It owns the [`VmCtx`](crate::vmctx::VmCtx) layout, bounds checks, traps, fuel,
+//! calls and the runtime calls ([`crate::libcalls`]); the translator in [`crate::translate`]
+//! only maps operators to Cranelift IR and asks this type for anything that touches state.
+//!
+//! Be careful when changing this module: every check that keeps guest code inside its sandbox
+//! is emitted here. Memory accesses zero-extend the 32-bit address, add the static offset in 64
+//! bits (no overflow: both are below 2^32) and compare the end against the memory's current
+//! length, loaded from the context on every access (so memories of any page size, 1-byte pages
+//! included, and memories grown by a callee are handled alike). Traps never use Cranelift's
+//! `trap` instructions as a way out: a failed check branches to a block that calls
+//! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
+
+use cranelift_codegen::ir::{
+    self, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    Type, Value, condcodes::IntCC, types,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::FunctionBuilder;
+use mote_core::module::ModuleInfo;
+use mote_core::{TrapCode, ValType};
+
+use crate::libcalls;
+use crate::vmctx::offsets;
+
+/// The Cranelift type that holds values of a WebAssembly type (references are `i64`: a store
+/// index plus one, or zero for null).
+pub(crate) fn clif_type(ty: ValType) -> Type {
+    match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 | ValType::FuncRef | ValType::ExternRef => types::I64,
+        ValType::F32 => types::F32,
+        ValType::F64 => types::F64,
+    }
+}
+
+/// The native signature of a WebAssembly function of `ty`: the context, then the parameters;
+/// the results are returned.
+pub(crate) fn wasm_signature(ty: &mote_core::FuncType, call_conv: CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params
+        .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig.returns
+        .extend(ty.results().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig
+}
+
+/// Memory flags for accesses that the environment has checked (or that target the context).
+fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Writes `values` as raw 8-byte slots at `ptr` (32-bit values zero-extended), the layout of
+/// `RawVal` arrays that the runtime calls and trampolines share.
+pub(crate) fn store_raw(builder: &mut FunctionBuilder<'_>, ptr: Value, values: &[Value]) {
+    for (i, &v) in values.iter().enumerate() {
+        let ty = builder.func.dfg.value_type(v);
+        let raw = match ty {
+            types::I32 => builder.ins().uextend(types::I64, v),
+            types::F32 => {
+                let bits = builder.ins().bitcast(types::I32, MemFlagsData::new(), v);
+                builder.ins().uextend(types::I64, bits)
+            }
+            types::F64 => builder.ins().bitcast(types::I64, MemFlagsData::new(), v),
+            _ => v,
+        };
+        builder.ins().store(flags(), raw, ptr, slot_offset(i));
+    }
+}
+
+/// Reads values of `tys` from raw 8-byte slots at `ptr`.
+pub(crate) fn load_raw(builder: &mut FunctionBuilder<'_>, ptr: Value, tys: &[Type]) -> Vec<Value> {
+    tys.iter()
+        .enumerate()
+        .map(|(i, &ty)| builder.ins().load(ty, flags(), ptr, slot_offset(i)))
+        .collect()
+}
+
+fn slot_offset(i: usize) -> i32 {
+    i32::try_from(i * 8).unwrap_or(i32::MAX)
+}
+
+/// A pending fuel check whose amount is known only when its segment ends.
+struct FuelSegment {
+    /// The `iconst` that holds the amount; rewritten when the segment ends.
+    amount_inst: ir::Inst,
+    amount: u64,
+}
+
+/// Per-function environment.
+pub(crate) struct FuncEnv<'m> {
+    pub(crate) info: &'m ModuleInfo,
+    /// Module index of the function being translated.
+    pub(crate) func_index: u32,
+    pub(crate) call_conv: CallConv,
+    vmctx: Option<Value>,
+    fuel: bool,
+    segment: Option<FuelSegment>,
+    /// Slow paths of fuel checks: (slow block, check block, amount).
+    fuel_slow: Vec<(Block, Block, Value)>,
+    /// One block per trap code, filled in at the end.
+    trap_blocks: Vec<(TrapCode, Block)>,
+    /// Signature of each module type, imported on first use.
+    sigs: Vec<Option<ir::SigRef>>,
+    /// Signatures of runtime calls.
+    libcall_sigs: Vec<(usize, ir::SigRef)>,
+}
+
+impl<'m> FuncEnv<'m> {
+    pub(crate) fn new(
+        info: &'m ModuleInfo,
+        func_index: u32,
+        call_conv: CallConv,
+        fuel: bool,
+    ) -> Self {
+        Self {
+            info,
+            func_index,
+            call_conv,
+            vmctx: None,
+            fuel,
+            segment: None,
+            fuel_slow: Vec::new(),
+            trap_blocks: Vec::new(),
+            sigs: vec![None; info.types.len()],
+            libcall_sigs: Vec::new(),
+        }
+    }
+
+    /// Records the context parameter of the function.
+    pub(crate) fn set_vmctx(&mut self, vmctx: Value) {
+        self.vmctx = Some(vmctx);
+    }
+
+    fn vmctx(&self) -> Value {
+        self.vmctx.expect("the context is set at function entry")
+    }
+
+    /// Emits the function-entry checks: stack exhaustion.
+    pub(crate) fn prologue(&mut self, builder: &mut FunctionBuilder<'_>) {
+        let vmctx = self.vmctx();
+        let sp = builder.ins().get_stack_pointer(types::I64);
+        let limit = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::STACK_LIMIT);
+        let low = builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if(builder, low, TrapCode::StackOverflow);
+    }
+
+    /// The block that raises `code`.
+    fn trap_block(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) -> Block {
+        if let Some(&(_, b)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
+            return b;
+        }
+        let b = builder.create_block();
+        builder.set_cold_block(b);
+        self.trap_blocks.push((code, b));
+        b
+    }
+
+    /// Traps with `code` when `cond` is non-zero; continues in a new block otherwise.
+    pub(crate) fn trap_if(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        cond: Value,
+        code: TrapCode,
+    ) {
+        let trap = self.trap_block(builder, code);
+        let cont = builder.create_block();
+        builder.ins().brif(cond, trap, &[], cont, &[]);
+        builder.switch_to_block(cont);
+    }
+
+    /// Traps with `code` when `cond` is zero.
+    pub(crate) fn trap_unless(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        cond: Value,
+        code: TrapCode,
+    ) {
+        let trap = self.trap_block(builder, code);
+        let cont = builder.create_block();
+        builder.ins().brif(cond, cont, &[], trap, &[]);
+        builder.switch_to_block(cont);
+    }
+
+    /// Traps with `code` unconditionally (the current block ends).
+    pub(crate) fn trap(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) {
+        let trap = self.trap_block(builder, code);
+        builder.ins().jump(trap, &[]);
+    }
+
+    /// Emits the trap blocks and fuel slow paths. Call once, after the body.
+    pub(crate) fn finish(&mut self, builder: &mut FunctionBuilder<'_>) {
+        self.end_fuel_segment(builder);
+        let vmctx = self.vmctx();
+        for (slow, check, amount) in core::mem::take(&mut self.fuel_slow) {
+            builder.switch_to_block(slow);
+            self.libcall(
+                builder,
+                libcalls::out_of_fuel as *const () as usize,
+                &[types::I64, types::I64],
+                &[],
+                &[vmctx, amount],
+            );
+            builder.ins().jump(check, &[]);
+        }
+        let func_index = i64::from(self.func_index);
+        for (code, block) in core::mem::take(&mut self.trap_blocks) {
+            builder.switch_to_block(block);
+            let code = builder
+                .ins()
+                .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
+            let func = builder.ins().iconst(types::I32, func_index);
+            self.libcall(
+                builder,
+                libcalls::raise as *const () as usize,
+                &[types::I64, types::I32, types::I32],
+                &[],
+                &[vmctx, code, func],
+            );
+            // `raise` never returns: the coroutine is abandoned.
+            builder.ins().trap(ir::TrapCode::unwrap_user(1));
+        }
+    }
+
+    /// Calls the runtime function at `addr` with the host's calling convention.
+    pub(crate) fn libcall(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        params: &[Type],
+        returns: &[Type],
+        args: &[Value],
+    ) -> Vec<Value> {
+        let sig = match self.libcall_sigs.iter().find(|(a, _)| *a == addr) {
+            Some(&(_, sig)) => sig,
+            None => {
+                let mut sig = Signature::new(self.call_conv);
+                sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+                sig.returns
+                    .extend(returns.iter().map(|t| AbiParam::new(*t)));
+                let sig = builder.import_signature(sig);
+                self.libcall_sigs.push((addr, sig));
+                sig
+            }
+        };
+        let callee = builder
+            .ins()
+            .iconst(types::I64, i64::try_from(addr).unwrap_or(0));
+        let call = builder.ins().call_indirect(sig, callee, args);
+        builder.inst_results(call).to_vec()
+    }
+
+    // ----- fuel -----
+
+    /// Starts a straight-line segment that pays fuel on entry (see `FUEL_PER_OPERATOR`).
+    pub(crate) fn start_fuel_segment(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if !self.fuel {
+            return;
+        }
+        self.end_fuel_segment(builder);
+        let vmctx = self.vmctx();
+        let amount = builder.ins().iconst(types::I64, 0);
+        let amount_inst = builder
+            .func
+            .dfg
+            .value_def(amount)
+            .inst()
+            .expect("iconst is an instruction");
+        let check = builder.create_block();
+        let slow = builder.create_block();
+        let cont = builder.create_block();
+        builder.set_cold_block(slow);
+        builder.ins().jump(check, &[]);
+        builder.switch_to_block(check);
+        let fuel_ptr = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::FUEL);
+        let fuel = builder.ins().load(types::I64, flags(), fuel_ptr, 0);
+        let low = builder.ins().icmp(IntCC::UnsignedLessThan, fuel, amount);
+        builder.ins().brif(low, slow, &[], cont, &[]);
+        builder.switch_to_block(cont);
+        let rest = builder.ins().isub(fuel, amount);
+        builder.ins().store(flags(), rest, fuel_ptr, 0);
+        self.fuel_slow.push((slow, check, amount));
+        self.segment = Some(FuelSegment {
+            amount_inst,
+            amount: 0,
+        });
+    }
+
+    /// Charges one operator to the current segment.
+    pub(crate) fn charge(&mut self) {
+        if let Some(seg) = &mut self.segment {
+            seg.amount = seg
+                .amount
+                .saturating_add(u64::from(mote_core::engine::FUEL_PER_OPERATOR));
+        }
+    }
+
+    fn end_fuel_segment(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if let Some(seg) = self.segment.take() {
+            let amount = i64::try_from(seg.amount).unwrap_or(i64::MAX);
+            builder.func.dfg.insts[seg.amount_inst] = ir::InstructionData::UnaryImm {
+                opcode: ir::Opcode::Iconst,
+                imm: ir::immediates::Imm64::new(amount),
+            };
+        }
+    }
+
+    // ----- memories -----
+
+    /// Base and length of memory `mem`.
+    fn memory(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> (Value, Value) {
+        let vmctx = self.vmctx();
+        if mem == 0 {
+            let base = builder
+                .ins()
+                .load(types::I64, flags(), vmctx, offsets::MEM0_BASE);
+            let len = builder
+                .ins()
+                .load(types::I64, flags(), vmctx, offsets::MEM0_LEN);
+            return (base, len);
+        }
+        let slots = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::MEMORIES);
+        let slot = builder
+            .ins()
+            .iadd_imm_s(slots, i64::from(mem) * offsets::MEM_SLOT_SIZE);
+        let base = builder
+            .ins()
+            .load(types::I64, flags(), slot, offsets::SLOT_BASE);
+        let len = builder
+            .ins()
+            .load(types::I64, flags(), slot, offsets::SLOT_LEN);
+        (base, len)
+    }
+
+    /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, after
+    /// a bounds check.
+    pub(crate) fn mem_addr(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        mem: u32,
+        addr: Value,
+        offset: u64,
+        size: u32,
+    ) -> Value {
+        let (base, len) = self.memory(builder, mem);
+        let addr = builder.ins().uextend(types::I64, addr);
+        let static_end = offset.saturating_add(u64::from(size));
+        let end = builder
+            .ins()
+            .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
+        let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+        let ptr = builder.ins().iadd(base, addr);
+        if offset == 0 {
+            ptr
+        } else {
+            builder
+                .ins()
+                .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX))
+        }
+    }
+
+    /// `memory.size` in pages, as `i32`.
+    pub(crate) fn memory_size(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+        let (_, len) = self.memory(builder, mem);
+        let log2 = self
+            .info
+            .memories
+            .get(mem as usize)
+            .map_or(16, |m| m.page_size_log2);
+        let pages = builder.ins().ushr_imm_u(len, i64::from(log2));
+        builder.ins().ireduce(types::I32, pages)
+    }
+
+    // ----- globals -----
+
+    fn global_ptr(&mut self, builder: &mut FunctionBuilder<'_>, global: u32) -> Value {
+        let vmctx = self.vmctx();
+        let table = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::GLOBALS);
+        builder
+            .ins()
+            .load(types::I64, flags(), table, slot_offset(global as usize))
+    }
+
+    /// `global.get`
+    pub(crate) fn global_get(&mut self, builder: &mut FunctionBuilder<'_>, global: u32) -> Value {
+        let ty = clif_type(self.info.globals[global as usize].content);
+        let ptr = self.global_ptr(builder, global);
+        builder.ins().load(ty, flags(), ptr, 0)
+    }
+
+    /// `global.set`
+    pub(crate) fn global_set(&mut self, builder: &mut FunctionBuilder<'_>, global: u32, v: Value) {
+        let ptr = self.global_ptr(builder, global);
+        store_raw(builder, ptr, &[v]);
+    }
+
+    // ----- references -----
+
+    /// `ref.func`: the store index of function `func` plus one.
+    pub(crate) fn ref_func(&mut self, builder: &mut FunctionBuilder<'_>, func: u32) -> Value {
+        let vmctx = self.vmctx();
+        let refs = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::FUNC_REFS);
+        let index = builder.ins().uload32(
+            flags(),
+            refs,
+            i32::try_from(u64::from(func) * 4).unwrap_or(i32::MAX),
+        );
+        builder.ins().iadd_imm_u(index, 1)
+    }
+
+    // ----- calls -----
+
+    fn signature(&mut self, builder: &mut FunctionBuilder<'_>, type_index: u32) -> ir::SigRef {
+        if let Some(sig) = self.sigs[type_index as usize] {
+            return sig;
+        }
+        let sig = wasm_signature(&self.info.types[type_index as usize], self.call_conv);
+        let sig = builder.import_signature(sig);
+        self.sigs[type_index as usize] = Some(sig);
+        sig
+    }
+
+    /// A slot of `count` raw values on the stack, and its address.
+    fn raw_slot(builder: &mut FunctionBuilder<'_>, count: usize) -> Value {
+        let size = u32::try_from(count.max(1) * 8).unwrap_or(u32::MAX);
+        let slot = builder.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size,
+            3,
+        ));
+        builder.ins().stack_addr(types::I64, slot, 0)
+    }
+
+    /// `call func` with `args`; returns the results.
+    pub(crate) fn call(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        func: u32,
+        args: &[Value],
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let type_index = self.info.funcs[func as usize];
+        if func >= self.info.imported_funcs {
+            let defined = func - self.info.imported_funcs;
+            let sig = self.signature(builder, type_index);
+            let table = builder
+                .ins()
+                .load(types::I64, flags(), vmctx, offsets::FUNC_CODE);
+            let code =
+                builder
+                    .ins()
+                    .load(types::I64, flags(), table, slot_offset(defined as usize));
+            let mut call_args = Vec::with_capacity(args.len() + 1);
+            call_args.push(vmctx);
+            call_args.extend_from_slice(args);
+            let call = builder.ins().call_indirect(sig, code, &call_args);
+            return builder.inst_results(call).to_vec();
+        }
+        // Imports go through the runtime: the callee may be a host function or belong to
+        // another instance.
+        let ty = &self.info.types[type_index as usize];
+        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
+        store_raw(builder, values, args);
+        let import = builder.ins().iconst(types::I32, i64::from(func));
+        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
+        self.libcall(
+            builder,
+            libcalls::call_import as *const () as usize,
+            &[types::I64, types::I32, types::I64, types::I32],
+            &[],
+            &[vmctx, import, values, caller],
+        );
+        load_raw(builder, values, &result_types)
+    }
+
+    /// `call_indirect type_index table` with element `elem` and `args`; returns the results.
+    pub(crate) fn call_indirect(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        type_index: u32,
+        table: u32,
+        elem: Value,
+        args: &[Value],
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let ty = &self.info.types[type_index as usize];
+        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
+        store_raw(builder, values, args);
+        let table = builder.ins().iconst(types::I32, i64::from(table));
+        let type_index = builder.ins().iconst(types::I32, i64::from(type_index));
+        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
+        self.libcall(
+            builder,
+            libcalls::call_indirect as *const () as usize,
+            &[
+                types::I64,
+                types::I32,
+                types::I32,
+                types::I32,
+                types::I64,
+                types::I32,
+            ],
+            &[],
+            &[vmctx, table, elem, type_index, values, caller],
+        );
+        load_raw(builder, values, &result_types)
+    }
+
+    /// Calls runtime function `addr` with the context and `args` (all of type `params`, the
+    /// context excluded), then the calling function's index for traps.
+    pub(crate) fn runtime(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        params: &[Type],
+        returns: &[Type],
+        args: &[Value],
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
+        let mut all_params = Vec::with_capacity(params.len() + 2);
+        all_params.push(types::I64);
+        all_params.extend_from_slice(params);
+        all_params.push(types::I32);
+        let mut all_args = Vec::with_capacity(args.len() + 2);
+        all_args.push(vmctx);
+        all_args.extend_from_slice(args);
+        all_args.push(caller);
+        self.libcall(builder, addr, &all_params, returns, &all_args)
+    }
+}

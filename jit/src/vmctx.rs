@@ -1,0 +1,250 @@
+//! The instance context (`vmctx`) that compiled code receives as its first argument, and the
+//! per-call run state behind it.
+//!
+//! Be careful when changing this module: compiled code reads [`VmCtx`] at the offsets in
+//! [`offsets`], and every pointer in it points into the [`StoreInner`] of the running call.
+//! Those pointers are refreshed ([`InstanceCtx::refresh`]) whenever the store may have
+//! changed: on every entry into [`Execution::run`](mote_core::engine::Execution::run) and after
+//! every runtime call that can grow a memory or table. Compiled code never keeps a memory base
+//! across a call.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use corosensei::Yielder;
+use mote_core::engine::RunOutcome;
+use mote_core::store::StoreInner;
+use mote_core::{Module, RawVal, Trap, TrapCode};
+
+use crate::compile::CompiledModule;
+
+/// Base and length of one linear memory.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MemSlot {
+    /// First byte.
+    pub(crate) base: *mut u8,
+    /// Length in bytes.
+    pub(crate) len: u64,
+}
+
+/// The context of one instance, as compiled code sees it. `#[repr(C)]`: compiled code reads
+/// these fields at the offsets in [`offsets`].
+#[repr(C)]
+#[derive(Debug)]
+pub(crate) struct VmCtx {
+    /// Memory 0 (copied here from `memories` so that the common case costs one load).
+    pub(crate) mem0: MemSlot,
+    /// Every memory of the instance, by module index.
+    pub(crate) memories: *const MemSlot,
+    /// A pointer to the value of each global, by module index.
+    pub(crate) globals: *const *mut RawVal,
+    /// The store's remaining fuel.
+    pub(crate) fuel: *mut u64,
+    /// The lowest stack address compiled code may use before it reports stack exhaustion.
+    pub(crate) stack_limit: usize,
+    /// Entry address of each defined function of the module.
+    pub(crate) func_code: *const usize,
+    /// Store function index of each function of the module's index space (`ref.func`).
+    pub(crate) func_refs: *const u32,
+    /// The run state of the call (runtime calls reach the store and the coroutine through it).
+    pub(crate) run: *mut RunState,
+    /// Store index of the instance.
+    pub(crate) instance: u32,
+}
+
+/// Byte offsets of the [`VmCtx`] fields that compiled code reads.
+pub(crate) mod offsets {
+    use super::{MemSlot, VmCtx};
+    use core::mem::offset_of;
+
+    /// Offset of a field as the `i32` that Cranelift memory operands take.
+    const fn at(offset: usize) -> i32 {
+        assert!(offset < 4096);
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_possible_wrap,
+            reason = "asserted small"
+        )]
+        let offset = offset as i32;
+        offset
+    }
+
+    /// `mem0.base`
+    pub(crate) const MEM0_BASE: i32 = at(offset_of!(VmCtx, mem0) + offset_of!(MemSlot, base));
+    /// `mem0.len`
+    pub(crate) const MEM0_LEN: i32 = at(offset_of!(VmCtx, mem0) + offset_of!(MemSlot, len));
+    /// `memories`
+    pub(crate) const MEMORIES: i32 = at(offset_of!(VmCtx, memories));
+    /// Size of one [`MemSlot`].
+    pub(crate) const MEM_SLOT_SIZE: i64 = size_of::<MemSlot>() as i64;
+    /// `MemSlot::base`
+    pub(crate) const SLOT_BASE: i32 = at(offset_of!(MemSlot, base));
+    /// `MemSlot::len`
+    pub(crate) const SLOT_LEN: i32 = at(offset_of!(MemSlot, len));
+    /// `globals`
+    pub(crate) const GLOBALS: i32 = at(offset_of!(VmCtx, globals));
+    /// `fuel`
+    pub(crate) const FUEL: i32 = at(offset_of!(VmCtx, fuel));
+    /// `stack_limit`
+    pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
+    /// `func_code`
+    pub(crate) const FUNC_CODE: i32 = at(offset_of!(VmCtx, func_code));
+    /// `func_refs`
+    pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
+}
+
+/// One instance's context and the arrays it points to.
+#[derive(Debug)]
+pub(crate) struct InstanceCtx {
+    /// Boxed so its address is stable: compiled code holds it.
+    pub(crate) vmctx: Box<VmCtx>,
+    memories: Box<[MemSlot]>,
+    globals: Box<[*mut RawVal]>,
+    /// Keeps the code alive while it may run.
+    pub(crate) code: Arc<CompiledModule>,
+    /// Keeps `func_refs` alive.
+    pub(crate) module: Module,
+}
+
+impl InstanceCtx {
+    /// Creates the context of store instance `instance`.
+    ///
+    /// # Errors
+    /// When the instance's module was not compiled by the JIT.
+    fn new(store: &StoreInner, instance: u32, run: *mut RunState) -> Result<Self, TrapCode> {
+        let entity = &store.instances[instance as usize];
+        let code = entity
+            .module
+            .code()
+            .clone()
+            .downcast::<CompiledModule>()
+            .map_err(|_| TrapCode::HostTrap)?;
+        let memories: Box<[MemSlot]> = entity
+            .memories
+            .iter()
+            .map(|_| MemSlot {
+                base: core::ptr::null_mut(),
+                len: 0,
+            })
+            .collect();
+        let globals: Box<[*mut RawVal]> = entity
+            .globals
+            .iter()
+            .map(|_| core::ptr::null_mut())
+            .collect();
+        let vmctx = Box::new(VmCtx {
+            mem0: MemSlot {
+                base: core::ptr::null_mut(),
+                len: 0,
+            },
+            memories: memories.as_ptr(),
+            globals: globals.as_ptr(),
+            fuel: core::ptr::null_mut(),
+            stack_limit: usize::MAX,
+            func_code: code.func_code.as_ptr(),
+            func_refs: entity.funcs.as_ptr(),
+            run,
+            instance,
+        });
+        Ok(Self {
+            vmctx,
+            memories,
+            globals,
+            code,
+            module: entity.module.clone(),
+        })
+    }
+
+    /// Points the context at the store's current memories, globals and fuel.
+    fn refresh(&mut self, store: &mut StoreInner, stack_limit: usize) {
+        let entity = &store.instances[self.vmctx.instance as usize];
+        for (slot, &m) in self.memories.iter_mut().zip(entity.memories.iter()) {
+            let data = &mut store.memories[m as usize].data;
+            *slot = MemSlot {
+                base: data.as_mut_ptr(),
+                len: data.len() as u64,
+            };
+        }
+        for (slot, &g) in self.globals.iter_mut().zip(entity.globals.iter()) {
+            *slot = &raw mut store.globals[g as usize].value;
+        }
+        if let Some(mem0) = self.memories.first() {
+            self.vmctx.mem0 = *mem0;
+        }
+        self.vmctx.fuel = &raw mut store.fuel;
+        self.vmctx.stack_limit = stack_limit;
+    }
+}
+
+/// The state of one call in progress, shared by the execution and the runtime calls that
+/// compiled code makes. Reached through [`VmCtx::run`].
+#[derive(Debug)]
+pub(crate) struct RunState {
+    /// The store of the current `run`; valid while the coroutine runs.
+    pub(crate) store: *mut StoreInner,
+    /// The coroutine's yielder; valid while the coroutine runs.
+    pub(crate) yielder: *const Yielder<(), RunOutcome>,
+    /// Contexts of the instances this call has entered, by store index.
+    pub(crate) instances: BTreeMap<u32, InstanceCtx>,
+    /// Arguments, then results, of the pending host call.
+    pub(crate) host_values: Vec<RawVal>,
+    /// Number of arguments of the pending host call.
+    pub(crate) host_params: usize,
+    /// The instance that made the pending host call.
+    pub(crate) caller_instance: Option<u32>,
+    /// Store index of the function that trapped.
+    pub(crate) trapped_func: Option<u32>,
+    /// The lowest stack address compiled code may use.
+    pub(crate) stack_limit: usize,
+}
+
+impl RunState {
+    pub(crate) fn new() -> Self {
+        Self {
+            store: core::ptr::null_mut(),
+            yielder: core::ptr::null(),
+            instances: BTreeMap::new(),
+            host_values: Vec::new(),
+            host_params: 0,
+            caller_instance: None,
+            trapped_func: None,
+            stack_limit: usize::MAX,
+        }
+    }
+
+    /// The context of store instance `instance`, created on first use, and refreshed.
+    ///
+    /// # Errors
+    /// When the instance's module was not compiled by the JIT.
+    pub(crate) fn instance_ctx(
+        &mut self,
+        store: &mut StoreInner,
+        instance: u32,
+        this: *mut RunState,
+    ) -> Result<*mut VmCtx, TrapCode> {
+        let stack_limit = self.stack_limit;
+        let ctx = match self.instances.entry(instance) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let mut ctx = InstanceCtx::new(store, instance, this)?;
+                ctx.refresh(store, stack_limit);
+                e.insert(ctx)
+            }
+        };
+        Ok(&raw mut *ctx.vmctx)
+    }
+
+    /// Refreshes every context after the store may have changed.
+    pub(crate) fn refresh_all(&mut self, store: &mut StoreInner) {
+        let stack_limit = self.stack_limit;
+        for ctx in self.instances.values_mut() {
+            ctx.refresh(store, stack_limit);
+        }
+    }
+}
+
+/// A trap in function `func_index` (module index) of the instance behind a context.
+pub(crate) fn trap_at(code: TrapCode, func_index: u32) -> Trap {
+    Trap::at(code, func_index, None)
+}
