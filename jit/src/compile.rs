@@ -46,7 +46,7 @@ struct FuncBytes {
 /// Translates and compiles the functions of one module.
 pub(crate) struct Translator {
     isa: OwnedTargetIsa,
-    fuel: bool,
+    config: Config,
     code_bytes_limit: u64,
     code_bytes: u64,
     funcs: Vec<FuncBytes>,
@@ -58,7 +58,7 @@ impl Translator {
     pub(crate) fn new(config: &Config, isa: OwnedTargetIsa) -> Self {
         Self {
             isa,
-            fuel: config.fuel_enabled(),
+            config: config.clone(),
             code_bytes_limit: config.get_limits().code_bytes,
             code_bytes: 0,
             funcs: Vec::new(),
@@ -114,7 +114,7 @@ impl Translator {
             let param_types: Vec<_> = ty.params().iter().map(|t| env::clif_type(*t)).collect();
             let mut args = vec![vmctx];
             args.extend(env::load_raw(&mut b, values, &param_types));
-            let callee_sig = b.import_signature(env::wasm_signature(ty, call_conv));
+            let callee_sig = b.import_signature(env::wasm_signature(ty));
             let call = b.ins().call_indirect(callee_sig, code, &args);
             let results = b.inst_results(call).to_vec();
             env::store_raw(&mut b, values, &results);
@@ -176,9 +176,9 @@ impl ModuleTranslator for Translator {
         let call_conv = self.isa.default_call_conv();
         self.ctx.func = ir::Function::with_name_signature(
             UserFuncName::user(0, func_index),
-            env::wasm_signature(&ty, call_conv),
+            env::wasm_signature(&ty),
         );
-        let mut env = FuncEnv::new(info, func_index, call_conv, self.fuel);
+        let mut env = FuncEnv::new(info, func_index, call_conv, &self.config);
         {
             let builder = FunctionBuilder::new(&mut self.ctx.func, &mut self.builder_ctx);
             crate::translate::translate_body(

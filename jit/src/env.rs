@@ -12,8 +12,8 @@
 //! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
 
 use cranelift_codegen::ir::{
-    self, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
-    Type, Value, condcodes::IntCC, types,
+    self, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, Type, Value, condcodes::IntCC, types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
@@ -35,9 +35,10 @@ pub(crate) fn clif_type(ty: ValType) -> Type {
 }
 
 /// The native signature of a WebAssembly function of `ty`: the context, then the parameters;
-/// the results are returned.
-pub(crate) fn wasm_signature(ty: &mote_core::FuncType, call_conv: CallConv) -> Signature {
-    let mut sig = Signature::new(call_conv);
+/// the results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
+/// `return_call` is a real tail call.
+pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
     sig.params.push(AbiParam::new(types::I64));
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
@@ -94,6 +95,11 @@ pub(crate) struct FuncEnv<'m> {
     /// Module index of the function being translated.
     pub(crate) func_index: u32,
     pub(crate) call_conv: CallConv,
+    /// Whether float results are canonicalized (`Config::canonicalize_nans`).
+    pub(crate) canonicalize_nans: bool,
+    debug_info: bool,
+    /// Byte offset of the operator being translated (`u32::MAX` without debug info).
+    offset: u32,
     vmctx: Option<Value>,
     fuel: bool,
     segment: Option<FuelSegment>,
@@ -112,14 +118,17 @@ impl<'m> FuncEnv<'m> {
         info: &'m ModuleInfo,
         func_index: u32,
         call_conv: CallConv,
-        fuel: bool,
+        config: &mote_core::Config,
     ) -> Self {
         Self {
             info,
             func_index,
             call_conv,
+            canonicalize_nans: config.canonicalize_nans_enabled(),
+            debug_info: config.debug_info_enabled(),
+            offset: u32::MAX,
             vmctx: None,
-            fuel,
+            fuel: config.fuel_enabled(),
             segment: None,
             fuel_slow: Vec::new(),
             trap_blocks: Vec::new(),
@@ -148,12 +157,26 @@ impl<'m> FuncEnv<'m> {
         self.trap_if(builder, low, TrapCode::StackOverflow);
     }
 
-    /// The block that raises `code`.
+    /// Records the byte offset of the operator being translated (for trap sites).
+    pub(crate) fn set_offset(&mut self, offset: u64) {
+        if self.debug_info {
+            self.offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// The [`Site`](crate::libcalls::Site) of the current operator, as an `i64` value.
+    fn site(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+        let site = (u64::from(self.offset) << 32) | u64::from(self.func_index);
+        builder.ins().iconst(types::I64, site.cast_signed())
+    }
+
+    /// The block that raises `code`; it takes the site as its parameter.
     fn trap_block(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) -> Block {
         if let Some(&(_, b)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
             return b;
         }
         let b = builder.create_block();
+        builder.append_block_param(b, types::I64);
         builder.set_cold_block(b);
         self.trap_blocks.push((code, b));
         b
@@ -167,8 +190,11 @@ impl<'m> FuncEnv<'m> {
         code: TrapCode,
     ) {
         let trap = self.trap_block(builder, code);
+        let site = self.site(builder);
         let cont = builder.create_block();
-        builder.ins().brif(cond, trap, &[], cont, &[]);
+        builder
+            .ins()
+            .brif(cond, trap, &[BlockArg::from(site)], cont, &[]);
         builder.switch_to_block(cont);
     }
 
@@ -180,15 +206,19 @@ impl<'m> FuncEnv<'m> {
         code: TrapCode,
     ) {
         let trap = self.trap_block(builder, code);
+        let site = self.site(builder);
         let cont = builder.create_block();
-        builder.ins().brif(cond, cont, &[], trap, &[]);
+        builder
+            .ins()
+            .brif(cond, cont, &[], trap, &[BlockArg::from(site)]);
         builder.switch_to_block(cont);
     }
 
     /// Traps with `code` unconditionally (the current block ends).
     pub(crate) fn trap(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) {
         let trap = self.trap_block(builder, code);
-        builder.ins().jump(trap, &[]);
+        let site = self.site(builder);
+        builder.ins().jump(trap, &[BlockArg::from(site)]);
     }
 
     /// Emits the trap blocks and fuel slow paths. Call once, after the body.
@@ -206,19 +236,18 @@ impl<'m> FuncEnv<'m> {
             );
             builder.ins().jump(check, &[]);
         }
-        let func_index = i64::from(self.func_index);
         for (code, block) in core::mem::take(&mut self.trap_blocks) {
             builder.switch_to_block(block);
+            let site = builder.block_params(block)[0];
             let code = builder
                 .ins()
                 .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
-            let func = builder.ins().iconst(types::I32, func_index);
             self.libcall(
                 builder,
                 libcalls::raise as *const () as usize,
-                &[types::I64, types::I32, types::I32],
+                &[types::I64, types::I32, types::I64],
                 &[],
-                &[vmctx, code, func],
+                &[vmctx, code, site],
             );
             // `raise` never returns: the coroutine is abandoned.
             builder.ins().trap(ir::TrapCode::unwrap_user(1));
@@ -426,7 +455,7 @@ impl<'m> FuncEnv<'m> {
         if let Some(sig) = self.sigs[type_index as usize] {
             return sig;
         }
-        let sig = wasm_signature(&self.info.types[type_index as usize], self.call_conv);
+        let sig = wasm_signature(&self.info.types[type_index as usize]);
         let sig = builder.import_signature(sig);
         self.sigs[type_index as usize] = Some(sig);
         sig
@@ -443,50 +472,89 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
-    /// `call func` with `args`; returns the results.
+    /// Loads the entry address of defined function `defined`.
+    fn func_code(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
+        let vmctx = self.vmctx();
+        let table = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::FUNC_CODE);
+        builder
+            .ins()
+            .load(types::I64, flags(), table, slot_offset(defined as usize))
+    }
+
+    /// Calls store function `func` (an `i32` value) through the runtime, which runs host
+    /// functions through the driver and Wasm functions of any instance; returns the results.
+    fn call_through_runtime(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        func: Value,
+        type_index: u32,
+        args: &[Value],
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let ty = &self.info.types[type_index as usize];
+        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
+        store_raw(builder, values, args);
+        let caller = self.site(builder);
+        self.libcall(
+            builder,
+            addr,
+            &[types::I64, types::I32, types::I64, types::I64],
+            &[],
+            &[vmctx, func, values, caller],
+        );
+        load_raw(builder, values, &result_types)
+    }
+
+    /// `call func` (or `return_call func` with `tail`) with `args`; returns the results, or
+    /// nothing after a tail call (the block is then terminated).
     pub(crate) fn call(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
         func: u32,
         args: &[Value],
+        tail: bool,
     ) -> Vec<Value> {
         let vmctx = self.vmctx();
         let type_index = self.info.funcs[func as usize];
         if func >= self.info.imported_funcs {
-            let defined = func - self.info.imported_funcs;
+            let code = self.func_code(builder, func - self.info.imported_funcs);
             let sig = self.signature(builder, type_index);
-            let table = builder
-                .ins()
-                .load(types::I64, flags(), vmctx, offsets::FUNC_CODE);
-            let code =
-                builder
-                    .ins()
-                    .load(types::I64, flags(), table, slot_offset(defined as usize));
             let mut call_args = Vec::with_capacity(args.len() + 1);
             call_args.push(vmctx);
             call_args.extend_from_slice(args);
+            if tail {
+                builder.ins().return_call_indirect(sig, code, &call_args);
+                return Vec::new();
+            }
             let call = builder.ins().call_indirect(sig, code, &call_args);
             return builder.inst_results(call).to_vec();
         }
         // Imports go through the runtime: the callee may be a host function or belong to
-        // another instance.
-        let ty = &self.info.types[type_index as usize];
-        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
-        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
-        store_raw(builder, values, args);
+        // another instance. A tail call of an import is a call and a return.
         let import = builder.ins().iconst(types::I32, i64::from(func));
-        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
-        self.libcall(
+        let results = self.call_through_runtime(
             builder,
             libcalls::call_import as *const () as usize,
-            &[types::I64, types::I32, types::I64, types::I32],
-            &[],
-            &[vmctx, import, values, caller],
+            import,
+            type_index,
+            args,
         );
-        load_raw(builder, values, &result_types)
+        if tail {
+            builder.ins().return_(&results);
+            return Vec::new();
+        }
+        results
     }
 
-    /// `call_indirect type_index table` with element `elem` and `args`; returns the results.
+    /// `call_indirect type_index table` (or `return_call_indirect` with `tail`) with element
+    /// `elem` and `args`; returns the results, or nothing after a tail call.
+    ///
+    /// The runtime resolves the element (bounds, null and signature checks); a Wasm callee is
+    /// then called directly with its own context, a host function through the runtime.
     pub(crate) fn call_indirect(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
@@ -494,34 +562,68 @@ impl<'m> FuncEnv<'m> {
         table: u32,
         elem: Value,
         args: &[Value],
+        tail: bool,
     ) -> Vec<Value> {
-        let vmctx = self.vmctx();
+        let out = Self::raw_slot(builder, 2);
+        let table = builder.ins().iconst(types::I32, i64::from(table));
+        let ty_arg = builder.ins().iconst(types::I32, i64::from(type_index));
+        let is_wasm = self.runtime(
+            builder,
+            libcalls::resolve_indirect as *const () as usize,
+            &[types::I32, types::I32, types::I32, types::I64],
+            &[types::I32],
+            &[table, elem, ty_arg, out],
+        )[0];
         let ty = &self.info.types[type_index as usize];
         let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
-        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
-        store_raw(builder, values, args);
-        let table = builder.ins().iconst(types::I32, i64::from(table));
-        let type_index = builder.ins().iconst(types::I32, i64::from(type_index));
-        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
-        self.libcall(
+        let wasm = builder.create_block();
+        let host = builder.create_block();
+        let merge = builder.create_block();
+        for &t in &result_types {
+            builder.append_block_param(merge, t);
+        }
+        builder.ins().brif(is_wasm, wasm, &[], host, &[]);
+
+        builder.switch_to_block(wasm);
+        let code = builder.ins().load(types::I64, flags(), out, 0);
+        let callee_vmctx = builder.ins().load(types::I64, flags(), out, 8);
+        let sig = self.signature(builder, type_index);
+        let mut call_args = Vec::with_capacity(args.len() + 1);
+        call_args.push(callee_vmctx);
+        call_args.extend_from_slice(args);
+        if tail {
+            builder.ins().return_call_indirect(sig, code, &call_args);
+        } else {
+            let call = builder.ins().call_indirect(sig, code, &call_args);
+            let results: Vec<BlockArg> = builder
+                .inst_results(call)
+                .iter()
+                .map(|v| BlockArg::from(*v))
+                .collect();
+            builder.ins().jump(merge, &results);
+        }
+
+        builder.switch_to_block(host);
+        let func = builder.ins().load(types::I32, flags(), out, 0);
+        let results = self.call_through_runtime(
             builder,
-            libcalls::call_indirect as *const () as usize,
-            &[
-                types::I64,
-                types::I32,
-                types::I32,
-                types::I32,
-                types::I64,
-                types::I32,
-            ],
-            &[],
-            &[vmctx, table, elem, type_index, values, caller],
+            libcalls::call_func as *const () as usize,
+            func,
+            type_index,
+            args,
         );
-        load_raw(builder, values, &result_types)
+        if tail {
+            builder.ins().return_(&results);
+            return Vec::new();
+        }
+        let results: Vec<BlockArg> = results.iter().map(|v| BlockArg::from(*v)).collect();
+        builder.ins().jump(merge, &results);
+        builder.switch_to_block(merge);
+        builder.block_params(merge).to_vec()
     }
 
     /// Calls runtime function `addr` with the context and `args` (all of type `params`, the
-    /// context excluded), then the calling function's index for traps.
+    /// context excluded), then the [`Site`](crate::libcalls::Site) for traps.
     pub(crate) fn runtime(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
@@ -531,11 +633,11 @@ impl<'m> FuncEnv<'m> {
         args: &[Value],
     ) -> Vec<Value> {
         let vmctx = self.vmctx();
-        let caller = builder.ins().iconst(types::I32, i64::from(self.func_index));
+        let caller = self.site(builder);
         let mut all_params = Vec::with_capacity(params.len() + 2);
         all_params.push(types::I64);
         all_params.extend_from_slice(params);
-        all_params.push(types::I32);
+        all_params.push(types::I64);
         let mut all_args = Vec::with_capacity(args.len() + 2);
         all_args.push(vmctx);
         all_args.extend_from_slice(args);

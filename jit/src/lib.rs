@@ -73,6 +73,8 @@ impl Jit {
         let mut flags = settings::builder();
         for (name, value) in [
             ("opt_level", "speed"),
+            // Cranelift's tail calls (`return_call`) rely on frame pointers.
+            ("preserve_frame_pointers", "true"),
             // Functions with more results than return registers return them in memory.
             ("enable_multi_ret_implicit_sret", "true"),
             (

@@ -14,10 +14,10 @@
 
 use mote_core::engine::RunOutcome;
 use mote_core::store::{FuncKind, StoreInner};
-use mote_core::{RawVal, TrapCode};
+use mote_core::{RawVal, Trap, TrapCode};
 
 use crate::runtime;
-use crate::vmctx::{RunState, VmCtx, trap_at};
+use crate::vmctx::{RunState, VmCtx};
 
 /// The signature of a trampoline: `(vmctx, code, values)`; see [`crate::compile`].
 type Trampoline = unsafe extern "C" fn(*mut VmCtx, usize, *mut RawVal);
@@ -83,11 +83,18 @@ unsafe fn run_of(vmctx: *mut VmCtx) -> (*mut RunState, u32) {
     (ctx.run, ctx.instance)
 }
 
-/// Suspends the coroutine with `trap` and never continues.
+/// Where compiled code calls the runtime from: the module function index in the low 32 bits,
+/// the byte offset of the operator in the high 32 bits (`u32::MAX` when unknown).
+pub(crate) type Site = u64;
+
+/// Suspends the coroutine with a trap with `code` at `site`, and never continues.
 ///
 /// # Safety
 /// `run` is the running call's state, on its coroutine.
-unsafe fn raise_trap(run: *mut RunState, instance: u32, code: TrapCode, func_index: u32) -> ! {
+unsafe fn raise_trap(run: *mut RunState, instance: u32, code: TrapCode, site: Site) -> ! {
+    #[expect(clippy::cast_possible_truncation, reason = "the halves of a site")]
+    let (func_index, offset) = (site as u32, (site >> 32) as u32);
+    let offset = (offset != u32::MAX).then_some(offset);
     // SAFETY: the caller guarantees `run` is live; the store pointer is valid during the run.
     let (yielder, trapped) = unsafe {
         let store = &*(*run).store;
@@ -100,22 +107,22 @@ unsafe fn raise_trap(run: *mut RunState, instance: u32, code: TrapCode, func_ind
     };
     // SAFETY: as above; no other reference to the run state is live here.
     unsafe { (*run).trapped_func = trapped };
-    let outcome = RunOutcome::Trap(trap_at(code, func_index));
+    let outcome = RunOutcome::Trap(Trap::at(code, func_index, offset));
     loop {
         // The execution discards the coroutine after a trap; never resumed.
         yielder.suspend(outcome);
     }
 }
 
-/// Raises trap number `code` in function `func_index` of the context's instance.
+/// Raises trap number `code` at `site` in the context's instance.
 ///
 /// # Safety
 /// Called by compiled code only, with its own context.
-pub(crate) unsafe extern "C" fn raise(vmctx: *mut VmCtx, code: u32, func_index: u32) -> ! {
+pub(crate) unsafe extern "C" fn raise(vmctx: *mut VmCtx, code: u32, site: Site) -> ! {
     // SAFETY: compiled code passes its live context.
     let (run, instance) = unsafe { run_of(vmctx) };
     // SAFETY: `run` is the live run state of this call.
-    unsafe { raise_trap(run, instance, decode_trap(code), func_index) }
+    unsafe { raise_trap(run, instance, decode_trap(code), site) }
 }
 
 /// Suspends the call until the embedder adds fuel; compiled code then checks again.
@@ -140,7 +147,7 @@ unsafe fn call_store_func(
     instance: u32,
     func: u32,
     values: *mut RawVal,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: the run state and its store are valid during the run; the references end
     // before any suspension or call into compiled code.
@@ -196,7 +203,7 @@ unsafe fn call_store_func(
             };
             let Some((trampoline, vmctx, code)) = entry else {
                 // SAFETY: `run` is live.
-                unsafe { raise_trap(run, instance, TrapCode::HostTrap, caller) }
+                unsafe { raise_trap(run, instance, TrapCode::HostTrap, site) }
             };
             // SAFETY: the trampoline and code belong to the callee's module, kept alive by
             // its context; `values` satisfies the caller's contract.
@@ -214,38 +221,81 @@ pub(crate) unsafe extern "C" fn call_import(
     vmctx: *mut VmCtx,
     import: u32,
     values: *mut RawVal,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: compiled code passes its live context.
     let (run, instance) = unsafe { run_of(vmctx) };
     // SAFETY: the store is valid during the run; the reference ends here.
     let func = unsafe { (&*(*run).store).instances[instance as usize].funcs[import as usize] };
     // SAFETY: forwarded contract.
-    unsafe { call_store_func(run, instance, func, values, caller) }
+    unsafe { call_store_func(run, instance, func, values, site) }
 }
 
-/// `call_indirect`: resolves element `elem` of `table`, checks it, and calls it.
+/// `call` of store function `func` (a host function that `call_indirect` resolved).
 ///
 /// # Safety
 /// As [`call_import`].
-pub(crate) unsafe extern "C" fn call_indirect(
+pub(crate) unsafe extern "C" fn call_func(
+    vmctx: *mut VmCtx,
+    func: u32,
+    values: *mut RawVal,
+    site: Site,
+) {
+    // SAFETY: compiled code passes its live context.
+    let (run, instance) = unsafe { run_of(vmctx) };
+    // SAFETY: forwarded contract.
+    unsafe { call_store_func(run, instance, func, values, site) }
+}
+
+/// `call_indirect`: resolves element `elem` of `table` and checks it (bounds, null,
+/// signature). For a Wasm function, writes its entry address and its instance's context to
+/// `out[0]` and `out[1]` and returns 1; for a host function, writes its store index to
+/// `out[0]` and returns 0.
+///
+/// # Safety
+/// Called by compiled code only, with its own context; `out` holds two raw values.
+pub(crate) unsafe extern "C" fn resolve_indirect(
     vmctx: *mut VmCtx,
     table: u32,
     elem: u32,
     type_index: u32,
-    values: *mut RawVal,
-    caller: u32,
-) {
+    out: *mut RawVal,
+    site: Site,
+) -> u32 {
     // SAFETY: compiled code passes its live context.
     let (run, instance) = unsafe { run_of(vmctx) };
-    // SAFETY: the store is valid during the run; the reference ends here.
-    let resolved =
-        unsafe { runtime::resolve_indirect(&*(*run).store, instance, table, elem, type_index) };
+    // SAFETY: the run state and store are valid during the run; the references end before
+    // this function returns, and nothing here suspends.
+    let resolved = unsafe {
+        let state = &mut *run;
+        let store = &mut *state.store;
+        runtime::resolve_indirect(store, instance, table, elem, type_index).and_then(|func| {
+            match store.funcs[func as usize].kind {
+                FuncKind::Host { .. } => Ok((0, u64::from(func), 0)),
+                FuncKind::Wasm {
+                    instance: callee_instance,
+                    index,
+                } => {
+                    let callee_vmctx = state.instance_ctx(store, callee_instance, run)?;
+                    let ctx = &state.instances[&callee_instance];
+                    let defined = (index - ctx.module.info().imported_funcs) as usize;
+                    let code = ctx.code.func_code[defined];
+                    Ok((1, code as u64, callee_vmctx as u64))
+                }
+            }
+        })
+    };
     match resolved {
-        // SAFETY: forwarded contract.
-        Ok(func) => unsafe { call_store_func(run, instance, func, values, caller) },
+        Ok((kind, a, b)) => {
+            // SAFETY: `out` holds two raw values (caller's contract).
+            unsafe {
+                out.write(a);
+                out.add(1).write(b);
+            }
+            kind
+        }
         // SAFETY: `run` is live.
-        Err(code) => unsafe { raise_trap(run, instance, code, caller) },
+        Err(code) => unsafe { raise_trap(run, instance, code, site) },
     }
 }
 
@@ -255,7 +305,7 @@ pub(crate) unsafe extern "C" fn call_indirect(
 /// `vmctx` is the live context of compiled code; `f` must not call into compiled code.
 unsafe fn with_store<R>(
     vmctx: *mut VmCtx,
-    caller: u32,
+    site: Site,
     f: impl FnOnce(&mut StoreInner, u32) -> Result<R, TrapCode>,
 ) -> R {
     // SAFETY: compiled code passes its live context.
@@ -265,7 +315,7 @@ unsafe fn with_store<R>(
     match result {
         Ok(r) => r,
         // SAFETY: `run` is live.
-        Err(code) => unsafe { raise_trap(run, instance, code, caller) },
+        Err(code) => unsafe { raise_trap(run, instance, code, site) },
     }
 }
 
@@ -290,11 +340,11 @@ pub(crate) unsafe extern "C" fn memory_grow(
     vmctx: *mut VmCtx,
     mem: u32,
     delta: u32,
-    caller: u32,
+    site: Site,
 ) -> u32 {
     // SAFETY: forwarded contract.
     let old = unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             Ok(runtime::memory_grow(s, i, mem, delta))
         })
     };
@@ -313,11 +363,11 @@ pub(crate) unsafe extern "C" fn memory_fill(
     dst: u32,
     value: u32,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::memory_fill(s, i, mem, dst, value, len)
         });
     }
@@ -334,11 +384,11 @@ pub(crate) unsafe extern "C" fn memory_copy(
     dst: u32,
     src: u32,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::memory_copy(s, i, dst_mem, src_mem, dst, src, len)
         });
     }
@@ -355,11 +405,11 @@ pub(crate) unsafe extern "C" fn memory_init(
     dst: u32,
     src: u32,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::memory_init(s, i, mem, data, dst, src, len)
         });
     }
@@ -369,10 +419,10 @@ pub(crate) unsafe extern "C" fn memory_init(
 ///
 /// # Safety
 /// Called by compiled code only, with its own context.
-pub(crate) unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, data: u32, caller: u32) {
+pub(crate) unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, data: u32, site: Site) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::data_drop(s, i, data);
             Ok(())
         });
@@ -387,10 +437,10 @@ pub(crate) unsafe extern "C" fn table_get(
     vmctx: *mut VmCtx,
     table: u32,
     index: u32,
-    caller: u32,
+    site: Site,
 ) -> RawVal {
     // SAFETY: forwarded contract.
-    unsafe { with_store(vmctx, caller, |s, i| runtime::table_get(s, i, table, index)) }
+    unsafe { with_store(vmctx, site, |s, i| runtime::table_get(s, i, table, index)) }
 }
 
 /// `table.set`
@@ -402,11 +452,11 @@ pub(crate) unsafe extern "C" fn table_set(
     table: u32,
     index: u32,
     value: RawVal,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::table_set(s, i, table, index, value)
         });
     }
@@ -416,9 +466,9 @@ pub(crate) unsafe extern "C" fn table_set(
 ///
 /// # Safety
 /// Called by compiled code only, with its own context.
-pub(crate) unsafe extern "C" fn table_size(vmctx: *mut VmCtx, table: u32, caller: u32) -> u32 {
+pub(crate) unsafe extern "C" fn table_size(vmctx: *mut VmCtx, table: u32, site: Site) -> u32 {
     // SAFETY: forwarded contract.
-    unsafe { with_store(vmctx, caller, |s, i| Ok(runtime::table_size(s, i, table))) }
+    unsafe { with_store(vmctx, site, |s, i| Ok(runtime::table_size(s, i, table))) }
 }
 
 /// `table.grow`
@@ -430,11 +480,11 @@ pub(crate) unsafe extern "C" fn table_grow(
     table: u32,
     init: RawVal,
     delta: u32,
-    caller: u32,
+    site: Site,
 ) -> u32 {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             Ok(runtime::table_grow(s, i, table, init, delta))
         })
     }
@@ -450,11 +500,11 @@ pub(crate) unsafe extern "C" fn table_fill(
     dst: u32,
     value: RawVal,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::table_fill(s, i, table, dst, value, len)
         });
     }
@@ -471,11 +521,11 @@ pub(crate) unsafe extern "C" fn table_copy(
     dst: u32,
     src: u32,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::table_copy(s, i, dst_table, src_table, dst, src, len)
         });
     }
@@ -492,11 +542,11 @@ pub(crate) unsafe extern "C" fn table_init(
     dst: u32,
     src: u32,
     len: u32,
-    caller: u32,
+    site: Site,
 ) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::table_init(s, i, table, elem, dst, src, len)
         });
     }
@@ -506,10 +556,10 @@ pub(crate) unsafe extern "C" fn table_init(
 ///
 /// # Safety
 /// Called by compiled code only, with its own context.
-pub(crate) unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, elem: u32, caller: u32) {
+pub(crate) unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, elem: u32, site: Site) {
     // SAFETY: forwarded contract.
     unsafe {
-        with_store(vmctx, caller, |s, i| {
+        with_store(vmctx, site, |s, i| {
             runtime::elem_drop(s, i, elem);
             Ok(())
         });

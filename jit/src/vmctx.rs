@@ -14,7 +14,7 @@ use std::sync::Arc;
 use corosensei::Yielder;
 use mote_core::engine::RunOutcome;
 use mote_core::store::StoreInner;
-use mote_core::{Module, RawVal, Trap, TrapCode};
+use mote_core::{Module, RawVal, TrapCode};
 
 use crate::compile::CompiledModule;
 
@@ -242,9 +242,4 @@ impl RunState {
             ctx.refresh(store, stack_limit);
         }
     }
-}
-
-/// A trap in function `func_index` (module index) of the instance behind a context.
-pub(crate) fn trap_at(code: TrapCode, func_index: u32) -> Trap {
-    Trap::at(code, func_index, None)
 }

@@ -169,7 +169,7 @@ impl FuncTranslator<'_, '_> {
             Operator::Call { function_index } => {
                 let n = self.env.info.func_type(function_index).params().len();
                 let args = self.pop_n(n);
-                let results = self.env.call(&mut self.b, function_index, &args);
+                let results = self.env.call(&mut self.b, function_index, &args, false);
                 self.stack.extend(results);
             }
             Operator::CallIndirect {
@@ -179,26 +179,32 @@ impl FuncTranslator<'_, '_> {
                 let elem = self.pop();
                 let n = self.env.info.types[type_index as usize].params().len();
                 let args = self.pop_n(n);
-                let results =
-                    self.env
-                        .call_indirect(&mut self.b, type_index, table_index, elem, &args);
+                let results = self.env.call_indirect(
+                    &mut self.b,
+                    type_index,
+                    table_index,
+                    elem,
+                    &args,
+                    false,
+                );
                 self.stack.extend(results);
             }
-            // Tail calls are compiled as a call and a return for now: right results, but the
-            // stack grows with tail recursion.
             Operator::ReturnCall { function_index } => {
-                self.control(&Operator::Call { function_index })?;
-                self.control(&Operator::Return)?;
+                let n = self.env.info.func_type(function_index).params().len();
+                let args = self.pop_n(n);
+                self.env.call(&mut self.b, function_index, &args, true);
+                self.reachable = false;
             }
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
-                self.control(&Operator::CallIndirect {
-                    type_index,
-                    table_index,
-                })?;
-                self.control(&Operator::Return)?;
+                let elem = self.pop();
+                let n = self.env.info.types[type_index as usize].params().len();
+                let args = self.pop_n(n);
+                self.env
+                    .call_indirect(&mut self.b, type_index, table_index, elem, &args, true);
+                self.reachable = false;
             }
             _ => return Ok(false),
         }

@@ -114,6 +114,7 @@ pub(crate) fn translate_body(
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(|e| invalid(&e))?;
         validator.op(offset, &op).map_err(|e| invalid(&e))?;
+        t.env.set_offset(offset);
         t.translate(&op).map_err(|e| match e.offset() {
             Some(_) => e,
             None => Error::unsupported(e.to_string(), Some(offset)),

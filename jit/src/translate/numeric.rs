@@ -7,6 +7,7 @@
 //! the range check.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Type, Value, types};
 use mote_core::wasmparser::Operator;
 use mote_core::{Error, TrapCode};
@@ -115,6 +116,10 @@ impl FuncTranslator<'_, '_> {
             FBin::Max => ins.fmax(a, b),
             FBin::Copysign => ins.fcopysign(a, b),
         };
+        let v = match op {
+            FBin::Copysign => v,
+            _ => self.canonicalize(v),
+        };
         self.push(v);
     }
 
@@ -130,7 +135,29 @@ impl FuncTranslator<'_, '_> {
             FUn::Trunc => ins.trunc(a),
             FUn::Nearest => ins.nearest(a),
         };
+        let v = match op {
+            FUn::Abs | FUn::Neg => v,
+            _ => self.canonicalize(v),
+        };
         self.push(v);
+    }
+
+    /// With `Config::canonicalize_nans`, replaces a NaN `v` with the canonical NaN (the same
+    /// operators as the interpreter: arithmetic, `sqrt`, rounding, `min`/`max`, demote and
+    /// promote; bit operations keep NaN bits).
+    fn canonicalize(&mut self, v: Value) -> Value {
+        if !self.env.canonicalize_nans {
+            return v;
+        }
+        let canon = if self.b.func.dfg.value_type(v) == types::F32 {
+            self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000))
+        } else {
+            self.b
+                .ins()
+                .f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000))
+        };
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, v, v);
+        self.b.ins().select(nan, canon, v)
     }
 
     /// Division and remainder with WebAssembly's traps.
@@ -325,8 +352,14 @@ impl FuncTranslator<'_, '_> {
             Operator::F64ConvertI32U | Operator::F64ConvertI64U => {
                 self.unary(|t, a| t.b.ins().fcvt_from_uint(F64, a));
             }
-            Operator::F32DemoteF64 => self.unary(|t, a| t.b.ins().fdemote(F32, a)),
-            Operator::F64PromoteF32 => self.unary(|t, a| t.b.ins().fpromote(F64, a)),
+            Operator::F32DemoteF64 => self.unary(|t, a| {
+                let v = t.b.ins().fdemote(F32, a);
+                t.canonicalize(v)
+            }),
+            Operator::F64PromoteF32 => self.unary(|t, a| {
+                let v = t.b.ins().fpromote(F64, a);
+                t.canonicalize(v)
+            }),
             Operator::I32ReinterpretF32 => self.unary(|t, a| t.b.ins().bitcast(I32, bits, a)),
             Operator::I64ReinterpretF64 => self.unary(|t, a| t.b.ins().bitcast(I64, bits, a)),
             Operator::F32ReinterpretI32 => self.unary(|t, a| t.b.ins().bitcast(F32, bits, a)),

@@ -1,0 +1,95 @@
+//! Traps: every trap is an error with the code and function the interpreter reports, the
+//! process survives, and the store stays usable.
+
+use mote_core::{Config, Error, Linker, TrapCode};
+
+use crate::{engines, instantiate};
+
+const WAT: &str = r#"
+(module
+  (import "env" "fail" (func $fail))
+  (type $v (func))
+  (memory 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $ok)
+  (func $ok)
+  (func (export "unreachable") unreachable)
+  (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0)))
+  (func (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "rem") (result i32) (i32.rem_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "load") (param i32) (result i64) (i64.load offset=4 (local.get 0)))
+  (func (export "convert") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "null") (call_indirect (type $v) (i32.const 1)))
+  (func (export "signature") (result i32) (call_indirect (result i32) (i32.const 0)))
+  (func $recurse (export "recurse") (param i64) (result i64)
+    (i64.add (call $recurse (i64.add (local.get 0) (i64.const 1))) (i64.const 1)))
+  (func (export "host") (call $fail))
+  (func (export "ok") (result i32) (i32.const 1)))
+"#;
+
+fn trap_of(result: Result<(), Error>) -> (Option<TrapCode>, Option<u32>, Option<u64>) {
+    let err = result.expect_err("the call traps");
+    (
+        err.trap_code(),
+        err.function().map(|(index, _)| index),
+        err.as_trap().and_then(|t| t.offset()).map(u64::from),
+    )
+}
+
+#[test]
+fn traps_match_the_interpreter() {
+    let mut outcomes = Vec::new();
+    for engine in engines(&Config::new()) {
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("env", "fail", || -> Result<(), Error> {
+                Err(Error::host("the host says no"))
+            })
+            .unwrap();
+        let (mut store, instance) = instantiate(&engine, &linker, (), WAT);
+        let mut got = Vec::new();
+        macro_rules! call {
+            ($name:literal, $params:ty, $results:ty, $args:expr) => {{
+                let f = instance
+                    .get_typed_func::<$params, $results>(&store, $name)
+                    .unwrap();
+                got.push(($name, trap_of(f.call(&mut store, $args).map(|_| ()))));
+            }};
+        }
+        call!("unreachable", (), (), ());
+        call!("div", i32, i32, 0);
+        call!("overflow", (), i32, ());
+        call!("load", i32, i64, 65_530);
+        call!("load", i32, i64, -1);
+        call!("convert", f64, i32, f64::NAN);
+        call!("convert", f64, i32, 3e9);
+        call!("null", (), (), ());
+        call!("signature", (), i32, ());
+        call!("recurse", i64, i64, 0);
+        let host = instance.get_typed_func::<(), ()>(&store, "host").unwrap();
+        let err = host.call(&mut store, ()).unwrap_err();
+        assert!(err.to_string().contains("the host says no"), "{err}");
+        // Still usable after every trap.
+        let rem = instance.get_typed_func::<(), i32>(&store, "rem").unwrap();
+        assert_eq!(rem.call(&mut store, ()).unwrap(), 0);
+        let ok = instance.get_typed_func::<(), i32>(&store, "ok").unwrap();
+        assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
+        outcomes.push(got);
+    }
+    // Stack exhaustion: the interpreter reports the call that could not push a frame, the JIT
+    // the entry check of the callee, which has no operator offset.
+    for outcome in &mut outcomes {
+        for (name, (_, _, offset)) in outcome.iter_mut() {
+            if *name == "recurse" {
+                *offset = Some(0);
+            }
+        }
+    }
+    for (name, (code, func, offset)) in &outcomes[1] {
+        assert!(
+            code.is_some() && func.is_some() && offset.is_some(),
+            "{name}: {code:?} {func:?} {offset:?}"
+        );
+    }
+    assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
+}
