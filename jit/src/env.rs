@@ -472,6 +472,28 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
+    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
+    /// else takes one unit. Returns the counter's address for [`Self::depth_leave`].
+    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+        let vmctx = self.vmctx();
+        let ptr = builder
+            .ins()
+            .load(types::I64, flags(), vmctx, offsets::DEPTH);
+        let left = builder.ins().load(types::I64, flags(), ptr, 0);
+        let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
+        self.trap_if(builder, none, TrapCode::StackOverflow);
+        let left = builder.ins().iadd_imm_s(left, -1);
+        builder.ins().store(flags(), left, ptr, 0);
+        ptr
+    }
+
+    /// After a Wasm-to-Wasm call: gives the unit back.
+    fn depth_leave(builder: &mut FunctionBuilder<'_>, ptr: Value) {
+        let left = builder.ins().load(types::I64, flags(), ptr, 0);
+        let left = builder.ins().iadd_imm_u(left, 1);
+        builder.ins().store(flags(), left, ptr, 0);
+    }
+
     /// Loads the entry address of defined function `defined`.
     fn func_code(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
         let vmctx = self.vmctx();
@@ -530,8 +552,11 @@ impl<'m> FuncEnv<'m> {
                 builder.ins().return_call_indirect(sig, code, &call_args);
                 return Vec::new();
             }
+            let depth = self.depth_enter(builder);
             let call = builder.ins().call_indirect(sig, code, &call_args);
-            return builder.inst_results(call).to_vec();
+            let results = builder.inst_results(call).to_vec();
+            Self::depth_leave(builder, depth);
+            return results;
         }
         // Imports go through the runtime: the callee may be a host function or belong to
         // another instance. A tail call of an import is a call and a return.
@@ -594,12 +619,14 @@ impl<'m> FuncEnv<'m> {
         if tail {
             builder.ins().return_call_indirect(sig, code, &call_args);
         } else {
+            let depth = self.depth_enter(builder);
             let call = builder.ins().call_indirect(sig, code, &call_args);
             let results: Vec<BlockArg> = builder
                 .inst_results(call)
                 .iter()
                 .map(|v| BlockArg::from(*v))
                 .collect();
+            Self::depth_leave(builder, depth);
             builder.ins().jump(merge, &results);
         }
 

@@ -36,6 +36,8 @@ pub(crate) struct JitExecution {
     values: Box<[RawVal]>,
     results_len: usize,
     returned: bool,
+    /// `Limits::call_depth`.
+    call_depth: u64,
 }
 
 // SAFETY: the execution is used by one thread at a time (`&mut self` methods). Its coroutine
@@ -54,7 +56,7 @@ impl std::fmt::Debug for JitExecution {
 }
 
 impl JitExecution {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(config: &mote_core::Config) -> Self {
         Self {
             state: NonNull::from(Box::leak(Box::new(RunState::new()))),
             coro: None,
@@ -62,6 +64,7 @@ impl JitExecution {
             values: Box::new([]),
             results_len: 0,
             returned: false,
+            call_depth: u64::from(config.get_limits().call_depth),
         }
     }
 
@@ -117,8 +120,10 @@ impl Execution for JitExecution {
         };
         let stack_limit = stack.limit().get().saturating_add(STACK_MARGIN);
         let state_ptr = self.state.as_ptr();
+        let call_depth = self.call_depth;
         let state = self.state_mut();
         state.stack_limit = stack_limit;
+        state.depth = call_depth;
         state.refresh_all(store);
         let vmctx = state
             .instance_ctx(store, instance, state_ptr)

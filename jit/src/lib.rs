@@ -117,7 +117,7 @@ impl Backend for Jit {
         Ok(Box::new(compile::Translator::new(config, self.isa.clone())))
     }
 
-    fn new_execution(&self, _config: &Config) -> Box<dyn Execution> {
-        Box::new(exec::JitExecution::new())
+    fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
+        Box::new(exec::JitExecution::new(config))
     }
 }

@@ -205,9 +205,18 @@ unsafe fn call_store_func(
                 // SAFETY: `run` is live.
                 unsafe { raise_trap(run, instance, TrapCode::HostTrap, site) }
             };
+            // SAFETY: `run` is live; the reference ends before the call.
+            if unsafe { (*run).depth } == 0 {
+                // SAFETY: `run` is live.
+                unsafe { raise_trap(run, instance, TrapCode::StackOverflow, site) }
+            }
+            // SAFETY: as above.
+            unsafe { (*run).depth -= 1 };
             // SAFETY: the trampoline and code belong to the callee's module, kept alive by
             // its context; `values` satisfies the caller's contract.
-            unsafe { call_compiled(trampoline, vmctx, code, values) }
+            unsafe { call_compiled(trampoline, vmctx, code, values) };
+            // SAFETY: as above.
+            unsafe { (*run).depth += 1 };
         }
     }
 }

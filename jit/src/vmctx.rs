@@ -43,6 +43,8 @@ pub(crate) struct VmCtx {
     pub(crate) fuel: *mut u64,
     /// The lowest stack address compiled code may use before it reports stack exhaustion.
     pub(crate) stack_limit: usize,
+    /// Calls that may still be made before the call depth limit (`RunState::depth`).
+    pub(crate) depth: *mut u64,
     /// Entry address of each defined function of the module.
     pub(crate) func_code: *const usize,
     /// Store function index of each function of the module's index space (`ref.func`).
@@ -88,6 +90,8 @@ pub(crate) mod offsets {
     pub(crate) const FUEL: i32 = at(offset_of!(VmCtx, fuel));
     /// `stack_limit`
     pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
+    /// `depth`
+    pub(crate) const DEPTH: i32 = at(offset_of!(VmCtx, depth));
     /// `func_code`
     pub(crate) const FUNC_CODE: i32 = at(offset_of!(VmCtx, func_code));
     /// `func_refs`
@@ -112,7 +116,12 @@ impl InstanceCtx {
     ///
     /// # Errors
     /// When the instance's module was not compiled by the JIT.
-    fn new(store: &StoreInner, instance: u32, run: *mut RunState) -> Result<Self, TrapCode> {
+    fn new(
+        store: &StoreInner,
+        instance: u32,
+        run: *mut RunState,
+        depth: *mut u64,
+    ) -> Result<Self, TrapCode> {
         let entity = &store.instances[instance as usize];
         let code = entity
             .module
@@ -142,6 +151,7 @@ impl InstanceCtx {
             globals: globals.as_ptr(),
             fuel: core::ptr::null_mut(),
             stack_limit: usize::MAX,
+            depth,
             func_code: code.func_code.as_ptr(),
             func_refs: entity.funcs.as_ptr(),
             run,
@@ -197,6 +207,11 @@ pub(crate) struct RunState {
     pub(crate) trapped_func: Option<u32>,
     /// The lowest stack address compiled code may use.
     pub(crate) stack_limit: usize,
+    /// Wasm-to-Wasm calls that may still be made: [`Limits::call_depth`] minus the calls in
+    /// progress. Checked at each call site, as the interpreter checks its frame count.
+    ///
+    /// [`Limits::call_depth`]: mote_core::Limits::call_depth
+    pub(crate) depth: u64,
 }
 
 impl RunState {
@@ -210,6 +225,7 @@ impl RunState {
             caller_instance: None,
             trapped_func: None,
             stack_limit: usize::MAX,
+            depth: 0,
         }
     }
 
@@ -224,10 +240,11 @@ impl RunState {
         this: *mut RunState,
     ) -> Result<*mut VmCtx, TrapCode> {
         let stack_limit = self.stack_limit;
+        let depth = &raw mut self.depth;
         let ctx = match self.instances.entry(instance) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let mut ctx = InstanceCtx::new(store, instance, this)?;
+                let mut ctx = InstanceCtx::new(store, instance, this, depth)?;
                 ctx.refresh(store, stack_limit);
                 e.insert(ctx)
             }

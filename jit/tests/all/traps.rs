@@ -76,20 +76,44 @@ fn traps_match_the_interpreter() {
         assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
         outcomes.push(got);
     }
-    // Stack exhaustion: the interpreter reports the call that could not push a frame, the JIT
-    // the entry check of the callee, which has no operator offset.
-    for outcome in &mut outcomes {
-        for (name, (_, _, offset)) in outcome.iter_mut() {
-            if *name == "recurse" {
-                *offset = Some(0);
-            }
-        }
-    }
     for (name, (code, func, offset)) in &outcomes[1] {
         assert!(
             code.is_some() && func.is_some() && offset.is_some(),
             "{name}: {code:?} {func:?} {offset:?}"
         );
     }
+    assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
+}
+
+#[test]
+fn the_call_depth_limit_matches_the_interpreter() {
+    const WAT: &str = r#"
+    (module
+      (type $t (func (param i32) (result i32)))
+      (table funcref (elem $down))
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1)
+                  (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0)))))))
+    "#;
+    let mut config = Config::new();
+    config.limits(mote_core::Limits {
+        call_depth: 100,
+        ..mote_core::Limits::HOST
+    });
+    let mut outcomes = Vec::new();
+    for engine in engines(&config) {
+        let (mut store, instance) = instantiate(&engine, &Linker::new(&engine), (), WAT);
+        let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
+        assert_eq!(down.call(&mut store, 100).unwrap(), 100);
+        let err = down.call(&mut store, 101).unwrap_err();
+        outcomes.push((
+            err.trap_code(),
+            err.function().map(|(index, _)| index),
+            err.as_trap().and_then(|t| t.offset()),
+        ));
+    }
+    assert_eq!(outcomes[0].0, Some(TrapCode::StackOverflow));
     assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
 }
