@@ -47,9 +47,17 @@ pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
     sig
 }
 
-/// Memory flags for accesses that the environment has checked (or that target the context).
+/// Memory flags for runtime data that compiled code may write (globals, fuel, the depth
+/// counter, raw value buffers): no alias region, so only calls and other such stores
+/// invalidate loads of it.
 fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
+}
+
+/// Memory flags for tables that never change while the module lives (function entry
+/// addresses, store function indices).
+fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
 /// Writes `values` as raw 8-byte slots at `ptr` (32-bit values zero-extended), the layout of
@@ -101,6 +109,8 @@ pub(crate) struct FuncEnv<'m> {
     /// Byte offset of the operator being translated (`u32::MAX` without debug info).
     offset: u32,
     vmctx: Option<Value>,
+    vmctx_region: Option<ir::AliasRegion>,
+    heap_region: Option<ir::AliasRegion>,
     fuel: bool,
     segment: Option<FuelSegment>,
     /// Slow paths of fuel checks: (slow block, check block, amount).
@@ -128,6 +138,8 @@ impl<'m> FuncEnv<'m> {
             debug_info: config.debug_info_enabled(),
             offset: u32::MAX,
             vmctx: None,
+            vmctx_region: None,
+            heap_region: None,
             fuel: config.fuel_enabled(),
             segment: None,
             fuel_slow: Vec::new(),
@@ -137,9 +149,32 @@ impl<'m> FuncEnv<'m> {
         }
     }
 
-    /// Records the context parameter of the function.
-    pub(crate) fn set_vmctx(&mut self, vmctx: Value) {
+    /// Records the context parameter of the function, and creates the alias regions.
+    pub(crate) fn set_vmctx(&mut self, builder: &mut FunctionBuilder<'_>, vmctx: Value) {
         self.vmctx = Some(vmctx);
+        let regions = &mut builder.func.dfg.alias_regions;
+        self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
+            user_id: 0,
+            description: "vmctx".into(),
+        }));
+        self.heap_region = Some(regions.insert(ir::AliasRegionData {
+            user_id: 1,
+            description: "linear memory".into(),
+        }));
+    }
+
+    /// Flags for loads of the context and the arrays it points to. Compiled code never writes
+    /// them (the runtime does, inside calls), so stores to linear memory or globals do not
+    /// invalidate them: Cranelift's alias analysis reuses `mem0.base`/`len` between calls.
+    fn vm(&self) -> MemFlagsData {
+        MemFlagsData::trusted().with_alias_region(self.vmctx_region)
+    }
+
+    /// Flags for checked accesses to linear memory.
+    pub(crate) fn heap(&self) -> MemFlagsData {
+        MemFlagsData::new()
+            .with_notrap()
+            .with_alias_region(self.heap_region)
     }
 
     fn vmctx(&self) -> Value {
@@ -152,7 +187,7 @@ impl<'m> FuncEnv<'m> {
         let sp = builder.ins().get_stack_pointer(types::I64);
         let limit = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::STACK_LIMIT);
+            .load(types::I64, self.vm(), vmctx, offsets::STACK_LIMIT);
         let low = builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(builder, low, TrapCode::StackOverflow);
     }
@@ -306,7 +341,7 @@ impl<'m> FuncEnv<'m> {
         builder.switch_to_block(check);
         let fuel_ptr = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::FUEL);
+            .load(types::I64, self.vm(), vmctx, offsets::FUEL);
         let fuel = builder.ins().load(types::I64, flags(), fuel_ptr, 0);
         let low = builder.ins().icmp(IntCC::UnsignedLessThan, fuel, amount);
         builder.ins().brif(low, slow, &[], cont, &[]);
@@ -347,24 +382,24 @@ impl<'m> FuncEnv<'m> {
         if mem == 0 {
             let base = builder
                 .ins()
-                .load(types::I64, flags(), vmctx, offsets::MEM0_BASE);
+                .load(types::I64, self.vm(), vmctx, offsets::MEM0_BASE);
             let len = builder
                 .ins()
-                .load(types::I64, flags(), vmctx, offsets::MEM0_LEN);
+                .load(types::I64, self.vm(), vmctx, offsets::MEM0_LEN);
             return (base, len);
         }
         let slots = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::MEMORIES);
+            .load(types::I64, self.vm(), vmctx, offsets::MEMORIES);
         let slot = builder
             .ins()
             .iadd_imm_s(slots, i64::from(mem) * offsets::MEM_SLOT_SIZE);
         let base = builder
             .ins()
-            .load(types::I64, flags(), slot, offsets::SLOT_BASE);
+            .load(types::I64, self.vm(), slot, offsets::SLOT_BASE);
         let len = builder
             .ins()
-            .load(types::I64, flags(), slot, offsets::SLOT_LEN);
+            .load(types::I64, self.vm(), slot, offsets::SLOT_LEN);
         (base, len)
     }
 
@@ -414,10 +449,10 @@ impl<'m> FuncEnv<'m> {
         let vmctx = self.vmctx();
         let table = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::GLOBALS);
+            .load(types::I64, self.vm(), vmctx, offsets::GLOBALS);
         builder
             .ins()
-            .load(types::I64, flags(), table, slot_offset(global as usize))
+            .load(types::I64, self.vm(), table, slot_offset(global as usize))
     }
 
     /// `global.get`
@@ -440,9 +475,9 @@ impl<'m> FuncEnv<'m> {
         let vmctx = self.vmctx();
         let refs = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::FUNC_REFS);
+            .load(types::I64, self.vm(), vmctx, offsets::FUNC_REFS);
         let index = builder.ins().uload32(
-            flags(),
+            readonly(),
             refs,
             i32::try_from(u64::from(func) * 4).unwrap_or(i32::MAX),
         );
@@ -478,7 +513,7 @@ impl<'m> FuncEnv<'m> {
         let vmctx = self.vmctx();
         let ptr = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::DEPTH);
+            .load(types::I64, self.vm(), vmctx, offsets::DEPTH);
         let left = builder.ins().load(types::I64, flags(), ptr, 0);
         let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
         self.trap_if(builder, none, TrapCode::StackOverflow);
@@ -499,10 +534,10 @@ impl<'m> FuncEnv<'m> {
         let vmctx = self.vmctx();
         let table = builder
             .ins()
-            .load(types::I64, flags(), vmctx, offsets::FUNC_CODE);
+            .load(types::I64, self.vm(), vmctx, offsets::FUNC_CODE);
         builder
             .ins()
-            .load(types::I64, flags(), table, slot_offset(defined as usize))
+            .load(types::I64, readonly(), table, slot_offset(defined as usize))
     }
 
     /// Calls store function `func` (an `i32` value) through the runtime, which runs host

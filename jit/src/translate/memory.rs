@@ -1,7 +1,7 @@
 //! Loads, stores, memory and table operators, globals and references.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Type, Value, types};
+use cranelift_codegen::ir::{InstBuilder, Type, Value, types};
 use mote_core::Error;
 use mote_core::wasmparser::{MemArg, MemArgTarget, Operator};
 
@@ -29,17 +29,13 @@ fn mem_index(memarg: &MemArg) -> u32 {
 }
 
 impl FuncTranslator<'_, '_> {
-    fn flags() -> MemFlagsData {
-        MemFlagsData::new().with_notrap()
-    }
-
     /// A load of `size` bytes widened to `ty`.
     fn load(&mut self, memarg: &MemArg, ty: Type, size: u32, ext: Ext) {
         let addr = self.pop();
         let ptr = self
             .env
             .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
-        let flags = Self::flags();
+        let flags = self.env.heap();
         let ins = self.b.ins();
         let v = match (size, ext) {
             (1, Ext::S) => ins.sload8(ty, flags, ptr, 0),
@@ -60,7 +56,7 @@ impl FuncTranslator<'_, '_> {
         let ptr = self
             .env
             .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
-        let flags = Self::flags();
+        let flags = self.env.heap();
         let ty = self.b.func.dfg.value_type(value);
         let ins = self.b.ins();
         match size {
