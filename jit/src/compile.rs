@@ -36,11 +36,23 @@ pub(crate) struct CompiledModule {
     pub(crate) trampolines: Box<[usize]>,
 }
 
+/// A relocation in one function's code.
+enum Fixup {
+    /// An absolute 8-byte address (library calls).
+    Abs8 { at: u32, target: usize },
+    /// A PC-relative call of defined function `func` of the same module.
+    Call {
+        at: u32,
+        kind: Reloc,
+        func: u32,
+        addend: i64,
+    },
+}
+
 /// Compiled bytes of one function before layout.
 struct FuncBytes {
     bytes: Vec<u8>,
-    /// Absolute 8-byte relocations: (offset, target address).
-    relocs: Vec<(u32, usize)>,
+    relocs: Vec<Fixup>,
 }
 
 /// Translates and compiles the functions of one module.
@@ -76,22 +88,42 @@ impl Translator {
                 Error::unsupported(format!("code generation failed: {:?}", e.inner), None)
             })?;
         let bytes = compiled.code_buffer().to_vec();
-        let mut relocs = Vec::new();
-        for reloc in compiled.buffer.relocs() {
-            let target = match (&reloc.kind, &reloc.target) {
+        let raw: Vec<_> = compiled
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| (r.offset, r.kind, r.target.clone(), r.addend))
+            .collect();
+        let mut relocs = Vec::with_capacity(raw.len());
+        for (at, kind, target, addend) in raw {
+            let fixup = match (kind, target) {
                 (Reloc::Abs8, FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc))) => {
-                    libcall_address(*lc)
+                    libcall_address(lc).map(|target| Fixup::Abs8 {
+                        at,
+                        target: target.wrapping_add_signed(isize::try_from(addend).unwrap_or(0)),
+                    })
+                }
+                (
+                    Reloc::X86CallPCRel4 | Reloc::Arm64Call,
+                    FinalizedRelocTarget::ExternalName(ExternalName::User(name)),
+                ) => {
+                    let name = &self.ctx.func.params.user_named_funcs()[name];
+                    (name.namespace == 0).then_some(Fixup::Call {
+                        at,
+                        kind,
+                        func: name.index,
+                        addend,
+                    })
                 }
                 _ => None,
             };
-            let Some(target) = target else {
+            let Some(fixup) = fixup else {
                 return Err(Error::unsupported(
-                    format!("relocation {:?} in compiled code", reloc.kind),
+                    format!("relocation {kind:?} in compiled code"),
                     None,
                 ));
             };
-            let target = target.wrapping_add_signed(isize::try_from(reloc.addend).unwrap_or(0));
-            relocs.push((reloc.offset, target));
+            relocs.push(fixup);
         }
         self.ctx.clear();
         let _ = func_index;
@@ -140,6 +172,52 @@ fn libcall_address(lc: LibCall) -> Option<usize> {
         _ => return None,
     };
     Some(f)
+}
+
+/// Patches the PC-relative call at image offset `at` to reach image offset `target`.
+///
+/// # Errors
+/// When the distance does not fit the instruction (code beyond ±128 MiB on aarch64, ±2 GiB
+/// on x86-64).
+fn patch_call(
+    image: &mut [u8],
+    at: usize,
+    target: usize,
+    kind: Reloc,
+    addend: i64,
+) -> Result<(), Error> {
+    let too_far = || {
+        Error::limit(
+            "distance of a call in compiled code",
+            image.len() as u64,
+            1 << 27,
+        )
+    };
+    let delta = i64::try_from(target).map_err(|_| too_far())?
+        - i64::try_from(at).map_err(|_| too_far())?
+        + addend;
+    match kind {
+        Reloc::X86CallPCRel4 => {
+            let rel = i32::try_from(delta).map_err(|_| too_far())?;
+            image[at..at + 4].copy_from_slice(&rel.to_le_bytes());
+        }
+        Reloc::Arm64Call => {
+            if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
+                return Err(too_far());
+            }
+            let word = u32::from_le_bytes([image[at], image[at + 1], image[at + 2], image[at + 3]]);
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a 26-bit two's complement field, range checked above"
+            )]
+            let imm26 = ((delta >> 2) as u32) & 0x03ff_ffff;
+            let word = (word & 0xfc00_0000) | imm26;
+            image[at..at + 4].copy_from_slice(&word.to_le_bytes());
+        }
+        _ => return Err(too_far()),
+    }
+    Ok(())
 }
 
 fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
@@ -230,9 +308,23 @@ impl ModuleTranslator for Translator {
             .zip(&func_offsets)
             .chain(trampolines.iter().zip(&tramp_offsets))
         {
-            for &(offset, target) in &f.relocs {
-                let at = start + offset as usize;
-                image[at..at + 8].copy_from_slice(&(target as u64).to_le_bytes());
+            for fixup in &f.relocs {
+                match *fixup {
+                    Fixup::Abs8 { at, target } => {
+                        let at = start + at as usize;
+                        image[at..at + 8].copy_from_slice(&(target as u64).to_le_bytes());
+                    }
+                    Fixup::Call {
+                        at,
+                        kind,
+                        func,
+                        addend,
+                    } => {
+                        let at = start + at as usize;
+                        let target = func_offsets[func as usize];
+                        patch_call(&mut image, at, target, kind, addend)?;
+                    }
+                }
             }
         }
         let memory = CodeMemory::new(&image)?;

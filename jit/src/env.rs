@@ -121,6 +121,8 @@ pub(crate) struct FuncEnv<'m> {
     sigs: Vec<Option<ir::SigRef>>,
     /// Signatures of runtime calls.
     libcall_sigs: Vec<(usize, ir::SigRef)>,
+    /// Direct-call references to defined functions, by defined index.
+    func_refs: Vec<(u32, ir::FuncRef)>,
 }
 
 impl<'m> FuncEnv<'m> {
@@ -146,6 +148,7 @@ impl<'m> FuncEnv<'m> {
             trap_blocks: Vec::new(),
             sigs: vec![None; info.types.len()],
             libcall_sigs: Vec::new(),
+            func_refs: Vec::new(),
         }
     }
 
@@ -529,15 +532,30 @@ impl<'m> FuncEnv<'m> {
         builder.ins().store(flags(), left, ptr, 0);
     }
 
-    /// Loads the entry address of defined function `defined`.
-    fn func_code(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
-        let vmctx = self.vmctx();
-        let table = builder
-            .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::FUNC_CODE);
-        builder
-            .ins()
-            .load(types::I64, readonly(), table, slot_offset(defined as usize))
+    /// A direct (PC-relative) call reference to defined function `defined` of this module:
+    /// user name `(0, defined)`, resolved when the module's code is laid out
+    /// ([`crate::compile`]).
+    fn func_ref(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        defined: u32,
+        type_index: u32,
+    ) -> ir::FuncRef {
+        if let Some(&(_, r)) = self.func_refs.iter().find(|(d, _)| *d == defined) {
+            return r;
+        }
+        let signature = self.signature(builder, type_index);
+        let name = builder
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(0, defined));
+        let r = builder.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::User(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.func_refs.push((defined, r));
+        r
     }
 
     /// Calls store function `func` (an `i32` value) through the runtime, which runs host
@@ -578,17 +596,16 @@ impl<'m> FuncEnv<'m> {
         let vmctx = self.vmctx();
         let type_index = self.info.funcs[func as usize];
         if func >= self.info.imported_funcs {
-            let code = self.func_code(builder, func - self.info.imported_funcs);
-            let sig = self.signature(builder, type_index);
+            let callee = self.func_ref(builder, func - self.info.imported_funcs, type_index);
             let mut call_args = Vec::with_capacity(args.len() + 1);
             call_args.push(vmctx);
             call_args.extend_from_slice(args);
             if tail {
-                builder.ins().return_call_indirect(sig, code, &call_args);
+                builder.ins().return_call(callee, &call_args);
                 return Vec::new();
             }
             let depth = self.depth_enter(builder);
-            let call = builder.ins().call_indirect(sig, code, &call_args);
+            let call = builder.ins().call(callee, &call_args);
             let results = builder.inst_results(call).to_vec();
             Self::depth_leave(builder, depth);
             return results;

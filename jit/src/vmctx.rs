@@ -45,8 +45,6 @@ pub(crate) struct VmCtx {
     pub(crate) stack_limit: usize,
     /// Calls that may still be made before the call depth limit (`RunState::depth`).
     pub(crate) depth: *mut u64,
-    /// Entry address of each defined function of the module.
-    pub(crate) func_code: *const usize,
     /// Store function index of each function of the module's index space (`ref.func`).
     pub(crate) func_refs: *const u32,
     /// The run state of the call (runtime calls reach the store and the coroutine through it).
@@ -92,8 +90,6 @@ pub(crate) mod offsets {
     pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
     /// `depth`
     pub(crate) const DEPTH: i32 = at(offset_of!(VmCtx, depth));
-    /// `func_code`
-    pub(crate) const FUNC_CODE: i32 = at(offset_of!(VmCtx, func_code));
     /// `func_refs`
     pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
 }
@@ -152,7 +148,6 @@ impl InstanceCtx {
             fuel: core::ptr::null_mut(),
             stack_limit: usize::MAX,
             depth,
-            func_code: code.func_code.as_ptr(),
             func_refs: entity.funcs.as_ptr(),
             run,
             instance,
