@@ -45,6 +45,18 @@ pub fn validate(file: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The JIT engine for `--engine jit`.
+#[cfg(target_pointer_width = "64")]
+fn jit_engine(config: &Config) -> Result<mote::Engine, Failure> {
+    mote::jit_engine(config).map_err(|e| Failure::Error(e.to_string()))
+}
+
+/// `--engine jit` on a host without the JIT.
+#[cfg(not(target_pointer_width = "64"))]
+fn jit_engine(_config: &Config) -> Result<mote::Engine, Failure> {
+    Err(Failure::Error("the JIT needs a 64-bit host".into()))
+}
+
 /// `mote run ...`.
 pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     let file = opts.file.display().to_string();
@@ -60,7 +72,11 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
             ..Limits::HOST
         });
     }
-    let engine = mote::engine(&config);
+    let engine = if opts.jit {
+        jit_engine(&config)?
+    } else {
+        mote::engine(&config)
+    };
     let module = Module::new(&engine, &wasm).map_err(|e| Failure::Error(format!("{file}: {e}")))?;
 
     let trace = opts.trace.then_some(Sink::Stderr);
