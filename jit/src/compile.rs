@@ -87,6 +87,19 @@ impl Translator {
             .map_err(|e| {
                 Error::unsupported(format!("code generation failed: {:?}", e.inner), None)
             })?;
+        // Compiled code checks the stack at function entry, after the prologue has allocated
+        // the frame: a frame larger than the margin below the limit could reach the guard page.
+        let frame = compiled
+            .buffer
+            .frame_layout()
+            .map_or(0, |l| u64::from(l.frame_to_fp_offset));
+        if frame > crate::exec::MAX_FRAME_BYTES {
+            return Err(Error::limit(
+                "stack frame bytes of one compiled function",
+                frame,
+                crate::exec::MAX_FRAME_BYTES,
+            ));
+        }
         let bytes = compiled.code_buffer().to_vec();
         let raw: Vec<_> = compiled
             .buffer

@@ -17,10 +17,14 @@ use crate::libcalls::call_compiled;
 use crate::vmctx::RunState;
 
 /// Size of the guest stack (reserved address space; pages are committed on use).
-const STACK_SIZE: usize = 8 << 20;
-/// Stack kept free below the limit that compiled code checks: room for runtime calls and for
-/// the frame of the function whose entry check passed.
-const STACK_MARGIN: usize = 512 << 10;
+const STACK_SIZE: usize = 16 << 20;
+/// The largest frame a compiled function may have (the interpreter's largest frame is 64 Ki
+/// slots, 512 KiB). Larger ones are refused at compile time.
+pub(crate) const MAX_FRAME_BYTES: u64 = 1 << 20;
+/// Stack kept free below the limit that compiled code checks at function entry, after its
+/// prologue: room for that function's frame (at most [`MAX_FRAME_BYTES`]) and for the
+/// runtime calls it makes.
+const STACK_MARGIN: usize = 2 << 20;
 
 type Coro = Coroutine<(), RunOutcome, (), DefaultStack>;
 

@@ -117,3 +117,42 @@ fn the_call_depth_limit_matches_the_interpreter() {
     assert_eq!(outcomes[0].0, Some(TrapCode::StackOverflow));
     assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
 }
+
+/// A function with `n` i64 locals, all live across a call.
+fn big_frame(n: usize) -> String {
+    let mut body = String::new();
+    for i in 0..n {
+        let l = i + 1;
+        body.push_str(&format!(
+            "(local.set {l} (i64.add (local.get {l}) (i64.const {i})))"
+        ));
+    }
+    body.push_str("(call $leaf)");
+    body.push_str("(i64.const 0)");
+    for i in 0..n {
+        body.push_str(&format!("(i64.add (local.get {}))", i + 1));
+    }
+    format!(
+        r#"(module
+             (func $leaf)
+             (func $big (export "big") (param i32) (result i64) (local i64 {n}) {body})
+             (func (export "deep") (param i32) (result i64)
+               (if (result i64) (i32.eqz (local.get 0))
+                 (then (call $big (i32.const 0)))
+                 (else (call 2 (i32.sub (local.get 0) (i32.const 1)))))))"#,
+        n = "i64 ".repeat(n)
+    )
+}
+
+#[test]
+fn large_frames_run_or_are_refused_never_crash() {
+    let engine = &engines(&Config::new())[1];
+    // About 80 KiB of spills: runs, also at the bottom of a deep stack.
+    let wat = big_frame(10_000);
+    let (mut store, instance) = instantiate(engine, &Linker::new(engine), (), &wat);
+    let deep = instance.get_typed_func::<i32, i64>(&store, "deep").unwrap();
+    let expected = (0..10_000i64).sum::<i64>();
+    assert_eq!(deep.call(&mut store, 0).unwrap(), expected);
+    let err = deep.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+}
