@@ -32,8 +32,43 @@ pub(crate) struct CompiledModule {
     _memory: CodeMemory,
     /// Entry address of each defined function.
     pub(crate) func_code: Box<[usize]>,
+    /// Code length and source locations of each defined function, for backtraces.
+    pub(crate) func_info: Box<[FuncInfo]>,
     /// Trampoline address for each of the module's types.
     pub(crate) trampolines: Box<[usize]>,
+}
+
+/// What backtraces need to know about one compiled function.
+#[derive(Debug, Default)]
+pub(crate) struct FuncInfo {
+    /// Bytes of machine code.
+    pub(crate) len: usize,
+    /// `(start, end, wasm offset)` ranges of machine code offsets, sorted.
+    pub(crate) srclocs: Box<[(u32, u32, u32)]>,
+}
+
+impl CompiledModule {
+    /// The defined function and WebAssembly byte offset of the machine instruction at `pc`,
+    /// if `pc` is in one of this module's functions (not a trampoline).
+    pub(crate) fn lookup(&self, pc: usize) -> Option<(u32, Option<u32>)> {
+        let i = self
+            .func_code
+            .partition_point(|&start| start <= pc)
+            .checked_sub(1)?;
+        let rel = pc - self.func_code[i];
+        let info = &self.func_info[i];
+        if rel >= info.len {
+            return None;
+        }
+        let rel = u32::try_from(rel).ok()?;
+        let at = info.srclocs.partition_point(|&(start, _, _)| start <= rel);
+        let offset = at
+            .checked_sub(1)
+            .map(|j| info.srclocs[j])
+            .filter(|&(_, end, _)| rel < end)
+            .map(|(_, _, loc)| loc);
+        Some((u32::try_from(i).ok()?, offset))
+    }
 }
 
 /// A relocation in one function's code.
@@ -53,6 +88,7 @@ enum Fixup {
 struct FuncBytes {
     bytes: Vec<u8>,
     relocs: Vec<Fixup>,
+    srclocs: Box<[(u32, u32, u32)]>,
 }
 
 /// Translates and compiles the functions of one module.
@@ -101,6 +137,13 @@ impl Translator {
             ));
         }
         let bytes = compiled.code_buffer().to_vec();
+        let srclocs = compiled
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|l| !l.loc.is_default())
+            .map(|l| (l.start, l.end, l.loc.bits()))
+            .collect();
         let raw: Vec<_> = compiled
             .buffer
             .relocs()
@@ -140,7 +183,11 @@ impl Translator {
         }
         self.ctx.clear();
         let _ = func_index;
-        Ok(FuncBytes { bytes, relocs })
+        Ok(FuncBytes {
+            bytes,
+            relocs,
+            srclocs,
+        })
     }
 
     /// Builds the trampoline for functions of `ty`.
@@ -342,8 +389,17 @@ impl ModuleTranslator for Translator {
         }
         let memory = CodeMemory::new(&image)?;
         let base = memory.base();
+        let func_info = self
+            .funcs
+            .iter_mut()
+            .map(|f| FuncInfo {
+                len: f.bytes.len(),
+                srclocs: core::mem::take(&mut f.srclocs),
+            })
+            .collect();
         Ok(Arc::new(CompiledModule {
             func_code: func_offsets.iter().map(|o| base + o).collect(),
+            func_info,
             trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
             _memory: memory,
         }))

@@ -105,7 +105,8 @@ pub(crate) struct FuncEnv<'m> {
     pub(crate) call_conv: CallConv,
     /// Whether float results are canonicalized (`Config::canonicalize_nans`).
     pub(crate) canonicalize_nans: bool,
-    debug_info: bool,
+    /// Whether traps and backtraces carry byte offsets (`Config::debug_info`).
+    pub(crate) debug_info: bool,
     /// Byte offset of the operator being translated (`u32::MAX` without debug info).
     offset: u32,
     vmctx: Option<Value>,
@@ -280,6 +281,7 @@ impl<'m> FuncEnv<'m> {
             let code = builder
                 .ins()
                 .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
+            self.save_fp(builder);
             self.libcall(
                 builder,
                 libcalls::raise as *const () as usize,
@@ -290,6 +292,14 @@ impl<'m> FuncEnv<'m> {
             // `raise` never returns: the coroutine is abandoned.
             builder.ins().trap(ir::TrapCode::unwrap_user(1));
         }
+    }
+
+    /// Records this function's frame pointer in the context before a runtime call that may
+    /// trap, so the backtrace can start from it.
+    fn save_fp(&mut self, builder: &mut FunctionBuilder<'_>) {
+        let vmctx = self.vmctx();
+        let fp = builder.ins().get_frame_pointer(types::I64);
+        builder.ins().store(flags(), fp, vmctx, offsets::EXIT_FP);
     }
 
     /// Calls the runtime function at `addr` with the host's calling convention.
@@ -574,6 +584,7 @@ impl<'m> FuncEnv<'m> {
         let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
         store_raw(builder, values, args);
         let caller = self.site(builder);
+        self.save_fp(builder);
         self.libcall(
             builder,
             addr,
@@ -713,6 +724,7 @@ impl<'m> FuncEnv<'m> {
     ) -> Vec<Value> {
         let vmctx = self.vmctx();
         let caller = self.site(builder);
+        self.save_fp(builder);
         let mut all_params = Vec::with_capacity(params.len() + 2);
         all_params.push(types::I64);
         all_params.extend_from_slice(params);

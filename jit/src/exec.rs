@@ -9,7 +9,7 @@ use std::ptr::NonNull;
 
 use corosensei::stack::{DefaultStack, Stack};
 use corosensei::{Coroutine, CoroutineResult};
-use mote_core::engine::{Execution, RunOutcome};
+use mote_core::engine::{BacktraceFrame, Execution, RunOutcome};
 use mote_core::store::{FuncKind, StoreInner};
 use mote_core::{RawVal, Trap, TrapCode};
 
@@ -123,10 +123,12 @@ impl Execution for JitExecution {
             }
         };
         let stack_limit = stack.limit().get().saturating_add(STACK_MARGIN);
+        let stack_range = stack.limit().get()..stack.base().get();
         let state_ptr = self.state.as_ptr();
         let call_depth = self.call_depth;
         let state = self.state_mut();
         state.stack_limit = stack_limit;
+        state.stack_range = stack_range;
         state.depth = call_depth;
         state.refresh_all(store);
         let vmctx = state
@@ -204,6 +206,10 @@ impl Execution for JitExecution {
         self.state().trapped_func
     }
 
+    fn backtrace(&self) -> &[BacktraceFrame] {
+        &self.state().backtrace
+    }
+
     fn reset(&mut self) {
         self.discard_coroutine();
         self.returned = false;
@@ -213,6 +219,7 @@ impl Execution for JitExecution {
         state.host_params = 0;
         state.caller_instance = None;
         state.trapped_func = None;
+        state.backtrace.clear();
         state.store = core::ptr::null_mut();
         state.yielder = core::ptr::null();
     }

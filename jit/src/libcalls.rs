@@ -12,7 +12,7 @@
 //!   store at another address. Re-read `RunState::store` after every suspension;
 //! - nothing here may panic (a panic cannot unwind through compiled frames).
 
-use mote_core::engine::RunOutcome;
+use mote_core::engine::{BacktraceFrame, RunOutcome};
 use mote_core::store::{FuncKind, StoreInner};
 use mote_core::{RawVal, Trap, TrapCode};
 
@@ -77,24 +77,92 @@ pub(crate) unsafe fn call_compiled(
 /// # Safety
 /// `vmctx` is a context that compiled code received from this crate, during the run of its
 /// call (so its `run` pointer and the run's `store` pointer are valid).
-unsafe fn run_of(vmctx: *mut VmCtx) -> (*mut RunState, u32) {
+unsafe fn run_of(vmctx: *mut VmCtx) -> (*mut RunState, u32, usize) {
     // SAFETY: the caller guarantees `vmctx` is a live context.
     let ctx = unsafe { &*vmctx };
-    (ctx.run, ctx.instance)
+    (ctx.run, ctx.instance, ctx.exit_fp)
 }
 
 /// Where compiled code calls the runtime from: the module function index in the low 32 bits,
 /// the byte offset of the operator in the high 32 bits (`u32::MAX` when unknown).
 pub(crate) type Site = u64;
 
-/// Suspends the coroutine with a trap with `code` at `site`, and never continues.
+/// Most frames a backtrace records.
+const MAX_BACKTRACE: usize = 100_000;
+
+/// Records the backtrace of a trap: the trapping function (`func_index` at `offset`), then its
+/// callers, found by following frame records from `fp` (the trapping function's frame
+/// pointer) as long as the return address lies in a compiled function of the same module.
+/// The walk stops at a trampoline (an entry from the runtime, such as a call of another
+/// instance's function).
 ///
 /// # Safety
-/// `run` is the running call's state, on its coroutine.
-unsafe fn raise_trap(run: *mut RunState, instance: u32, code: TrapCode, site: Site) -> ! {
+/// `run` is the running call's state; `fp` is 0 or a frame pointer that compiled code saved
+/// during this run.
+unsafe fn record_backtrace(
+    run: *mut RunState,
+    instance: u32,
+    func_index: u32,
+    offset: Option<u32>,
+    mut fp: usize,
+) {
+    // SAFETY: the caller guarantees `run` is live and not otherwise borrowed.
+    let state = unsafe { &mut *run };
+    state.backtrace.clear();
+    state.backtrace.push(BacktraceFrame {
+        instance,
+        func_index,
+        offset,
+    });
+    let Some(ctx) = state.instances.get(&instance) else {
+        return;
+    };
+    let imported = ctx.module.info().imported_funcs;
+    while fp.is_multiple_of(8)
+        && state.stack_range.contains(&fp)
+        && state.stack_range.contains(&(fp + 8))
+        && state.backtrace.len() < MAX_BACKTRACE
+    {
+        // SAFETY: `fp` is 8-aligned and inside the coroutine stack, which is mapped for the
+        // whole run: reading it is defined whatever it holds. It is a frame record (saved
+        // frame pointer, then return address) because it was saved by compiled code, which
+        // keeps frame pointers, or read from such a record below after checking that the
+        // return address is in a compiled function.
+        let (caller_fp, ret) = unsafe {
+            (
+                core::ptr::read(fp as *const usize),
+                core::ptr::read((fp + 8) as *const usize),
+            )
+        };
+        let Some((defined, offset)) = ctx.code.lookup(ret.wrapping_sub(1)) else {
+            break;
+        };
+        state.backtrace.push(BacktraceFrame {
+            instance,
+            func_index: imported + defined,
+            offset,
+        });
+        fp = caller_fp;
+    }
+}
+
+/// Suspends the coroutine with a trap with `code` at `site`, and never continues. `fp` is
+/// the frame pointer of the function at `site` (for the backtrace).
+///
+/// # Safety
+/// `run` is the running call's state, on its coroutine; `fp` as in [`record_backtrace`].
+unsafe fn raise_trap(
+    run: *mut RunState,
+    instance: u32,
+    code: TrapCode,
+    site: Site,
+    fp: usize,
+) -> ! {
     #[expect(clippy::cast_possible_truncation, reason = "the halves of a site")]
     let (func_index, offset) = (site as u32, (site >> 32) as u32);
     let offset = (offset != u32::MAX).then_some(offset);
+    // SAFETY: forwarded contract.
+    unsafe { record_backtrace(run, instance, func_index, offset, fp) };
     // SAFETY: the caller guarantees `run` is live; the store pointer is valid during the run.
     let (yielder, trapped) = unsafe {
         let store = &*(*run).store;
@@ -120,9 +188,9 @@ unsafe fn raise_trap(run: *mut RunState, instance: u32, code: TrapCode, site: Si
 /// Called by compiled code only, with its own context.
 pub(crate) unsafe extern "C" fn raise(vmctx: *mut VmCtx, code: u32, site: Site) -> ! {
     // SAFETY: compiled code passes its live context.
-    let (run, instance) = unsafe { run_of(vmctx) };
+    let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: `run` is the live run state of this call.
-    unsafe { raise_trap(run, instance, decode_trap(code), site) }
+    unsafe { raise_trap(run, instance, decode_trap(code), site, fp) }
 }
 
 /// Suspends the call until the embedder adds fuel; compiled code then checks again.
@@ -131,7 +199,7 @@ pub(crate) unsafe extern "C" fn raise(vmctx: *mut VmCtx, code: u32, site: Site) 
 /// Called by compiled code only, with its own context.
 pub(crate) unsafe extern "C" fn out_of_fuel(vmctx: *mut VmCtx, required: u64) {
     // SAFETY: compiled code passes its live context.
-    let (run, _) = unsafe { run_of(vmctx) };
+    let (run, _, _) = unsafe { run_of(vmctx) };
     // SAFETY: the yielder lives on the coroutine's first frame for the whole run.
     let yielder = unsafe { &*(*run).yielder };
     yielder.suspend(RunOutcome::OutOfFuel { required });
@@ -148,6 +216,7 @@ unsafe fn call_store_func(
     func: u32,
     values: *mut RawVal,
     site: Site,
+    fp: usize,
 ) {
     // SAFETY: the run state and its store are valid during the run; the references end
     // before any suspension or call into compiled code.
@@ -203,12 +272,12 @@ unsafe fn call_store_func(
             };
             let Some((trampoline, vmctx, code)) = entry else {
                 // SAFETY: `run` is live.
-                unsafe { raise_trap(run, instance, TrapCode::HostTrap, site) }
+                unsafe { raise_trap(run, instance, TrapCode::HostTrap, site, fp) }
             };
             // SAFETY: `run` is live; the reference ends before the call.
             if unsafe { (*run).depth } == 0 {
                 // SAFETY: `run` is live.
-                unsafe { raise_trap(run, instance, TrapCode::StackOverflow, site) }
+                unsafe { raise_trap(run, instance, TrapCode::StackOverflow, site, fp) }
             }
             // SAFETY: as above.
             unsafe { (*run).depth -= 1 };
@@ -233,11 +302,11 @@ pub(crate) unsafe extern "C" fn call_import(
     site: Site,
 ) {
     // SAFETY: compiled code passes its live context.
-    let (run, instance) = unsafe { run_of(vmctx) };
+    let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: the store is valid during the run; the reference ends here.
     let func = unsafe { (&*(*run).store).instances[instance as usize].funcs[import as usize] };
     // SAFETY: forwarded contract.
-    unsafe { call_store_func(run, instance, func, values, site) }
+    unsafe { call_store_func(run, instance, func, values, site, fp) }
 }
 
 /// `call` of store function `func` (a host function that `call_indirect` resolved).
@@ -251,9 +320,9 @@ pub(crate) unsafe extern "C" fn call_func(
     site: Site,
 ) {
     // SAFETY: compiled code passes its live context.
-    let (run, instance) = unsafe { run_of(vmctx) };
+    let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: forwarded contract.
-    unsafe { call_store_func(run, instance, func, values, site) }
+    unsafe { call_store_func(run, instance, func, values, site, fp) }
 }
 
 /// `call_indirect`: resolves element `elem` of `table` and checks it (bounds, null,
@@ -272,7 +341,7 @@ pub(crate) unsafe extern "C" fn resolve_indirect(
     site: Site,
 ) -> u32 {
     // SAFETY: compiled code passes its live context.
-    let (run, instance) = unsafe { run_of(vmctx) };
+    let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: the run state and store are valid during the run; the references end before
     // this function returns, and nothing here suspends.
     let resolved = unsafe {
@@ -304,7 +373,7 @@ pub(crate) unsafe extern "C" fn resolve_indirect(
             kind
         }
         // SAFETY: `run` is live.
-        Err(code) => unsafe { raise_trap(run, instance, code, site) },
+        Err(code) => unsafe { raise_trap(run, instance, code, site, fp) },
     }
 }
 
@@ -318,13 +387,13 @@ unsafe fn with_store<R>(
     f: impl FnOnce(&mut StoreInner, u32) -> Result<R, TrapCode>,
 ) -> R {
     // SAFETY: compiled code passes its live context.
-    let (run, instance) = unsafe { run_of(vmctx) };
+    let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: the store is valid during the run; the reference ends before any suspension.
     let result = f(unsafe { &mut *(*run).store }, instance);
     match result {
         Ok(r) => r,
         // SAFETY: `run` is live.
-        Err(code) => unsafe { raise_trap(run, instance, code, site) },
+        Err(code) => unsafe { raise_trap(run, instance, code, site, fp) },
     }
 }
 
@@ -335,7 +404,7 @@ unsafe fn with_store<R>(
 unsafe fn refresh(vmctx: *mut VmCtx) {
     // SAFETY: compiled code passes its live context; nothing else borrows the run state.
     unsafe {
-        let (run, _) = run_of(vmctx);
+        let (run, _, _) = run_of(vmctx);
         let store = &mut *(*run).store;
         (*run).refresh_all(store);
     }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use corosensei::Yielder;
-use mote_core::engine::RunOutcome;
+use mote_core::engine::{BacktraceFrame, RunOutcome};
 use mote_core::store::StoreInner;
 use mote_core::{Module, RawVal, TrapCode};
 
@@ -49,6 +49,9 @@ pub(crate) struct VmCtx {
     pub(crate) func_refs: *const u32,
     /// The run state of the call (runtime calls reach the store and the coroutine through it).
     pub(crate) run: *mut RunState,
+    /// Frame pointer of the compiled function that last called the runtime (or trapped):
+    /// where backtraces start.
+    pub(crate) exit_fp: usize,
     /// Store index of the instance.
     pub(crate) instance: u32,
 }
@@ -92,6 +95,8 @@ pub(crate) mod offsets {
     pub(crate) const DEPTH: i32 = at(offset_of!(VmCtx, depth));
     /// `func_refs`
     pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
+    /// `exit_fp`
+    pub(crate) const EXIT_FP: i32 = at(offset_of!(VmCtx, exit_fp));
 }
 
 /// One instance's context and the arrays it points to.
@@ -150,6 +155,7 @@ impl InstanceCtx {
             depth,
             func_refs: entity.funcs.as_ptr(),
             run,
+            exit_fp: 0,
             instance,
         });
         Ok(Self {
@@ -200,6 +206,10 @@ pub(crate) struct RunState {
     pub(crate) caller_instance: Option<u32>,
     /// Store index of the function that trapped.
     pub(crate) trapped_func: Option<u32>,
+    /// The frames of the last trap, innermost first.
+    pub(crate) backtrace: Vec<BacktraceFrame>,
+    /// Address range of the coroutine stack: backtraces read frame records only inside it.
+    pub(crate) stack_range: core::ops::Range<usize>,
     /// The lowest stack address compiled code may use.
     pub(crate) stack_limit: usize,
     /// Wasm-to-Wasm calls that may still be made: [`Limits::call_depth`] minus the calls in
@@ -219,6 +229,8 @@ impl RunState {
             host_params: 0,
             caller_instance: None,
             trapped_func: None,
+            backtrace: Vec::new(),
+            stack_range: 0..0,
             stack_limit: usize::MAX,
             depth: 0,
         }

@@ -115,6 +115,10 @@ pub(crate) fn translate_body(
         let (op, offset) = reader.read_with_offset().map_err(|e| invalid(&e))?;
         validator.op(offset, &op).map_err(|e| invalid(&e))?;
         t.env.set_offset(offset);
+        if t.env.debug_info {
+            let loc = u32::try_from(offset).unwrap_or(u32::MAX);
+            t.b.set_srcloc(cranelift_codegen::ir::SourceLoc::new(loc));
+        }
         t.translate(&op).map_err(|e| match e.offset() {
             Some(_) => e,
             None => Error::unsupported(e.to_string(), Some(offset)),

