@@ -13,7 +13,7 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{
     self, AbiParam, ExternalName, InstBuilder, LibCall, Signature, UserFuncName, types,
 };
-use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use mote_core::engine::{CompiledCode, ModuleTranslator};
@@ -96,9 +96,10 @@ pub(crate) struct Translator {
     isa: OwnedTargetIsa,
     config: Config,
     code_bytes_limit: u64,
-    code_bytes: u64,
+    /// The IR of each defined function, compiled in `finish` (on several threads).
+    pending: Vec<ir::Function>,
+    /// Their machine code, after `finish` compiled it.
     funcs: Vec<FuncBytes>,
-    ctx: Context,
     builder_ctx: FunctionBuilderContext,
 }
 
@@ -108,96 +109,170 @@ impl Translator {
             isa,
             config: config.clone(),
             code_bytes_limit: config.get_limits().code_bytes,
-            code_bytes: 0,
+            pending: Vec::new(),
             funcs: Vec::new(),
-            ctx: Context::new(),
             builder_ctx: FunctionBuilderContext::new(),
         }
     }
+}
 
-    /// Compiles `self.ctx.func` and keeps its bytes.
-    fn compile(&mut self, func_index: Option<u32>) -> Result<FuncBytes, Error> {
-        let compiled = self
-            .ctx
-            .compile(&*self.isa, &mut ControlPlane::default())
-            .map_err(|e| {
-                Error::unsupported(format!("code generation failed: {:?}", e.inner), None)
-            })?;
-        // Compiled code checks the stack at function entry, after the prologue has allocated
-        // the frame: a frame larger than the margin below the limit could reach the guard page.
-        let frame = compiled
-            .buffer
-            .frame_layout()
-            .map_or(0, |l| u64::from(l.frame_to_fp_offset));
-        if frame > crate::exec::MAX_FRAME_BYTES {
-            return Err(Error::limit(
-                "stack frame bytes of one compiled function",
-                frame,
-                crate::exec::MAX_FRAME_BYTES,
+/// Compiles `ctx.func` and returns its bytes.
+///
+/// # Errors
+/// When Cranelift fails (or panics: the panic is caught, the process goes on).
+fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes, Error> {
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ctx.compile(isa, &mut ControlPlane::default())
+            .map(|_| ())
+            .map_err(|e| format!("{:?}", e.inner))
+    }));
+    match compiled {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Err(Error::unsupported(
+                format!("code generation failed: {e}"),
+                None,
             ));
         }
-        let bytes = compiled.code_buffer().to_vec();
-        let srclocs = compiled
-            .buffer
-            .get_srclocs_sorted()
-            .iter()
-            .filter(|l| !l.loc.is_default())
-            .map(|l| (l.start, l.end, l.loc.bits()))
-            .collect();
-        let raw: Vec<_> = compiled
-            .buffer
-            .relocs()
-            .iter()
-            .map(|r| (r.offset, r.kind, r.target.clone(), r.addend))
-            .collect();
-        let mut relocs = Vec::with_capacity(raw.len());
-        for (at, kind, target, addend) in raw {
-            let fixup = match (kind, target) {
-                (Reloc::Abs8, FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc))) => {
-                    libcall_address(lc).map(|target| Fixup::Abs8 {
-                        at,
-                        target: target.wrapping_add_signed(isize::try_from(addend).unwrap_or(0)),
-                    })
-                }
-                (
-                    Reloc::X86CallPCRel4 | Reloc::Arm64Call,
-                    FinalizedRelocTarget::ExternalName(ExternalName::User(name)),
-                ) => {
-                    let name = &self.ctx.func.params.user_named_funcs()[name];
-                    (name.namespace == 0).then_some(Fixup::Call {
-                        at,
-                        kind,
-                        func: name.index,
-                        addend,
-                    })
-                }
-                _ => None,
-            };
-            let Some(fixup) = fixup else {
-                return Err(Error::unsupported(
-                    format!("relocation {kind:?} in compiled code"),
-                    None,
-                ));
-            };
-            relocs.push(fixup);
-        }
-        self.ctx.clear();
-        let _ = func_index;
-        Ok(FuncBytes {
-            bytes,
-            relocs,
-            srclocs,
-        })
+        Err(_) => return Err(Error::unsupported("code generation panicked", None)),
     }
+    let Some(compiled) = ctx.compiled_code() else {
+        return Err(Error::unsupported("code generation produced nothing", None));
+    };
+    // Compiled code checks the stack at function entry, after the prologue has allocated
+    // the frame: a frame larger than the margin below the limit could reach the guard page.
+    let frame = compiled
+        .buffer
+        .frame_layout()
+        .map_or(0, |l| u64::from(l.frame_to_fp_offset));
+    if frame > crate::exec::MAX_FRAME_BYTES {
+        return Err(Error::limit(
+            "stack frame bytes of one compiled function",
+            frame,
+            crate::exec::MAX_FRAME_BYTES,
+        ));
+    }
+    let bytes = compiled.code_buffer().to_vec();
+    let srclocs = compiled
+        .buffer
+        .get_srclocs_sorted()
+        .iter()
+        .filter(|l| !l.loc.is_default())
+        .map(|l| (l.start, l.end, l.loc.bits()))
+        .collect();
+    let raw: Vec<_> = compiled
+        .buffer
+        .relocs()
+        .iter()
+        .map(|r| (r.offset, r.kind, r.target.clone(), r.addend))
+        .collect();
+    let mut relocs = Vec::with_capacity(raw.len());
+    for (at, kind, target, addend) in raw {
+        let fixup = match (kind, target) {
+            (Reloc::Abs8, FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc))) => {
+                libcall_address(lc).map(|target| Fixup::Abs8 {
+                    at,
+                    target: target.wrapping_add_signed(isize::try_from(addend).unwrap_or(0)),
+                })
+            }
+            (
+                Reloc::X86CallPCRel4 | Reloc::Arm64Call,
+                FinalizedRelocTarget::ExternalName(ExternalName::User(name)),
+            ) => {
+                let name = &ctx.func.params.user_named_funcs()[name];
+                (name.namespace == 0).then_some(Fixup::Call {
+                    at,
+                    kind,
+                    func: name.index,
+                    addend,
+                })
+            }
+            _ => None,
+        };
+        let Some(fixup) = fixup else {
+            return Err(Error::unsupported(
+                format!("relocation {kind:?} in compiled code"),
+                None,
+            ));
+        };
+        relocs.push(fixup);
+    }
+    ctx.clear();
+    Ok(FuncBytes {
+        bytes,
+        relocs,
+        srclocs,
+    })
+}
 
-    /// Builds the trampoline for functions of `ty`.
-    fn trampoline(&mut self, ty: &FuncType) -> Result<FuncBytes, Error> {
+/// Compiles `funcs` on up to `available_parallelism` threads (the calling thread included,
+/// so a failure to start threads only costs time). Results keep the order of `funcs`.
+///
+/// # Errors
+/// The first failure, with the index of its function.
+fn compile_all(
+    isa: &dyn TargetIsa,
+    funcs: Vec<ir::Function>,
+) -> Result<Vec<FuncBytes>, (usize, Error)> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let n = funcs.len();
+    let work: Vec<Mutex<Option<ir::Function>>> =
+        funcs.into_iter().map(|f| Mutex::new(Some(f))).collect();
+    let results: Vec<Mutex<Option<Result<FuncBytes, Error>>>> =
+        (0..n).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut ctx = Context::new();
+        loop {
+            // Relaxed: the index only hands out work; the mutexes order the data.
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let Some(func) = work[i].lock().ok().and_then(|mut f| f.take()) else {
+                continue;
+            };
+            ctx.func = func;
+            let result = compile_function(isa, &mut ctx);
+            if let Ok(mut slot) = results[i].lock() {
+                *slot = Some(result);
+            }
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(n.div_ceil(4));
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            // A thread that cannot start leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, worker);
+        }
+        worker();
+    });
+    let mut out = Vec::with_capacity(n);
+    for (i, slot) in results.into_iter().enumerate() {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(bytes)) => out.push(bytes),
+            Some(Err(e)) => return Err((i, e)),
+            None => {
+                return Err((i, Error::unsupported("a compiler thread failed", None)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Translator {
+    /// The IR of the trampoline for functions of `ty`.
+    fn trampoline(&mut self, ty: &FuncType) -> ir::Function {
         let call_conv = self.isa.default_call_conv();
         let mut sig = Signature::new(call_conv);
         sig.params.extend([AbiParam::new(types::I64); 3]);
-        self.ctx.func = ir::Function::with_name_signature(UserFuncName::user(1, 0), sig);
+        let mut func = ir::Function::with_name_signature(UserFuncName::user(1, 0), sig);
         {
-            let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.builder_ctx);
+            let mut b = FunctionBuilder::new(&mut func, &mut self.builder_ctx);
             let entry = b.create_block();
             b.append_block_params_for_function_params(entry);
             b.switch_to_block(entry);
@@ -214,7 +289,7 @@ impl Translator {
             b.seal_all_blocks();
             b.finalize(self.isa.frontend_config());
         }
-        self.compile(None)
+        func
     }
 }
 
@@ -312,13 +387,13 @@ impl ModuleTranslator for Translator {
             locals.extend(core::iter::repeat_n(local_ty, count as usize));
         }
         let call_conv = self.isa.default_call_conv();
-        self.ctx.func = ir::Function::with_name_signature(
+        let mut func = ir::Function::with_name_signature(
             UserFuncName::user(0, func_index),
             env::wasm_signature(&ty),
         );
         let mut env = FuncEnv::new(info, func_index, call_conv, &self.config);
         {
-            let builder = FunctionBuilder::new(&mut self.ctx.func, &mut self.builder_ctx);
+            let builder = FunctionBuilder::new(&mut func, &mut self.builder_ctx);
             crate::translate::translate_body(
                 builder,
                 &mut env,
@@ -330,25 +405,36 @@ impl ModuleTranslator for Translator {
             )
             .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
         }
-        let bytes = self
-            .compile(Some(func_index))
-            .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
-        self.code_bytes = self.code_bytes.saturating_add(bytes.bytes.len() as u64);
-        if self.code_bytes > self.code_bytes_limit {
-            return Err(Error::limit(
-                "translated code bytes",
-                self.code_bytes,
-                self.code_bytes_limit,
-            ));
-        }
-        self.funcs.push(bytes);
+        self.pending.push(func);
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
-        let mut trampolines = Vec::with_capacity(info.types.len());
+        let defined = self.pending.len();
+        let mut funcs = core::mem::take(&mut self.pending);
         for ty in &info.types {
-            trampolines.push(self.trampoline(ty)?);
+            let trampoline = self.trampoline(ty);
+            funcs.push(trampoline);
+        }
+        let mut compiled =
+            compile_all(&*self.isa, funcs).map_err(|(i, e)| {
+                match u32::try_from(i).ok().filter(|_| i < defined) {
+                    Some(i) => {
+                        let index = info.imported_funcs + i;
+                        e.in_function(index, info.func_name(index))
+                    }
+                    None => e,
+                }
+            })?;
+        let trampolines = compiled.split_off(defined);
+        self.funcs = compiled;
+        let code_bytes: u64 = self.funcs.iter().map(|f| f.bytes.len() as u64).sum();
+        if code_bytes > self.code_bytes_limit {
+            return Err(Error::limit(
+                "translated code bytes",
+                code_bytes,
+                self.code_bytes_limit,
+            ));
         }
         // Lay out functions then trampolines, each 16-byte aligned.
         let mut image = Vec::new();
