@@ -37,7 +37,8 @@ pub(crate) struct JitExecution {
     spare_stack: Option<DefaultStack>,
     /// Arguments, then results, of the entry call. Compiled code writes through a pointer to
     /// it while the coroutine runs, so it is not touched in between.
-    values: Box<[RawVal]>,
+    /// A `Vec` (not a `Box`): moving the execution must not invalidate that pointer.
+    values: Vec<RawVal>,
     results_len: usize,
     returned: bool,
     /// `Limits::call_depth`.
@@ -65,7 +66,7 @@ impl JitExecution {
             state: NonNull::from(Box::leak(Box::new(RunState::new()))),
             coro: None,
             spare_stack: None,
-            values: Box::new([]),
+            values: Vec::new(),
             results_len: 0,
             returned: false,
             call_depth: u64::from(config.get_limits().call_depth),
@@ -139,9 +140,9 @@ impl Execution for JitExecution {
         let defined = (index - info.imported_funcs) as usize;
         let trampoline = ctx.code.trampolines[info.funcs[index as usize] as usize];
         let code = ctx.code.func_code[defined];
-        let mut values = vec![0; params.max(results)];
-        values[..params].copy_from_slice(args);
-        self.values = values.into_boxed_slice();
+        self.values.clear();
+        self.values.resize(params.max(results), 0);
+        self.values[..params].copy_from_slice(args);
         self.results_len = results;
         let values_ptr = self.values.as_mut_ptr();
         self.coro = Some(Coroutine::with_stack(stack, move |yielder, ()| {

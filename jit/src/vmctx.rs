@@ -9,6 +9,7 @@
 //! across a call.
 
 use std::collections::BTreeMap;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use corosensei::Yielder;
@@ -102,10 +103,14 @@ pub(crate) mod offsets {
 /// One instance's context and the arrays it points to.
 #[derive(Debug)]
 pub(crate) struct InstanceCtx {
-    /// Boxed so its address is stable: compiled code holds it.
-    pub(crate) vmctx: Box<VmCtx>,
-    memories: Box<[MemSlot]>,
-    globals: Box<[*mut RawVal]>,
+    /// Heap-allocated (`Box::into_raw`, freed in `Drop`) so its address is stable while
+    /// compiled code holds it. A raw pointer, not a `Box`: moving a `Box` would assert unique
+    /// access while compiled code still uses the context.
+    vmctx: NonNull<VmCtx>,
+    /// Memory slots and global pointers that the context points to. `Vec`s, for the same
+    /// reason: moving the `InstanceCtx` (in a map) must not invalidate those pointers.
+    memories: Vec<MemSlot>,
+    globals: Vec<*mut RawVal>,
     /// Keeps the code alive while it may run.
     pub(crate) code: Arc<CompiledModule>,
     /// Keeps `func_refs` alive.
@@ -130,7 +135,7 @@ impl InstanceCtx {
             .clone()
             .downcast::<CompiledModule>()
             .map_err(|_| TrapCode::HostTrap)?;
-        let memories: Box<[MemSlot]> = entity
+        let mut memories: Vec<MemSlot> = entity
             .memories
             .iter()
             .map(|_| MemSlot {
@@ -138,18 +143,18 @@ impl InstanceCtx {
                 len: 0,
             })
             .collect();
-        let globals: Box<[*mut RawVal]> = entity
+        let mut globals: Vec<*mut RawVal> = entity
             .globals
             .iter()
             .map(|_| core::ptr::null_mut())
             .collect();
-        let vmctx = Box::new(VmCtx {
+        let vmctx = NonNull::from(Box::leak(Box::new(VmCtx {
             mem0: MemSlot {
                 base: core::ptr::null_mut(),
                 len: 0,
             },
-            memories: memories.as_ptr(),
-            globals: globals.as_ptr(),
+            memories: memories.as_mut_ptr(),
+            globals: globals.as_mut_ptr(),
             fuel: core::ptr::null_mut(),
             stack_limit: usize::MAX,
             depth,
@@ -157,7 +162,7 @@ impl InstanceCtx {
             run,
             exit_fp: 0,
             instance,
-        });
+        })));
         Ok(Self {
             vmctx,
             memories,
@@ -167,24 +172,51 @@ impl InstanceCtx {
         })
     }
 
+    /// The context, for compiled code.
+    pub(crate) fn vmctx(&self) -> *mut VmCtx {
+        self.vmctx.as_ptr()
+    }
+
     /// Points the context at the store's current memories, globals and fuel.
     fn refresh(&mut self, store: &mut StoreInner, stack_limit: usize) {
-        let entity = &store.instances[self.vmctx.instance as usize];
-        for (slot, &m) in self.memories.iter_mut().zip(entity.memories.iter()) {
+        // SAFETY: `vmctx` is live until `Drop`; compiled code does not run during a refresh
+        // (refreshes happen in `run` before resuming, or in runtime calls).
+        let vmctx = unsafe { self.vmctx.as_mut() };
+        let entity = &store.instances[vmctx.instance as usize];
+        // The slots are written through `as_mut_ptr`, like the pointers the context holds,
+        // so no reference to the buffers invalidates those.
+        let memories = self.memories.as_mut_ptr();
+        for (i, &m) in entity.memories.iter().enumerate().take(self.memories.len()) {
             let data = &mut store.memories[m as usize].data;
-            *slot = MemSlot {
+            let slot = MemSlot {
                 base: data.as_mut_ptr(),
                 len: data.len() as u64,
             };
+            // SAFETY: `i` is below the vector's length.
+            unsafe { memories.add(i).write(slot) };
+            if i == 0 {
+                vmctx.mem0 = slot;
+            }
         }
-        for (slot, &g) in self.globals.iter_mut().zip(entity.globals.iter()) {
-            *slot = &raw mut store.globals[g as usize].value;
+        let globals = self.globals.as_mut_ptr();
+        for (i, &g) in entity.globals.iter().enumerate().take(self.globals.len()) {
+            // SAFETY: `i` is below the vector's length.
+            unsafe {
+                globals
+                    .add(i)
+                    .write(&raw mut store.globals[g as usize].value)
+            };
         }
-        if let Some(mem0) = self.memories.first() {
-            self.vmctx.mem0 = *mem0;
-        }
-        self.vmctx.fuel = &raw mut store.fuel;
-        self.vmctx.stack_limit = stack_limit;
+        vmctx.fuel = &raw mut store.fuel;
+        vmctx.stack_limit = stack_limit;
+    }
+}
+
+impl Drop for InstanceCtx {
+    fn drop(&mut self) {
+        // SAFETY: `vmctx` came from `Box::leak` in `new` and is dropped once, here; the run
+        // state drops its contexts only when no compiled code of the call can run.
+        drop(unsafe { Box::from_raw(self.vmctx.as_ptr()) });
     }
 }
 
@@ -256,7 +288,7 @@ impl RunState {
                 e.insert(ctx)
             }
         };
-        Ok(&raw mut *ctx.vmctx)
+        Ok(ctx.vmctx())
     }
 
     /// Refreshes every context after the store may have changed.
