@@ -96,3 +96,34 @@ fn a_suspended_call_can_be_dropped() {
         assert_eq!(fib.call(&mut store, 10).unwrap(), 55, "{engine:?}");
     }
 }
+
+#[test]
+fn a_suspended_call_resumes_after_its_store_moved_to_another_thread() {
+    for engine in engines(&fuel_config()) {
+        let (mut store, instance) = instantiate(&engine, &Linker::new(&engine), (), WAT);
+        let fib = instance.get_func(&store, "fib").unwrap();
+        store.set_fuel(100).unwrap();
+        let mut results = [Val::I32(0)];
+        let outcome = fib
+            .call_resumable(&mut store, &[Val::I32(15)], &mut results)
+            .unwrap();
+        let CallOutcome::Suspended(call) = outcome else {
+            panic!("100 units cannot compute fib(15)");
+        };
+        // The store moves (to the heap, then to another thread) while the call is suspended.
+        let store = Box::new(store);
+        let handle = std::thread::spawn(move || {
+            let mut store = store;
+            let mut call = call;
+            let mut results = [Val::I32(0)];
+            loop {
+                store.set_fuel(100).unwrap();
+                match call.resume(&mut *store, &mut results).unwrap() {
+                    CallOutcome::Finished => return results,
+                    CallOutcome::Suspended(next) => call = next,
+                }
+            }
+        });
+        assert_eq!(handle.join().unwrap(), [Val::I32(610)], "{engine:?}");
+    }
+}
