@@ -205,8 +205,12 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
     })
 }
 
-/// Compiles `funcs` on up to `available_parallelism` threads (the calling thread included,
-/// so a failure to start threads only costs time). Results keep the order of `funcs`.
+/// Stack size of the compiler threads.
+const COMPILER_STACK: usize = 8 << 20;
+
+/// Compiles `funcs` on up to `available_parallelism` threads of [`COMPILER_STACK`] bytes of
+/// stack (on the calling thread only if no thread can start). Results keep the order of
+/// `funcs`.
 ///
 /// # Errors
 /// The first failure, with the index of its function.
@@ -243,13 +247,25 @@ fn compile_all(
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
-        .min(n.div_ceil(4));
+        .min(n.div_ceil(4))
+        .max(1);
     std::thread::scope(|scope| {
-        for _ in 1..threads {
-            // A thread that cannot start leaves its share to the others.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, worker);
+        // Cranelift needs a deep stack (its passes recurse): compile on threads with a stack
+        // of known size, whatever the caller's stack is (the embedder's thread may have a
+        // small one). A thread that cannot start leaves its share to the others; when none
+        // starts, the caller's thread does the work.
+        let started = (0..threads)
+            .filter(|_| {
+                std::thread::Builder::new()
+                    .name("mote-jit-compile".into())
+                    .stack_size(COMPILER_STACK)
+                    .spawn_scoped(scope, worker)
+                    .is_ok()
+            })
+            .count();
+        if started == 0 {
+            worker();
         }
-        worker();
     });
     let mut out = Vec::with_capacity(n);
     for (i, slot) in results.into_iter().enumerate() {

@@ -16,8 +16,15 @@ use mote_core::{RawVal, Trap, TrapCode};
 use crate::libcalls::call_compiled;
 use crate::vmctx::RunState;
 
-/// Size of the guest stack (reserved address space; pages are committed on use).
-const STACK_SIZE: usize = 16 << 20;
+/// Smallest guest stack (reserved address space; pages are committed on use).
+const MIN_STACK_SIZE: usize = 16 << 20;
+/// Largest guest stack.
+const MAX_STACK_SIZE: usize = 1 << 30;
+/// Guest stack reserved per allowed call level ([`Limits::call_depth`]), so that the call depth
+/// limit, not the stack, stops recursion whose frames average less than this.
+///
+/// [`Limits::call_depth`]: mote_core::Limits::call_depth
+const STACK_PER_CALL: usize = 256;
 /// The largest frame a compiled function may have (the interpreter's largest frame is 64 Ki
 /// slots, 512 KiB). Larger ones are refused at compile time.
 pub(crate) const MAX_FRAME_BYTES: u64 = 1 << 20;
@@ -43,6 +50,8 @@ pub(crate) struct JitExecution {
     returned: bool,
     /// `Limits::call_depth`.
     call_depth: u64,
+    /// Bytes of guest stack to reserve.
+    stack_size: usize,
 }
 
 // SAFETY: the execution is used by one thread at a time (`&mut self` methods). Its coroutine
@@ -70,6 +79,9 @@ impl JitExecution {
             results_len: 0,
             returned: false,
             call_depth: u64::from(config.get_limits().call_depth),
+            stack_size: (config.get_limits().call_depth as usize)
+                .saturating_mul(STACK_PER_CALL)
+                .clamp(MIN_STACK_SIZE, MAX_STACK_SIZE),
         }
     }
 
@@ -119,9 +131,8 @@ impl Execution for JitExecution {
         let (params, results) = (ty.params().len(), ty.results().len());
         let stack = match self.spare_stack.take() {
             Some(s) => s,
-            None => {
-                DefaultStack::new(STACK_SIZE).map_err(|_| Trap::new(TrapCode::StackOverflow))?
-            }
+            None => DefaultStack::new(self.stack_size)
+                .map_err(|_| Trap::new(TrapCode::StackOverflow))?,
         };
         let stack_limit = stack.limit().get().saturating_add(STACK_MARGIN);
         let stack_range = stack.limit().get()..stack.base().get();

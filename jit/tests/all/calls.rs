@@ -253,3 +253,20 @@ fn canonical_nans_match_the_interpreter() {
     assert_eq!(bits[1].3, 0xffc0_0001, "neg flips the sign bit only");
     assert_eq!(bits[0], bits[1], "interpreter vs JIT");
 }
+
+#[test]
+fn modules_compile_and_run_on_a_thread_with_a_small_stack() {
+    let engine = engines(&Config::new())[1].clone();
+    let result = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let linker = host_linker(&engine);
+            let (mut store, instance) = instantiate(&engine, &linker, 0u32, HOST);
+            let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+            run.call(&mut store, 1000).unwrap()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(result, 500_500 + 42);
+}
