@@ -6,8 +6,10 @@
 //! Be careful when changing this module: every check that keeps guest code inside its sandbox
 //! is emitted here. Memory accesses zero-extend the 32-bit address, add the static offset in 64
 //! bits (no overflow: both are below 2^32) and compare the end against the memory's current
-//! length, loaded from the context on every access (so memories of any page size, 1-byte pages
-//! included, and memories grown by a callee are handled alike). Traps never use Cranelift's
+//! length, loaded from the context (so memories of any page size, 1-byte pages included, are
+//! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
+//! them between calls, and reloads them after any call (a callee or the runtime may have grown
+//! or moved the memory, and refreshed the context). Traps never use Cranelift's
 //! `trap` instructions as a way out: a failed check branches to a block that calls
 //! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
 

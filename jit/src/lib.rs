@@ -32,6 +32,8 @@
 
 #[cfg(not(target_pointer_width = "64"))]
 compile_error!("mote-jit supports 64-bit hosts only (Cranelift has no 32-bit backend)");
+#[cfg(target_endian = "big")]
+compile_error!("mote-jit supports little-endian hosts only (linear memory is accessed natively)");
 
 mod code_memory;
 mod compile;
