@@ -32,8 +32,6 @@
 
 #[cfg(not(target_pointer_width = "64"))]
 compile_error!("mote-jit supports 64-bit hosts only (Cranelift has no 32-bit backend)");
-#[cfg(target_endian = "big")]
-compile_error!("mote-jit supports little-endian hosts only (linear memory is accessed natively)");
 
 mod code_memory;
 mod compile;
@@ -72,6 +70,10 @@ impl Jit {
     /// `Unsupported` when Cranelift has no backend for the host.
     pub fn new() -> Result<Self, Error> {
         let fail = |what: &str| Error::unsupported(format!("JIT on this host: {what}"), None);
+        if cfg!(target_endian = "big") {
+            // Compiled code accesses linear memory (little-endian) with native loads.
+            return Err(fail("big-endian hosts are not supported"));
+        }
         let mut flags = settings::builder();
         for (name, value) in [
             ("opt_level", "speed"),
