@@ -205,6 +205,9 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
     })
 }
 
+/// Most slots one interpreter frame may have (`mote-interp`'s translator refuses larger).
+const MAX_FRAME_SLOTS: u64 = 1 << 16;
+
 /// Stack size of the compiler threads.
 const COMPILER_STACK: usize = 8 << 20;
 
@@ -408,7 +411,7 @@ impl ModuleTranslator for Translator {
             env::wasm_signature(&ty),
         );
         let mut env = FuncEnv::new(info, func_index, call_conv, &self.config);
-        {
+        let max_height = {
             let builder = FunctionBuilder::new(&mut func, &mut self.builder_ctx);
             crate::translate::translate_body(
                 builder,
@@ -419,7 +422,16 @@ impl ModuleTranslator for Translator {
                 &mut validator,
                 self.isa.frontend_config(),
             )
-            .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
+            .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?
+        };
+        // The interpreter's limit on frame slots (parameters, locals, operands), so that both
+        // engines accept the same functions.
+        let frame_slots = (ty.params().len() + locals.len() + max_height) as u64;
+        if frame_slots >= MAX_FRAME_SLOTS {
+            return Err(
+                Error::limit("slots per frame", frame_slots, MAX_FRAME_SLOTS - 1)
+                    .in_function(func_index, info.func_name(func_index)),
+            );
         }
         self.pending.push(func);
         Ok(())

@@ -168,6 +168,8 @@ impl FuncTranslator<'_, '_> {
             }
             Operator::Call { function_index } => {
                 let n = self.env.info.func_type(function_index).params().len();
+                // The interpreter counts one slot above the arguments.
+                self.max_height = self.max_height.max(self.stack.len() + 1);
                 let args = self.pop_n(n);
                 let results = self.env.call(&mut self.b, function_index, &args, false);
                 self.stack.extend(results);
@@ -190,7 +192,10 @@ impl FuncTranslator<'_, '_> {
                 self.stack.extend(results);
             }
             Operator::ReturnCall { function_index } => {
-                let n = self.env.info.func_type(function_index).params().len();
+                let ty = self.env.info.func_type(function_index);
+                let (n, results) = (ty.params().len(), ty.results().len());
+                let base = self.stack.len() - n;
+                self.max_height = self.max_height.max(base + n + 1).max(base + results);
                 let args = self.pop_n(n);
                 self.env.call(&mut self.b, function_index, &args, true);
                 self.reachable = false;
@@ -200,7 +205,10 @@ impl FuncTranslator<'_, '_> {
                 table_index,
             } => {
                 let elem = self.pop();
-                let n = self.env.info.types[type_index as usize].params().len();
+                let ty = &self.env.info.types[type_index as usize];
+                let (n, results) = (ty.params().len(), ty.results().len());
+                let base = self.stack.len() - n;
+                self.max_height = self.max_height.max(base + results);
                 let args = self.pop_n(n);
                 self.env
                     .call_indirect(&mut self.b, type_index, table_index, elem, &args, true);

@@ -82,6 +82,8 @@ pub(crate) struct FuncTranslator<'a, 'm> {
     controls: Vec<Control>,
     reachable: bool,
     locals: Vec<Variable>,
+    /// The highest operand stack, counted as the interpreter counts its frame slots.
+    max_height: usize,
 }
 
 fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
@@ -89,6 +91,8 @@ fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
 }
 
 /// Translates the body of a function of type `ty` with declared `locals` into `b`'s function.
+/// Returns the highest operand stack, counted as the interpreter counts the operand slots of
+/// its frames (so both engines refuse the same oversized functions).
 ///
 /// # Errors
 /// Validation errors; `Unsupported` for operators the JIT does not implement.
@@ -100,7 +104,7 @@ pub(crate) fn translate_body(
     body: &FunctionBody<'_>,
     validator: &mut FuncValidator<ValidatorResources>,
     target: TargetFrontendConfig,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     let mut t = FuncTranslator {
         b,
         env,
@@ -108,6 +112,7 @@ pub(crate) fn translate_body(
         controls: Vec::new(),
         reachable: true,
         locals: Vec::new(),
+        max_height: 0,
     };
     t.start(ty, locals);
     let mut reader = body.get_operators_reader().map_err(|e| invalid(&e))?;
@@ -123,12 +128,13 @@ pub(crate) fn translate_body(
             Some(_) => e,
             None => Error::unsupported(e.to_string(), Some(offset)),
         })?;
+        t.max_height = t.max_height.max(t.stack.len());
     }
     reader.finish().map_err(|e| invalid(&e))?;
     t.env.finish(&mut t.b);
     t.b.seal_all_blocks();
     t.b.finalize(target);
-    Ok(())
+    Ok(t.max_height)
 }
 
 impl FuncTranslator<'_, '_> {

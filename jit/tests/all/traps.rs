@@ -172,3 +172,25 @@ fn large_frames_run_or_are_refused_never_crash() {
     let err = deep.call(&mut store, 1_000_000).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
 }
+
+#[test]
+fn both_engines_refuse_the_same_oversized_frames() {
+    for (values, accepted) in [(65_000, true), (66_000, false)] {
+        let wat = format!(
+            "(module (func (export \"f\") {} {}))",
+            "i32.const 1 ".repeat(values),
+            "drop ".repeat(values)
+        );
+        let wasm = wat::parse_str(&wat).unwrap();
+        for engine in engines(&Config::new()) {
+            let result = mote_core::Module::new(&engine, &wasm);
+            assert_eq!(result.is_ok(), accepted, "{values} values, {engine:?}");
+            if let Err(e) = result {
+                assert!(
+                    matches!(e.kind(), mote_core::ErrorKind::Limit { .. }),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
