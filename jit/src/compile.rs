@@ -34,6 +34,9 @@ pub(crate) struct CompiledModule {
     pub(crate) func_code: Box<[usize]>,
     /// Code length and source locations of each defined function, for backtraces.
     pub(crate) func_info: Box<[FuncInfo]>,
+    /// The interpreter's frame size, in slots, of each defined function: parameters, locals
+    /// and the highest operand stack. Calls account for it as the interpreter does.
+    pub(crate) frame_slots: Box<[u32]>,
     /// Trampoline address for each of the module's types.
     pub(crate) trampolines: Box<[usize]>,
 }
@@ -98,6 +101,8 @@ pub(crate) struct Translator {
     code_bytes_limit: u64,
     /// The IR of each defined function, compiled in `finish` (on several threads).
     pending: Vec<ir::Function>,
+    /// The interpreter's frame size of each defined function.
+    frame_slots: Vec<u32>,
     /// Their machine code, after `finish` compiled it.
     funcs: Vec<FuncBytes>,
     builder_ctx: FunctionBuilderContext,
@@ -110,6 +115,7 @@ impl Translator {
             config: config.clone(),
             code_bytes_limit: config.get_limits().code_bytes,
             pending: Vec::new(),
+            frame_slots: Vec::new(),
             funcs: Vec::new(),
             builder_ctx: FunctionBuilderContext::new(),
         }
@@ -434,6 +440,8 @@ impl ModuleTranslator for Translator {
             );
         }
         self.pending.push(func);
+        self.frame_slots
+            .push(u32::try_from(frame_slots).unwrap_or(u32::MAX));
         Ok(())
     }
 
@@ -514,6 +522,7 @@ impl ModuleTranslator for Translator {
         Ok(Arc::new(CompiledModule {
             func_code: func_offsets.iter().map(|o| base + o).collect(),
             func_info,
+            frame_slots: core::mem::take(&mut self.frame_slots).into_boxed_slice(),
             trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
             _memory: memory,
         }))

@@ -92,6 +92,16 @@ fn slot_offset(i: usize) -> i32 {
     i32::try_from(i * 8).unwrap_or(i32::MAX)
 }
 
+/// How a call is made: for the interpreter's stack accounting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallHow {
+    /// `return_call*`: the callee replaces the caller's frame.
+    pub(crate) tail: bool,
+    /// Where the arguments start in the caller's interpreter frame (locals plus the operand
+    /// height below them).
+    pub(crate) base: u32,
+}
+
 /// A pending fuel check whose amount is known only when its segment ends.
 struct FuelSegment {
     /// The `iconst` that holds the amount; rewritten when the segment ends.
@@ -522,26 +532,84 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
-    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
-    /// else takes one unit. Returns the counter's address for [`Self::depth_leave`].
-    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+    /// The address of the call's [`CallLimits`](crate::vmctx::CallLimits).
+    fn limits(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
         let vmctx = self.vmctx();
-        let ptr = builder
+        builder
             .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::DEPTH);
-        let left = builder.ins().load(types::I64, flags(), ptr, 0);
+            .load(types::I64, self.vm(), vmctx, offsets::LIMITS)
+    }
+
+    /// The interpreter's frame size (slots) of defined function `defined`, as `i64`.
+    fn frame_slots(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
+        let vmctx = self.vmctx();
+        let table = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::FRAME_SLOTS);
+        let at = i32::try_from(u64::from(defined) * 4).unwrap_or(i32::MAX);
+        builder.ins().uload32(readonly(), table, at)
+    }
+
+    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
+    /// else takes one unit (the interpreter's frame count).
+    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>, limits: Value) {
+        let left = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
         let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
         self.trap_if(builder, none, TrapCode::StackOverflow);
         let left = builder.ins().iadd_imm_s(left, -1);
-        builder.ins().store(flags(), left, ptr, 0);
-        ptr
+        builder
+            .ins()
+            .store(flags(), left, limits, offsets::DEPTH_LEFT);
     }
 
     /// After a Wasm-to-Wasm call: gives the unit back.
-    fn depth_leave(builder: &mut FunctionBuilder<'_>, ptr: Value) {
-        let left = builder.ins().load(types::I64, flags(), ptr, 0);
+    fn depth_leave(builder: &mut FunctionBuilder<'_>, limits: Value) {
+        let left = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
         let left = builder.ins().iadd_imm_u(left, 1);
-        builder.ins().store(flags(), left, ptr, 0);
+        builder
+            .ins()
+            .store(flags(), left, limits, offsets::DEPTH_LEFT);
+    }
+
+    /// The interpreter's value-stack check for a Wasm callee whose frame starts `base` slots
+    /// above the current frame: traps with stack exhaustion unless `fp + base + callee_slots`
+    /// fits `Limits::value_stack_slots` (skipped without `callee_slots`). With `enter`, moves
+    /// the frame pointer to the callee's frame. Returns the caller's frame pointer.
+    fn slots_enter(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        limits: Value,
+        base: u32,
+        callee_slots: Option<Value>,
+        enter: bool,
+    ) -> Value {
+        let fp = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
+        let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
+        if let Some(slots) = callee_slots {
+            let end = builder.ins().iadd(callee_fp, slots);
+            let max = builder
+                .ins()
+                .load(types::I64, flags(), limits, offsets::MAX_SLOTS);
+            let over = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, max);
+            self.trap_if(builder, over, TrapCode::StackOverflow);
+        }
+        if enter {
+            builder
+                .ins()
+                .store(flags(), callee_fp, limits, offsets::SLOTS_FP);
+        }
+        fp
+    }
+
+    /// After a Wasm-to-Wasm call: restores the caller's frame pointer.
+    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, fp: Value) {
+        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
     }
 
     /// A direct (PC-relative) call reference to defined function `defined` of this module:
@@ -579,6 +647,7 @@ impl<'m> FuncEnv<'m> {
         func: Value,
         type_index: u32,
         args: &[Value],
+        how: CallHow,
     ) -> Vec<Value> {
         let vmctx = self.vmctx();
         let ty = &self.info.types[type_index as usize];
@@ -587,12 +656,21 @@ impl<'m> FuncEnv<'m> {
         store_raw(builder, values, args);
         let caller = self.site(builder);
         self.save_fp(builder);
+        let base = builder.ins().iconst(types::I32, i64::from(how.base));
+        let tail = builder.ins().iconst(types::I32, i64::from(how.tail));
         self.libcall(
             builder,
             addr,
-            &[types::I64, types::I32, types::I64, types::I64],
+            &[
+                types::I64,
+                types::I32,
+                types::I64,
+                types::I64,
+                types::I32,
+                types::I32,
+            ],
             &[],
-            &[vmctx, func, values, caller],
+            &[vmctx, func, values, caller, base, tail],
         );
         load_raw(builder, values, &result_types)
     }
@@ -604,23 +682,31 @@ impl<'m> FuncEnv<'m> {
         builder: &mut FunctionBuilder<'_>,
         func: u32,
         args: &[Value],
-        tail: bool,
+        how: CallHow,
     ) -> Vec<Value> {
+        let CallHow { tail, base } = how;
         let vmctx = self.vmctx();
         let type_index = self.info.funcs[func as usize];
         if func >= self.info.imported_funcs {
-            let callee = self.func_ref(builder, func - self.info.imported_funcs, type_index);
+            let defined = func - self.info.imported_funcs;
+            let callee = self.func_ref(builder, defined, type_index);
             let mut call_args = Vec::with_capacity(args.len() + 1);
             call_args.push(vmctx);
             call_args.extend_from_slice(args);
+            let limits = self.limits(builder);
+            let slots = self.frame_slots(builder, defined);
             if tail {
+                // The callee replaces this frame: same frame pointer, same depth.
+                self.slots_enter(builder, limits, 0, Some(slots), false);
                 builder.ins().return_call(callee, &call_args);
                 return Vec::new();
             }
-            let depth = self.depth_enter(builder);
+            self.depth_enter(builder, limits);
+            let fp = self.slots_enter(builder, limits, base, Some(slots), true);
             let call = builder.ins().call(callee, &call_args);
             let results = builder.inst_results(call).to_vec();
-            Self::depth_leave(builder, depth);
+            Self::slots_leave(builder, limits, fp);
+            Self::depth_leave(builder, limits);
             return results;
         }
         // Imports go through the runtime: the callee may be a host function or belong to
@@ -632,6 +718,7 @@ impl<'m> FuncEnv<'m> {
             import,
             type_index,
             args,
+            how,
         );
         if tail {
             builder.ins().return_(&results);
@@ -652,17 +739,22 @@ impl<'m> FuncEnv<'m> {
         table: u32,
         elem: Value,
         args: &[Value],
-        tail: bool,
+        how: CallHow,
     ) -> Vec<Value> {
+        let CallHow { tail, base } = how;
         let out = Self::raw_slot(builder, 2);
         let table = builder.ins().iconst(types::I32, i64::from(table));
         let ty_arg = builder.ins().iconst(types::I32, i64::from(type_index));
+        // A tail callee's frame replaces this one: it starts at the current frame pointer.
+        let wasm_base = builder
+            .ins()
+            .iconst(types::I32, if tail { 0 } else { i64::from(base) });
         let is_wasm = self.runtime(
             builder,
             libcalls::resolve_indirect as *const () as usize,
-            &[types::I32, types::I32, types::I32, types::I64],
+            &[types::I32, types::I32, types::I32, types::I64, types::I32],
             &[types::I32],
-            &[table, elem, ty_arg, out],
+            &[table, elem, ty_arg, out, wasm_base],
         )[0];
         let ty = &self.info.types[type_index as usize];
         let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
@@ -684,14 +776,18 @@ impl<'m> FuncEnv<'m> {
         if tail {
             builder.ins().return_call_indirect(sig, code, &call_args);
         } else {
-            let depth = self.depth_enter(builder);
+            // `resolve_indirect` checked the callee's frame against the value stack.
+            let limits = self.limits(builder);
+            self.depth_enter(builder, limits);
+            let fp = self.slots_enter(builder, limits, base, None, true);
             let call = builder.ins().call_indirect(sig, code, &call_args);
             let results: Vec<BlockArg> = builder
                 .inst_results(call)
                 .iter()
                 .map(|v| BlockArg::from(*v))
                 .collect();
-            Self::depth_leave(builder, depth);
+            Self::slots_leave(builder, limits, fp);
+            Self::depth_leave(builder, limits);
             builder.ins().jump(merge, &results);
         }
 
@@ -703,6 +799,7 @@ impl<'m> FuncEnv<'m> {
             func,
             type_index,
             args,
+            how,
         );
         if tail {
             builder.ins().return_(&results);

@@ -14,7 +14,7 @@ use mote_core::store::{FuncKind, StoreInner};
 use mote_core::{RawVal, Trap, TrapCode};
 
 use crate::libcalls::call_compiled;
-use crate::vmctx::RunState;
+use crate::vmctx::{CallLimits, RunState};
 
 /// Smallest guest stack (reserved address space; pages are committed on use).
 const MIN_STACK_SIZE: usize = 16 << 20;
@@ -50,6 +50,8 @@ pub(crate) struct JitExecution {
     returned: bool,
     /// `Limits::call_depth`.
     call_depth: u64,
+    /// `Limits::value_stack_slots`.
+    max_slots: u64,
     /// Bytes of guest stack to reserve.
     stack_size: usize,
 }
@@ -79,6 +81,7 @@ impl JitExecution {
             results_len: 0,
             returned: false,
             call_depth: u64::from(config.get_limits().call_depth),
+            max_slots: u64::from(config.get_limits().value_stack_slots),
             stack_size: (config.get_limits().call_depth as usize)
                 .saturating_mul(STACK_PER_CALL)
                 .clamp(MIN_STACK_SIZE, MAX_STACK_SIZE),
@@ -137,11 +140,15 @@ impl Execution for JitExecution {
         let stack_limit = stack.limit().get().saturating_add(STACK_MARGIN);
         let stack_range = stack.limit().get()..stack.base().get();
         let state_ptr = self.state.as_ptr();
-        let call_depth = self.call_depth;
+        let limits = CallLimits {
+            depth_left: self.call_depth,
+            fp: 0,
+            max_slots: self.max_slots,
+        };
         let state = self.state_mut();
         state.stack_limit = stack_limit;
         state.stack_range = stack_range;
-        state.depth = call_depth;
+        state.limits = limits;
         state.refresh_all(store);
         let vmctx = state
             .instance_ctx(store, instance, state_ptr)
@@ -151,6 +158,12 @@ impl Execution for JitExecution {
         let defined = (index - info.imported_funcs) as usize;
         let trampoline = ctx.code.trampolines[info.funcs[index as usize] as usize];
         let code = ctx.code.func_code[defined];
+        // The interpreter reserves the arguments, then the entry function's frame.
+        let slots = u64::from(ctx.code.frame_slots[defined]);
+        if args.len() as u64 > limits.max_slots || slots > limits.max_slots {
+            self.spare_stack = Some(stack);
+            return Err(Trap::new(TrapCode::StackOverflow));
+        }
         self.values.clear();
         self.values.resize(params.max(results), 0);
         self.values[..params].copy_from_slice(args);

@@ -205,6 +205,28 @@ pub(crate) unsafe extern "C" fn out_of_fuel(vmctx: *mut VmCtx, required: u64) {
     yielder.suspend(RunOutcome::OutOfFuel { required });
 }
 
+/// How a call through the runtime is made, for the interpreter's stack accounting.
+#[derive(Clone, Copy)]
+struct CallShape {
+    /// Where the arguments start in the caller's interpreter frame.
+    base: u32,
+    /// A tail call: a Wasm callee replaces the caller's frame.
+    tail: bool,
+}
+
+/// Traps with stack exhaustion unless `fp + offset + slots` fits the interpreter's value stack.
+///
+/// # Safety
+/// As [`raise_trap`].
+unsafe fn check_slots(run: *mut RunState, instance: u32, site: Site, fp: usize, need: u64) {
+    // SAFETY: `run` is live; the reference ends here.
+    let limits = unsafe { (*run).limits };
+    if limits.fp.saturating_add(need) > limits.max_slots {
+        // SAFETY: forwarded contract.
+        unsafe { raise_trap(run, instance, TrapCode::StackOverflow, site, fp) }
+    }
+}
+
 /// Calls store function `func` with the raw values at `values`, on behalf of function
 /// `caller` of instance `instance`. Host functions suspend the coroutine; the driver runs them.
 ///
@@ -217,6 +239,7 @@ unsafe fn call_store_func(
     values: *mut RawVal,
     site: Site,
     fp: usize,
+    shape: CallShape,
 ) {
     // SAFETY: the run state and its store are valid during the run; the references end
     // before any suspension or call into compiled code.
@@ -228,6 +251,10 @@ unsafe fn call_store_func(
     };
     match kind {
         FuncKind::Host { .. } => {
+            // The interpreter reserves the arguments and results above `base`.
+            let need = u64::from(shape.base) + params.max(results) as u64;
+            // SAFETY: forwarded contract.
+            unsafe { check_slots(run, instance, site, fp, need) };
             {
                 // SAFETY: `run` is live and not otherwise borrowed; `values` holds `params`
                 // values (caller's contract).
@@ -265,27 +292,47 @@ unsafe fn call_store_func(
                         let info = ctx.module.info();
                         let defined = (index - info.imported_funcs) as usize;
                         let ty = info.funcs[index as usize] as usize;
-                        Some((ctx.code.trampolines[ty], vmctx, ctx.code.func_code[defined]))
+                        Some((
+                            ctx.code.trampolines[ty],
+                            vmctx,
+                            ctx.code.func_code[defined],
+                            ctx.code.frame_slots[defined],
+                        ))
                     }
                     Err(_) => None,
                 }
             };
-            let Some((trampoline, vmctx, code)) = entry else {
+            let Some((trampoline, vmctx, code, slots)) = entry else {
                 // SAFETY: `run` is live.
                 unsafe { raise_trap(run, instance, TrapCode::HostTrap, site, fp) }
             };
+            // As the interpreter: a tail call replaces the frame (no depth, the callee's
+            // frame at the current frame pointer); a call checks the depth, then the slots.
+            let base = if shape.tail { 0 } else { u64::from(shape.base) };
             // SAFETY: `run` is live; the reference ends before the call.
-            if unsafe { (*run).depth } == 0 {
+            if !shape.tail && unsafe { (*run).limits.depth_left } == 0 {
                 // SAFETY: `run` is live.
                 unsafe { raise_trap(run, instance, TrapCode::StackOverflow, site, fp) }
             }
+            // SAFETY: forwarded contract.
+            unsafe { check_slots(run, instance, site, fp, base + u64::from(slots)) };
             // SAFETY: as above.
-            unsafe { (*run).depth -= 1 };
+            let saved = unsafe { (*run).limits };
+            if !shape.tail {
+                // SAFETY: as above.
+                unsafe {
+                    (*run).limits.depth_left -= 1;
+                    (*run).limits.fp += base;
+                }
+            }
             // SAFETY: the trampoline and code belong to the callee's module, kept alive by
             // its context; `values` satisfies the caller's contract.
             unsafe { call_compiled(trampoline, vmctx, code, values) };
             // SAFETY: as above.
-            unsafe { (*run).depth += 1 };
+            unsafe {
+                (*run).limits.depth_left = saved.depth_left;
+                (*run).limits.fp = saved.fp;
+            }
         }
     }
 }
@@ -300,13 +347,28 @@ pub(crate) unsafe extern "C" fn call_import(
     import: u32,
     values: *mut RawVal,
     site: Site,
+    base: u32,
+    tail: u32,
 ) {
     // SAFETY: compiled code passes its live context.
     let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: the store is valid during the run; the reference ends here.
     let func = unsafe { (&*(*run).store).instances[instance as usize].funcs[import as usize] };
     // SAFETY: forwarded contract.
-    unsafe { call_store_func(run, instance, func, values, site, fp) }
+    unsafe {
+        call_store_func(
+            run,
+            instance,
+            func,
+            values,
+            site,
+            fp,
+            CallShape {
+                base,
+                tail: tail != 0,
+            },
+        )
+    }
 }
 
 /// `call` of store function `func` (a host function that `call_indirect` resolved).
@@ -318,11 +380,26 @@ pub(crate) unsafe extern "C" fn call_func(
     func: u32,
     values: *mut RawVal,
     site: Site,
+    base: u32,
+    tail: u32,
 ) {
     // SAFETY: compiled code passes its live context.
     let (run, instance, fp) = unsafe { run_of(vmctx) };
     // SAFETY: forwarded contract.
-    unsafe { call_store_func(run, instance, func, values, site, fp) }
+    unsafe {
+        call_store_func(
+            run,
+            instance,
+            func,
+            values,
+            site,
+            fp,
+            CallShape {
+                base,
+                tail: tail != 0,
+            },
+        )
+    }
 }
 
 /// `call_indirect`: resolves element `elem` of `table` and checks it (bounds, null,
@@ -338,6 +415,7 @@ pub(crate) unsafe extern "C" fn resolve_indirect(
     elem: u32,
     type_index: u32,
     out: *mut RawVal,
+    base: u32,
     site: Site,
 ) -> u32 {
     // SAFETY: compiled code passes its live context.
@@ -358,6 +436,11 @@ pub(crate) unsafe extern "C" fn resolve_indirect(
                     let ctx = &state.instances[&callee_instance];
                     let defined = (index - ctx.module.info().imported_funcs) as usize;
                     let code = ctx.code.func_code[defined];
+                    // The interpreter's value-stack check for the callee's frame.
+                    let need = u64::from(base) + u64::from(ctx.code.frame_slots[defined]);
+                    if state.limits.fp.saturating_add(need) > state.limits.max_slots {
+                        return Err(TrapCode::StackOverflow);
+                    }
                     Ok((1, code as u64, callee_vmctx as u64))
                 }
             }

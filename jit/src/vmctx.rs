@@ -44,8 +44,10 @@ pub(crate) struct VmCtx {
     pub(crate) fuel: *mut u64,
     /// The lowest stack address compiled code may use before it reports stack exhaustion.
     pub(crate) stack_limit: usize,
-    /// Calls that may still be made before the call depth limit (`RunState::depth`).
-    pub(crate) depth: *mut u64,
+    /// The call's depth and value-stack accounting (`RunState::limits`).
+    pub(crate) limits: *mut CallLimits,
+    /// The interpreter's frame size, in slots, of each defined function of the module.
+    pub(crate) frame_slots: *const u32,
     /// Store function index of each function of the module's index space (`ref.func`).
     pub(crate) func_refs: *const u32,
     /// The run state of the call (runtime calls reach the store and the coroutine through it).
@@ -92,12 +94,34 @@ pub(crate) mod offsets {
     pub(crate) const FUEL: i32 = at(offset_of!(VmCtx, fuel));
     /// `stack_limit`
     pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
-    /// `depth`
-    pub(crate) const DEPTH: i32 = at(offset_of!(VmCtx, depth));
+    /// `limits`
+    pub(crate) const LIMITS: i32 = at(offset_of!(VmCtx, limits));
+    /// `frame_slots`
+    pub(crate) const FRAME_SLOTS: i32 = at(offset_of!(VmCtx, frame_slots));
+    /// `CallLimits::depth_left`
+    pub(crate) const DEPTH_LEFT: i32 = at(offset_of!(super::CallLimits, depth_left));
+    /// `CallLimits::fp`
+    pub(crate) const SLOTS_FP: i32 = at(offset_of!(super::CallLimits, fp));
+    /// `CallLimits::max_slots`
+    pub(crate) const MAX_SLOTS: i32 = at(offset_of!(super::CallLimits, max_slots));
     /// `func_refs`
     pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
     /// `exit_fp`
     pub(crate) const EXIT_FP: i32 = at(offset_of!(VmCtx, exit_fp));
+}
+
+/// The interpreter's stack limits, kept by compiled code so that both engines stop guest
+/// recursion at the same point. `#[repr(C)]`: compiled code reads and writes it.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CallLimits {
+    /// Wasm-to-Wasm calls that may still be made: `Limits::call_depth` minus the calls in
+    /// progress (the interpreter's frame count).
+    pub(crate) depth_left: u64,
+    /// First slot of the current frame in the interpreter's value stack.
+    pub(crate) fp: u64,
+    /// `Limits::value_stack_slots`.
+    pub(crate) max_slots: u64,
 }
 
 /// One instance's context and the arrays it points to.
@@ -126,7 +150,7 @@ impl InstanceCtx {
         store: &StoreInner,
         instance: u32,
         run: *mut RunState,
-        depth: *mut u64,
+        limits: *mut CallLimits,
     ) -> Result<Self, TrapCode> {
         let entity = &store.instances[instance as usize];
         let code = entity
@@ -157,7 +181,8 @@ impl InstanceCtx {
             globals: globals.as_mut_ptr(),
             fuel: core::ptr::null_mut(),
             stack_limit: usize::MAX,
-            depth,
+            limits,
+            frame_slots: code.frame_slots.as_ptr(),
             func_refs: entity.funcs.as_ptr(),
             run,
             exit_fp: 0,
@@ -244,11 +269,8 @@ pub(crate) struct RunState {
     pub(crate) stack_range: core::ops::Range<usize>,
     /// The lowest stack address compiled code may use.
     pub(crate) stack_limit: usize,
-    /// Wasm-to-Wasm calls that may still be made: [`Limits::call_depth`] minus the calls in
-    /// progress. Checked at each call site, as the interpreter checks its frame count.
-    ///
-    /// [`Limits::call_depth`]: mote_core::Limits::call_depth
-    pub(crate) depth: u64,
+    /// Call depth and value-stack accounting, as the interpreter keeps it.
+    pub(crate) limits: CallLimits,
 }
 
 impl RunState {
@@ -264,7 +286,7 @@ impl RunState {
             backtrace: Vec::new(),
             stack_range: 0..0,
             stack_limit: usize::MAX,
-            depth: 0,
+            limits: CallLimits::default(),
         }
     }
 
@@ -279,11 +301,11 @@ impl RunState {
         this: *mut RunState,
     ) -> Result<*mut VmCtx, TrapCode> {
         let stack_limit = self.stack_limit;
-        let depth = &raw mut self.depth;
+        let limits = &raw mut self.limits;
         let ctx = match self.instances.entry(instance) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let mut ctx = InstanceCtx::new(store, instance, this, depth)?;
+                let mut ctx = InstanceCtx::new(store, instance, this, limits)?;
                 ctx.refresh(store, stack_limit);
                 e.insert(ctx)
             }

@@ -5,7 +5,7 @@ use mote_core::wasmparser::{BlockType, Operator};
 use mote_core::{Error, TrapCode};
 
 use super::{Control, ControlKind, FuncTranslator, val_type};
-use crate::env::clif_type;
+use crate::env::{CallHow, clif_type};
 
 impl FuncTranslator<'_, '_> {
     /// The parameter and result types of a block type.
@@ -170,8 +170,10 @@ impl FuncTranslator<'_, '_> {
                 let n = self.env.info.func_type(function_index).params().len();
                 // The interpreter counts one slot above the arguments.
                 self.max_height = self.max_height.max(self.stack.len() + 1);
+                let base = self.call_base(n);
                 let args = self.pop_n(n);
-                let results = self.env.call(&mut self.b, function_index, &args, false);
+                let how = CallHow { tail: false, base };
+                let results = self.env.call(&mut self.b, function_index, &args, how);
                 self.stack.extend(results);
             }
             Operator::CallIndirect {
@@ -180,6 +182,7 @@ impl FuncTranslator<'_, '_> {
             } => {
                 let elem = self.pop();
                 let n = self.env.info.types[type_index as usize].params().len();
+                let base = self.call_base(n);
                 let args = self.pop_n(n);
                 let results = self.env.call_indirect(
                     &mut self.b,
@@ -187,7 +190,7 @@ impl FuncTranslator<'_, '_> {
                     table_index,
                     elem,
                     &args,
-                    false,
+                    CallHow { tail: false, base },
                 );
                 self.stack.extend(results);
             }
@@ -196,8 +199,13 @@ impl FuncTranslator<'_, '_> {
                 let (n, results) = (ty.params().len(), ty.results().len());
                 let base = self.stack.len() - n;
                 self.max_height = self.max_height.max(base + n + 1).max(base + results);
+                let call_base = self.call_base(n);
                 let args = self.pop_n(n);
-                self.env.call(&mut self.b, function_index, &args, true);
+                let how = CallHow {
+                    tail: true,
+                    base: call_base,
+                };
+                self.env.call(&mut self.b, function_index, &args, how);
                 self.reachable = false;
             }
             Operator::ReturnCallIndirect {
@@ -209,14 +217,30 @@ impl FuncTranslator<'_, '_> {
                 let (n, results) = (ty.params().len(), ty.results().len());
                 let base = self.stack.len() - n;
                 self.max_height = self.max_height.max(base + results);
+                let call_base = self.call_base(n);
                 let args = self.pop_n(n);
-                self.env
-                    .call_indirect(&mut self.b, type_index, table_index, elem, &args, true);
+                self.env.call_indirect(
+                    &mut self.b,
+                    type_index,
+                    table_index,
+                    elem,
+                    &args,
+                    CallHow {
+                        tail: true,
+                        base: call_base,
+                    },
+                );
                 self.reachable = false;
             }
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Where the top `n` operands (a call's arguments) start in the interpreter's frame:
+    /// after the locals and the operands below them.
+    fn call_base(&self, n: usize) -> u32 {
+        u32::try_from(self.locals.len() + self.stack.len() - n).unwrap_or(u32::MAX)
     }
 
     /// The branch target of `depth` and the values it carries; marks it reached.
