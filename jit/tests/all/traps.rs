@@ -194,3 +194,48 @@ fn both_engines_refuse_the_same_oversized_frames() {
         }
     }
 }
+
+#[test]
+fn the_value_stack_limit_matches_the_interpreter() {
+    const WAT: &str = r#"
+    (module
+      (type $t (func (param i32) (result i32)))
+      (import "env" "id" (func $id (param i32) (result i32)))
+      (table funcref (elem $wide))
+      (func $wide (export "wide") (param i32) (result i32)
+        (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (call $id (i32.const 0)))
+          (else (i32.add (i32.const 1)
+                  (i32.add (i32.const 0)
+                    (call_indirect (type $t)
+                      (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))))))
+    "#;
+    let mut config = Config::new();
+    config.limits(mote_core::Limits {
+        value_stack_slots: 300,
+        ..mote_core::Limits::HOST
+    });
+    let mut outcomes = Vec::new();
+    for engine in engines(&config) {
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("env", "id", |x: i32| x).unwrap();
+        let (mut store, instance) = instantiate(&engine, &linker, (), WAT);
+        let wide = instance.get_typed_func::<i32, i32>(&store, "wide").unwrap();
+        let mut got = Vec::new();
+        for n in 0..20 {
+            got.push(match wide.call(&mut store, n) {
+                Ok(v) => Ok(v),
+                Err(e) => Err((
+                    e.trap_code(),
+                    e.function().map(|(index, _)| index),
+                    e.as_trap().and_then(|t| t.offset()),
+                )),
+            });
+        }
+        outcomes.push(got);
+    }
+    assert!(outcomes[0].iter().any(Result::is_ok));
+    assert!(outcomes[0].iter().any(Result::is_err));
+    assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
+}
