@@ -33,12 +33,18 @@
 #[cfg(not(target_pointer_width = "64"))]
 compile_error!("mote-jit supports 64-bit hosts only (Cranelift has no 32-bit backend)");
 
+// `unsafe` lives in four small modules: code memory (cache maintenance), runtime calls and
+// entering compiled code (`libcalls`), the coroutine (`exec`) and the contexts (`vmctx`).
 mod code_memory;
+#[forbid(unsafe_code)]
 mod compile;
+#[forbid(unsafe_code)]
 mod env;
 mod exec;
 mod libcalls;
+#[forbid(unsafe_code)]
 mod runtime;
+#[forbid(unsafe_code)]
 mod translate;
 mod vmctx;
 
