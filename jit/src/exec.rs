@@ -245,6 +245,7 @@ impl Execution for JitExecution {
         state.caller_instance = None;
         state.trapped_func = None;
         state.backtrace.clear();
+        state.entries.clear();
         state.store = core::ptr::null_mut();
         state.yielder = core::ptr::null();
     }

@@ -17,7 +17,7 @@ use mote_core::store::{FuncKind, StoreInner};
 use mote_core::{RawVal, Trap, TrapCode};
 
 use crate::runtime;
-use crate::vmctx::{RunState, VmCtx};
+use crate::vmctx::{Entry, RunState, VmCtx};
 
 /// The signature of a trampoline: `(vmctx, code, values)`; see [`crate::compile`].
 type Trampoline = unsafe extern "C" fn(*mut VmCtx, usize, *mut RawVal);
@@ -93,8 +93,8 @@ const MAX_BACKTRACE: usize = 100_000;
 /// Records the backtrace of a trap: the trapping function (`func_index` at `offset`), then its
 /// callers, found by following frame records from `fp` (the trapping function's frame
 /// pointer) as long as the return address lies in a compiled function of the same module.
-/// The walk stops at a trampoline (an entry from the runtime, such as a call of another
-/// instance's function).
+/// At a trampoline (an entry from the runtime: a call of another instance's function) the
+/// walk goes on from the caller recorded in [`RunState::entries`].
 ///
 /// # Safety
 /// `run` is the running call's state; `fp` is 0 or a frame pointer that compiled code saved
@@ -104,16 +104,36 @@ unsafe fn record_backtrace(
     instance: u32,
     func_index: u32,
     offset: Option<u32>,
-    mut fp: usize,
+    fp: usize,
 ) {
     // SAFETY: the caller guarantees `run` is live and not otherwise borrowed.
     let state = unsafe { &mut *run };
     state.backtrace.clear();
-    state.backtrace.push(BacktraceFrame {
-        instance,
-        func_index,
-        offset,
-    });
+    let mut segment = Some((instance, func_index, offset, fp));
+    let mut entries = state.entries.len();
+    while let Some((instance, func_index, offset, fp)) = segment {
+        state.backtrace.push(BacktraceFrame {
+            instance,
+            func_index,
+            offset,
+        });
+        // SAFETY: forwarded contract.
+        unsafe { walk_frames(state, instance, fp) };
+        segment = entries.checked_sub(1).map(|i| {
+            entries = i;
+            let entry = state.entries[i];
+            let (func_index, offset) = split_site(entry.site);
+            (entry.instance, func_index, offset, entry.fp)
+        });
+    }
+}
+
+/// Appends the callers of the frame at `fp` that are compiled functions of `instance`'s
+/// module, up to the first frame that is not.
+///
+/// # Safety
+/// `fp` is 0 or a frame pointer that compiled code of `instance` saved during this run.
+unsafe fn walk_frames(state: &mut RunState, instance: u32, mut fp: usize) {
     let Some(ctx) = state.instances.get(&instance) else {
         return;
     };
@@ -146,6 +166,13 @@ unsafe fn record_backtrace(
     }
 }
 
+/// The function index and byte offset of a site.
+fn split_site(site: Site) -> (u32, Option<u32>) {
+    #[expect(clippy::cast_possible_truncation, reason = "the halves of a site")]
+    let (func_index, offset) = (site as u32, (site >> 32) as u32);
+    (func_index, (offset != u32::MAX).then_some(offset))
+}
+
 /// Suspends the coroutine with a trap with `code` at `site`, and never continues. `fp` is
 /// the frame pointer of the function at `site` (for the backtrace).
 ///
@@ -158,9 +185,7 @@ unsafe fn raise_trap(
     site: Site,
     fp: usize,
 ) -> ! {
-    #[expect(clippy::cast_possible_truncation, reason = "the halves of a site")]
-    let (func_index, offset) = (site as u32, (site >> 32) as u32);
-    let offset = (offset != u32::MAX).then_some(offset);
+    let (func_index, offset) = split_site(site);
     // SAFETY: forwarded contract.
     unsafe { record_backtrace(run, instance, func_index, offset, fp) };
     // SAFETY: the caller guarantees `run` is live; the store pointer is valid during the run.
@@ -325,11 +350,15 @@ unsafe fn call_store_func(
                     (*run).limits.fp += base;
                 }
             }
+            // The caller, for backtraces that cross into the callee's instance.
+            // SAFETY: as above.
+            unsafe { (*run).entries.push(Entry { instance, site, fp }) };
             // SAFETY: the trampoline and code belong to the callee's module, kept alive by
             // its context; `values` satisfies the caller's contract.
             unsafe { call_compiled(trampoline, vmctx, code, values) };
             // SAFETY: as above.
             unsafe {
+                (*run).entries.pop();
                 (*run).limits.depth_left = saved.depth_left;
                 (*run).limits.fp = saved.fp;
             }

@@ -124,6 +124,17 @@ pub(crate) struct CallLimits {
     pub(crate) max_slots: u64,
 }
 
+/// A call from compiled code through the runtime into another instance's code.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    /// The calling instance.
+    pub(crate) instance: u32,
+    /// The call's [`Site`](crate::libcalls::Site).
+    pub(crate) site: u64,
+    /// The caller's frame pointer.
+    pub(crate) fp: usize,
+}
+
 /// One instance's context and the arrays it points to.
 #[derive(Debug)]
 pub(crate) struct InstanceCtx {
@@ -265,6 +276,9 @@ pub(crate) struct RunState {
     pub(crate) trapped_func: Option<u32>,
     /// The frames of the last trap, innermost first.
     pub(crate) backtrace: Vec<BacktraceFrame>,
+    /// Calls from compiled code into another instance's compiled code through the runtime,
+    /// in progress: where backtraces continue past a trampoline.
+    pub(crate) entries: Vec<Entry>,
     /// Address range of the coroutine stack: backtraces read frame records only inside it.
     pub(crate) stack_range: core::ops::Range<usize>,
     /// The lowest stack address compiled code may use.
@@ -284,6 +298,7 @@ impl RunState {
             caller_instance: None,
             trapped_func: None,
             backtrace: Vec::new(),
+            entries: Vec::new(),
             stack_range: 0..0,
             stack_limit: usize::MAX,
             limits: CallLimits::default(),

@@ -239,3 +239,44 @@ fn the_value_stack_limit_matches_the_interpreter() {
     assert!(outcomes[0].iter().any(Result::is_err));
     assert_eq!(outcomes[0], outcomes[1], "interpreter vs JIT");
 }
+
+#[test]
+fn backtraces_cross_instances_like_the_interpreter() {
+    const A: &str = r#"
+    (module
+      (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func (export "boom") (param i32) (result i32)
+        (i32.add (i32.const 1) (call $inner (local.get 0)))))
+    "#;
+    const B: &str = r#"
+    (module
+      (import "a" "boom" (func $boom (param i32) (result i32)))
+      (func $helper (param i32) (result i32) (call $boom (local.get 0)))
+      (func (export "run") (param i32) (result i32)
+        (i32.mul (i32.const 2) (call $helper (local.get 0)))))
+    "#;
+    let mut traces = Vec::new();
+    for engine in engines(&Config::new()) {
+        let mut store = mote_core::Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let a = linker
+            .instantiate(&mut store, &crate::module(&engine, A))
+            .unwrap();
+        linker.instance(&mut store, "a", a).unwrap();
+        let b = linker
+            .instantiate(&mut store, &crate::module(&engine, B))
+            .unwrap();
+        let run = b.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, 1).unwrap(), 4);
+        let err = run.call(&mut store, 0).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::IntegerDivisionByZero));
+        let trace: Vec<_> = err
+            .backtrace()
+            .iter()
+            .map(|f| (f.func_index, f.offset))
+            .collect();
+        traces.push(trace);
+    }
+    assert_eq!(traces[1].len(), 4, "{:?}", traces[1]);
+    assert_eq!(traces[0], traces[1], "interpreter vs JIT");
+}
