@@ -38,10 +38,12 @@ fi
 step "the build command of the issue"
 cargo build -p mote-core -p mote-interp --no-default-features --target thumbv7em-none-eabihf
 
-step "spec suites (release)"
-for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
-    proposals/extended-const proposals/multi-memory regression; do
-    cargo run --release -q -p mote-spec-tests -- --engine interp --suite "$suite" | tail -n 1
+step "spec suites (release), both engines"
+for engine in interp jit; do
+    for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
+        proposals/extended-const proposals/multi-memory regression; do
+        cargo run --release -q -p mote-spec-tests -- --engine "$engine" --suite "$suite" | tail -n 1
+    done
 done
 # The same suites through compiled images: every module is compiled to an image and loaded back
 # (in place and copied) before it runs.

@@ -37,7 +37,9 @@
 //!
 //! ## Features
 //! - `std` (default): use the standard library. Without it the crate is `no_std` + `alloc`.
-//! - `cli` (default): the `mote` command-line tool (adds `wat` for text-format input).
+//! - `cli` (default): the `mote` command-line tool (adds `wat` for text-format input, and
+//!   the JIT).
+//! - `jit`: the Cranelift JIT ([`Jit`], [`jit_engine`]) on 64-bit hosts.
 #![no_std]
 #![deny(missing_docs)]
 
@@ -46,6 +48,8 @@ extern crate std;
 
 pub use mote_core::*;
 pub use mote_interp::{Interpreter, image, include_image};
+#[cfg(all(feature = "jit", target_pointer_width = "64"))]
+pub use mote_jit::Jit;
 
 /// Creates an engine for `config` with the backend it calls for.
 ///
@@ -53,4 +57,14 @@ pub use mote_interp::{Interpreter, image, include_image};
 /// in [`Config`] will choose between them here.
 pub fn engine(config: &Config) -> Engine {
     Engine::new(config, Interpreter::new())
+}
+
+/// Creates an engine for `config` that runs code with the Cranelift JIT ([`Jit`]). The API is
+/// the same as with [`engine()`]'s interpreter, and so are the answers.
+///
+/// # Errors
+/// `Unsupported` when Cranelift has no backend for this host.
+#[cfg(all(feature = "jit", target_pointer_width = "64"))]
+pub fn jit_engine(config: &Config) -> Result<Engine, Error> {
+    Ok(Engine::new(config, Jit::new()?))
 }

@@ -5,7 +5,16 @@ use crate::workloads::{EXECUTE, Guest, HOST_CALLS};
 
 #[test]
 fn every_workload_on_mote_matches_native_code() {
-    let mote = Mote::new();
+    check_every_workload(&Mote::new());
+}
+
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn every_workload_on_the_jit_matches_native_code() {
+    check_every_workload(&Mote::jit().unwrap());
+}
+
+fn check_every_workload(mote: &Mote) {
     for guest in Guest::ALL {
         let module = mote.compile(guest.wasm()).unwrap();
         let mut instance = mote.instantiate(&module).unwrap();

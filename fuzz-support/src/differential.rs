@@ -1,5 +1,6 @@
-//! The differential oracle: a generated module runs in Mote and in wasmi; after every call the
-//! results (or trap kinds) and the exported globals, memories and tables must agree.
+//! The differential oracle: a generated module runs in Mote (in each of its engines: the
+//! interpreter and, on 64-bit hosts, the JIT) and in wasmi; after every call the results (or
+//! trap kinds) and the exported globals, memories and tables must agree.
 //!
 //! Be careful when reading a divergence: resource exhaustion is *not* a divergence. Stack depth,
 //! fuel and host allocation are bounded differently in the two runtimes, so the first call that
@@ -11,7 +12,7 @@ use arbitrary::{Result, Unstructured};
 use mote::Limits;
 
 use crate::generate::{self, Purpose};
-use crate::mote_side::{FuelMode, MoteRun};
+use crate::mote_side::{FuelMode, MoteEngine, MoteRun};
 use crate::outcome::Outcome;
 use crate::wasmi_side::WasmiRun;
 
@@ -80,31 +81,53 @@ pub fn run_pair(
         ..Limits::HOST
     };
     let mut report = Report::default();
-    let mote = MoteRun::new(wasm, features, limits, fuel);
     let wasmi = WasmiRun::new(wasm, MEMORY_BYTES, TABLE_ELEMENTS);
-    let (mut mote, mut wasmi) = match (mote, wasmi) {
-        (Ok(m), Ok(w)) => (m, w),
-        (Err(Outcome::Exhausted(_)), _) | (_, Err(Outcome::Exhausted(_))) => {
-            report.exhausted = true;
-            return report;
-        }
-        (Err(_), Err(_)) => {
-            // Both refuse it (a trap in a segment or in the start function): the reasons are
+    let motes: Vec<(MoteEngine, Result<MoteRun, Outcome>)> = MoteEngine::ALL
+        .iter()
+        .map(|&kind| {
+            (
+                kind,
+                MoteRun::with_engine(kind, wasm, features, limits, fuel),
+            )
+        })
+        .collect();
+    if matches!(wasmi, Err(Outcome::Exhausted(_)))
+        || motes
+            .iter()
+            .any(|(_, m)| matches!(m, Err(Outcome::Exhausted(_))))
+    {
+        report.exhausted = true;
+        return report;
+    }
+    let mut wasmi = match wasmi {
+        Ok(w) => w,
+        Err(b) => {
+            if let Some((kind, _)) = motes.iter().find(|(_, m)| m.is_ok()) {
+                panic!(
+                    "wasmi fails to instantiate ({b}), Mote ({kind:?}) instantiates\n{}",
+                    hex(wasm)
+                );
+            }
+            // All refuse it (a trap in a segment or in the start function): the reasons are
             // worded differently and not compared.
             report.both_failed_to_instantiate = true;
             return report;
         }
-        (Err(a), Ok(_)) => panic!(
-            "Mote fails to instantiate ({a}), wasmi instantiates\n{}",
-            hex(wasm)
-        ),
-        (Ok(_), Err(b)) => panic!(
-            "wasmi fails to instantiate ({b}), Mote instantiates\n{}",
-            hex(wasm)
-        ),
     };
-    check_state(&mote, &wasmi, "after instantiation", wasm);
-    let funcs = mote.exported_funcs();
+    let mut runs = Vec::with_capacity(motes.len());
+    for (kind, mote) in motes {
+        match mote {
+            Ok(m) => runs.push((kind, m)),
+            Err(a) => panic!(
+                "Mote ({kind:?}) fails to instantiate ({a}), wasmi instantiates\n{}",
+                hex(wasm)
+            ),
+        }
+    }
+    for (kind, mote) in &runs {
+        check_state(*kind, mote, &wasmi, "after instantiation", wasm);
+    }
+    let funcs = runs[0].1.exported_funcs();
     if funcs.is_empty() {
         return report;
     }
@@ -115,32 +138,62 @@ pub fn run_pair(
             .iter()
             .map(|ty| generate::arg(&mut u, *ty).unwrap_or(mote::Val::default_for(*ty)))
             .collect();
-        let m = mote.call(name, &args);
+        let outcomes: Vec<Outcome> = runs.iter_mut().map(|(_, m)| m.call(name, &args)).collect();
         let w = wasmi.call(name, &args, results);
         report.calls += 1;
-        if matches!(m, Outcome::Exhausted(_)) || matches!(w, Outcome::Exhausted(_)) {
+        if matches!(w, Outcome::Exhausted(_))
+            || outcomes.iter().any(|m| matches!(m, Outcome::Exhausted(_)))
+        {
             report.exhausted = true;
             return report;
         }
-        assert!(
-            m.agrees_with(&w),
-            "call {name:?}({args:?}) with fuel {fuel:?}: mote {m}, wasmi {w}\n{}",
-            hex(wasm)
-        );
-        match m {
+        // Mote's engines must agree with each other before either is compared with wasmi.
+        for ((kind, mote), m) in runs.iter().zip(&outcomes).skip(1) {
+            assert!(
+                m.agrees_with(&outcomes[0]),
+                "call {name:?}({args:?}) with fuel {fuel:?}: mote ({kind:?}) {m}, mote ({:?}) {}\n{}",
+                runs[0].0,
+                outcomes[0],
+                hex(wasm)
+            );
+            if let Some(diff) = runs[0].1.snapshot().difference(&mote.snapshot()) {
+                panic!(
+                    "exported state differs after {name:?}({args:?}): mote ({:?}) vs mote \
+                     ({kind:?}): {diff}\n{}",
+                    runs[0].0,
+                    hex(wasm)
+                );
+            }
+        }
+        for ((kind, _), m) in runs.iter().zip(&outcomes) {
+            assert!(
+                m.agrees_with(&w),
+                "call {name:?}({args:?}) with fuel {fuel:?}: mote ({kind:?}) {m}, wasmi {w}\n{}",
+                hex(wasm)
+            );
+        }
+        match outcomes[0] {
             Outcome::Returned(_) => report.returned += 1,
             Outcome::Trapped(_) => report.trapped += 1,
             _ => {}
         }
-        check_state(&mote, &wasmi, &format!("after {name:?}({args:?})"), wasm);
+        for (kind, mote) in &runs {
+            check_state(
+                *kind,
+                mote,
+                &wasmi,
+                &format!("after {name:?}({args:?})"),
+                wasm,
+            );
+        }
     }
     report
 }
 
-fn check_state(mote: &MoteRun, wasmi: &WasmiRun, when: &str, wasm: &[u8]) {
+fn check_state(kind: MoteEngine, mote: &MoteRun, wasmi: &WasmiRun, when: &str, wasm: &[u8]) {
     if let Some(diff) = mote.snapshot().difference(&wasmi.snapshot()) {
         panic!(
-            "exported state differs {when}: mote vs wasmi: {diff}\n{}",
+            "exported state differs {when}: mote ({kind:?}) vs wasmi: {diff}\n{}",
             hex(wasm)
         );
     }

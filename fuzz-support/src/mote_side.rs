@@ -19,6 +19,40 @@ pub enum FuelMode {
     Slices(u64),
 }
 
+/// Which Mote engine runs the module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoteEngine {
+    /// The interpreter (`mote::Interpreter`).
+    Interp,
+    /// The Cranelift JIT (`mote_jit::Jit`), on 64-bit hosts.
+    #[cfg(target_pointer_width = "64")]
+    Jit,
+}
+
+impl MoteEngine {
+    /// Every engine this host has; the differential oracle runs each of them.
+    pub const ALL: &'static [MoteEngine] = &[
+        MoteEngine::Interp,
+        #[cfg(target_pointer_width = "64")]
+        MoteEngine::Jit,
+    ];
+
+    /// An engine of this kind for `config`.
+    ///
+    /// # Panics
+    /// When the JIT cannot run on this host (a fuzzing setup error, not a finding).
+    pub fn engine(self, config: &mote::Config) -> Engine {
+        match self {
+            MoteEngine::Interp => mote::engine(config),
+            #[cfg(target_pointer_width = "64")]
+            MoteEngine::Jit => match mote_jit::Jit::new() {
+                Ok(jit) => Engine::new(config, jit),
+                Err(e) => panic!("the JIT cannot run on this host: {e}"),
+            },
+        }
+    }
+}
+
 /// Resumptions after which a sliced call counts as hung (generated programs are bounded by
 /// `wasm-smith`'s injected fuel global, so no correct run gets near this).
 pub const MAX_RESUMES: u64 = 2_000_000;
@@ -50,7 +84,8 @@ pub fn outcome_of_error(e: &mote::Error) -> Outcome {
 }
 
 impl MoteRun {
-    /// Compiles and instantiates `wasm` (no imports) with `features`, `limits` and `fuel`.
+    /// Compiles and instantiates `wasm` (no imports) with `features`, `limits` and `fuel`, in
+    /// the interpreter.
     ///
     /// # Errors
     /// The outcome of a failed compilation or instantiation.
@@ -60,8 +95,22 @@ impl MoteRun {
         limits: Limits,
         fuel: FuelMode,
     ) -> Result<MoteRun, Outcome> {
+        Self::with_engine(MoteEngine::Interp, wasm, features, limits, fuel)
+    }
+
+    /// [`MoteRun::new`] with the engine `kind`.
+    ///
+    /// # Errors
+    /// The outcome of a failed compilation or instantiation.
+    pub fn with_engine(
+        kind: MoteEngine,
+        wasm: &[u8],
+        features: mote::Features,
+        limits: Limits,
+        fuel: FuelMode,
+    ) -> Result<MoteRun, Outcome> {
         let config = crate::generate::mote_config(features, limits, fuel != FuelMode::Off);
-        let engine: Engine = mote::engine(&config);
+        let engine: Engine = kind.engine(&config);
         let module = Module::new(&engine, wasm).map_err(|e| outcome_of_error(&e))?;
         let mut store = Store::new(&engine, ());
         if fuel != FuelMode::Off {

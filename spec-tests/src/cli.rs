@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn bad_arguments_are_errors() {
         for bad in [
-            &["--engine", "jit"][..],
+            &["--engine", "jot"][..],
             &["--suite", "wasm-v9"],
             &["--suite"],
             &["--jobs", "0"],

@@ -48,17 +48,27 @@ pub enum EngineKind {
     /// ([`Module::from_image`](mote_core::Module::from_image)) and copied
     /// ([`Module::from_image_bytes`](mote_core::Module::from_image_bytes)).
     InterpImage,
+    /// Mote's Cranelift JIT (`mote_jit::Jit`), on 64-bit hosts.
+    #[cfg(target_pointer_width = "64")]
+    Jit,
 }
 
 impl EngineKind {
     /// Every engine, for usage messages.
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Interp, EngineKind::InterpImage];
+    pub const ALL: &'static [EngineKind] = &[
+        EngineKind::Interp,
+        EngineKind::InterpImage,
+        #[cfg(target_pointer_width = "64")]
+        EngineKind::Jit,
+    ];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Interp => "interp",
             EngineKind::InterpImage => "interp-image",
+            #[cfg(target_pointer_width = "64")]
+            EngineKind::Jit => "jit",
         }
     }
 
@@ -68,6 +78,12 @@ impl EngineKind {
             EngineKind::Interp | EngineKind::InterpImage => {
                 Engine::new(config, mote_interp::Interpreter::new())
             }
+            #[cfg(target_pointer_width = "64")]
+            EngineKind::Jit => match mote_jit::Jit::new() {
+                Ok(jit) => Engine::new(config, jit),
+                // The runner catches this panic and reports the file as failed.
+                Err(e) => panic!("the JIT cannot run on this host: {e}"),
+            },
         }
     }
 }
@@ -523,7 +539,9 @@ mod tests {
     #[test]
     fn engine_names() {
         assert_eq!("interp".parse::<EngineKind>(), Ok(EngineKind::Interp));
-        let err = "jit".parse::<EngineKind>().expect_err("no JIT yet");
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!("jit".parse::<EngineKind>(), Ok(EngineKind::Jit));
+        let err = "jot".parse::<EngineKind>().expect_err("no such engine");
         assert!(err.contains("interp"), "{err}");
     }
 

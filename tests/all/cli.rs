@@ -402,3 +402,33 @@ fn corrupted_images_are_rejected_with_the_offset() {
     let out = mote(&["compile", &source, "-o"]);
     assert_eq!(out.code, Some(2), "{out:?}");
 }
+
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn the_jit_gives_the_same_answers() {
+    let file = wat_file(ARITH);
+    let out = mote(&[
+        "run",
+        &file,
+        "--engine",
+        "jit",
+        "--invoke=many",
+        "0x10",
+        "-1.5",
+        "inf",
+    ]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "16\n-1.5\ninf\n-1\n"),
+        "{out:?}"
+    );
+    let fib = format!("{}/examples/fib.wat", env!("CARGO_MANIFEST_DIR"));
+    let out = mote(&["run", "--engine=jit", &fib, "--invoke", "fib", "20"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(0), "6765\n"),
+        "{out:?}"
+    );
+    let out = mote(&["run", &file, "--engine", "jot", "--invoke", "add", "1", "2"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+}

@@ -49,12 +49,15 @@ pub trait Visitor {
     fn visit<R: Runtime>(&mut self, runtime: &R);
 }
 
-/// Calls `visitor` with Mote, then (with the `peers` feature) wasmi, wasm3 and wasmtime.
+/// Calls `visitor` with Mote's interpreter, Mote's JIT (64-bit hosts), then (with the `peers`
+/// feature) wasmi, wasm3 and wasmtime.
 ///
 /// # Errors
-/// When a peer engine cannot be created.
+/// When the JIT or a peer engine cannot be created.
 pub fn for_each<V: Visitor>(visitor: &mut V) -> Result<(), Error> {
     visitor.visit(&Mote::new());
+    #[cfg(target_pointer_width = "64")]
+    visitor.visit(&Mote::jit()?);
     #[cfg(feature = "peers")]
     {
         visitor.visit(&Wasmi::new());
@@ -64,18 +67,34 @@ pub fn for_each<V: Visitor>(visitor: &mut V) -> Result<(), Error> {
     Ok(())
 }
 
-/// Mote's interpreter with the default [`mote::Config`] (eager translation, no fuel).
+/// Mote with the default [`mote::Config`] (eager translation, no fuel): the interpreter
+/// ([`Mote::new`], column `mote`) or the JIT ([`Mote::jit`], column `mote-jit`).
 #[derive(Debug)]
 pub struct Mote {
     engine: mote::Engine,
+    name: &'static str,
 }
 
 impl Mote {
-    /// An engine with the default configuration.
+    /// The interpreter with the default configuration.
     pub fn new() -> Self {
         Mote {
             engine: mote::engine(&mote::Config::default()),
+            name: "mote",
         }
+    }
+
+    /// The Cranelift JIT with the default configuration.
+    ///
+    /// # Errors
+    /// When the JIT cannot run on this host.
+    #[cfg(target_pointer_width = "64")]
+    pub fn jit() -> Result<Self, Error> {
+        let jit = mote_jit::Jit::new().context("mote-jit: creating the engine")?;
+        Ok(Mote {
+            engine: mote::Engine::new(&mote::Config::default(), jit),
+            name: "mote-jit",
+        })
     }
 }
 
@@ -90,7 +109,7 @@ impl Runtime for Mote {
     type Instance = (mote::Store<()>, mote::Instance);
 
     fn name(&self) -> &'static str {
-        "mote"
+        self.name
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Self::Module, Error> {

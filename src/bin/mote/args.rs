@@ -56,6 +56,7 @@ stdin/stdout, `pwm0`). See docs/wasi-lite.md.
 
 Options for `run`:
   --invoke NAME        Call the exported function NAME
+  --engine ENGINE      Run with `interp` (the default) or `jit` (Cranelift, 64-bit hosts)
   --fuel N             Enable fuel metering and stop with an error after N units
   --max-memory BYTES   Limit each linear memory to BYTES bytes (memory.grow returns -1)
   --env KEY=VALUE      Add KEY=VALUE to the guest's environment (repeatable)
@@ -99,6 +100,8 @@ pub struct RunOptions {
     pub file: PathBuf,
     /// The export to call instead of `_start`.
     pub invoke: Option<String>,
+    /// Run with the JIT instead of the interpreter.
+    pub jit: bool,
     /// Fuel to give the store; `None` leaves fuel metering off.
     pub fuel: Option<u64>,
     /// The most bytes one linear memory may have.
@@ -283,6 +286,17 @@ fn parse_run(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageE
             "-h" | "--help" => return Ok(Command::Help),
             "--invoke" => opts.invoke = Some(value(name)?),
             "--fuel" => opts.fuel = Some(number(name, &value(name)?)?),
+            "--engine" => {
+                opts.jit = match value(name)?.as_str() {
+                    "interp" => false,
+                    "jit" => true,
+                    other => {
+                        return Err(usage(format!(
+                            "option `--engine` needs `interp` or `jit`, not `{other}`"
+                        )));
+                    }
+                };
+            }
             "--max-memory" => opts.max_memory = Some(number(name, &value(name)?)?),
             _ => return Err(usage(format!("unknown option `{text}` for `run`"))),
         }
@@ -333,6 +347,18 @@ mod tests {
     }
 
     #[test]
+    fn engine_option() {
+        let Ok(Command::Run(opts)) = parse_strs(&["run", "f.wat", "--engine=jit"]) else {
+            panic!("expected a run command");
+        };
+        assert!(opts.jit);
+        let Ok(Command::Run(opts)) = parse_strs(&["run", "f.wat", "--engine", "interp"]) else {
+            panic!("expected a run command");
+        };
+        assert!(!opts.jit);
+    }
+
+    #[test]
     fn double_dash_ends_options() {
         let Ok(Command::Run(opts)) = parse_strs(&["run", "--", "f.wat", "--fuel"]) else {
             panic!("expected a run command");
@@ -350,6 +376,8 @@ mod tests {
             &["run", "f.wat", "--bogus"],
             &["run", "f.wat", "--fuel"],
             &["run", "f.wat", "--fuel", "lots"],
+            &["run", "f.wat", "--engine", "jot"],
+            &["run", "f.wat", "--engine"],
             &["run", "f.wat", "--max-memory", "-1"],
             &["run", "f.wat", "--sensor-temp", "warm"],
             &["run", "f.wat", "--sensor-temp", "nan"],

@@ -65,6 +65,18 @@ pub fn compile(file: &Path, output: &Path, fuel: bool, debug_info: bool) -> Resu
     Ok(())
 }
 
+/// The JIT engine for `--engine jit`.
+#[cfg(target_pointer_width = "64")]
+fn jit_engine(config: &Config) -> Result<mote::Engine, Failure> {
+    mote::jit_engine(config).map_err(|e| Failure::Error(e.to_string()))
+}
+
+/// `--engine jit` on a host without the JIT.
+#[cfg(not(target_pointer_width = "64"))]
+fn jit_engine(_config: &Config) -> Result<mote::Engine, Failure> {
+    Err(Failure::Error("the JIT needs a 64-bit host".into()))
+}
+
 /// `mote run ...`.
 pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     let file = opts.file.display().to_string();
@@ -83,7 +95,11 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
             ..Limits::HOST
         });
     }
-    let engine = mote::engine(&config);
+    let engine = if opts.jit {
+        jit_engine(&config)?
+    } else {
+        mote::engine(&config)
+    };
     let module = if is_image {
         Module::from_image_bytes(&engine, &wasm)
     } else {

@@ -1,0 +1,837 @@
+//! The function environment: everything the operator translation needs to know about the
+//! runtime. It owns the [`VmCtx`](crate::vmctx::VmCtx) layout, bounds checks, traps, fuel,
+//! calls and the runtime calls ([`crate::libcalls`]); the translator in [`crate::translate`]
+//! only maps operators to Cranelift IR and asks this type for anything that touches state.
+//!
+//! Be careful when changing this module: every check that keeps guest code inside its sandbox
+//! is emitted here. Memory accesses zero-extend the 32-bit address, add the static offset in 64
+//! bits (no overflow: both are below 2^32) and compare the end against the memory's current
+//! length, loaded from the context (so memories of any page size, 1-byte pages included, are
+//! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
+//! them between calls, and reloads them after any call (a callee or the runtime may have grown
+//! or moved the memory, and refreshed the context). Traps never use Cranelift's
+//! `trap` instructions as a way out: a failed check branches to a block that calls
+//! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
+
+use cranelift_codegen::ir::{
+    self, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, Type, Value, condcodes::IntCC, types,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::FunctionBuilder;
+use mote_core::module::ModuleInfo;
+use mote_core::{TrapCode, ValType};
+
+use crate::libcalls;
+use crate::vmctx::offsets;
+
+/// The Cranelift type that holds values of a WebAssembly type (references are `i64`: a store
+/// index plus one, or zero for null).
+pub(crate) fn clif_type(ty: ValType) -> Type {
+    match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 | ValType::FuncRef | ValType::ExternRef => types::I64,
+        ValType::F32 => types::F32,
+        ValType::F64 => types::F64,
+    }
+}
+
+/// The native signature of a WebAssembly function of `ty`: the context, then the parameters;
+/// the results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
+/// `return_call` is a real tail call.
+pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params
+        .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig.returns
+        .extend(ty.results().iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig
+}
+
+/// Memory flags for runtime data that compiled code may write (globals, fuel, the depth
+/// counter, raw value buffers): no alias region, so only calls and other such stores
+/// invalidate loads of it.
+fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+/// Memory flags for tables that never change while the module lives (function entry
+/// addresses, store function indices).
+fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// Writes `values` as raw 8-byte slots at `ptr` (32-bit values zero-extended), the layout of
+/// `RawVal` arrays that the runtime calls and trampolines share.
+pub(crate) fn store_raw(builder: &mut FunctionBuilder<'_>, ptr: Value, values: &[Value]) {
+    for (i, &v) in values.iter().enumerate() {
+        let ty = builder.func.dfg.value_type(v);
+        let raw = match ty {
+            types::I32 => builder.ins().uextend(types::I64, v),
+            types::F32 => {
+                let bits = builder.ins().bitcast(types::I32, MemFlagsData::new(), v);
+                builder.ins().uextend(types::I64, bits)
+            }
+            types::F64 => builder.ins().bitcast(types::I64, MemFlagsData::new(), v),
+            _ => v,
+        };
+        builder.ins().store(flags(), raw, ptr, slot_offset(i));
+    }
+}
+
+/// Reads values of `tys` from raw 8-byte slots at `ptr`.
+pub(crate) fn load_raw(builder: &mut FunctionBuilder<'_>, ptr: Value, tys: &[Type]) -> Vec<Value> {
+    tys.iter()
+        .enumerate()
+        .map(|(i, &ty)| builder.ins().load(ty, flags(), ptr, slot_offset(i)))
+        .collect()
+}
+
+fn slot_offset(i: usize) -> i32 {
+    i32::try_from(i * 8).unwrap_or(i32::MAX)
+}
+
+/// How a call is made: for the interpreter's stack accounting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallHow {
+    /// `return_call*`: the callee replaces the caller's frame.
+    pub(crate) tail: bool,
+    /// Where the arguments start in the caller's interpreter frame (locals plus the operand
+    /// height below them).
+    pub(crate) base: u32,
+}
+
+/// A pending fuel check whose amount is known only when its segment ends.
+struct FuelSegment {
+    /// The `iconst` that holds the amount; rewritten when the segment ends.
+    amount_inst: ir::Inst,
+    amount: u64,
+}
+
+/// Per-function environment.
+pub(crate) struct FuncEnv<'m> {
+    pub(crate) info: &'m ModuleInfo,
+    /// Module index of the function being translated.
+    pub(crate) func_index: u32,
+    pub(crate) call_conv: CallConv,
+    /// Whether float results are canonicalized (`Config::canonicalize_nans`).
+    pub(crate) canonicalize_nans: bool,
+    /// Whether traps and backtraces carry byte offsets (`Config::debug_info`).
+    pub(crate) debug_info: bool,
+    /// Byte offset of the operator being translated (`u32::MAX` without debug info).
+    offset: u32,
+    vmctx: Option<Value>,
+    vmctx_region: Option<ir::AliasRegion>,
+    heap_region: Option<ir::AliasRegion>,
+    fuel: bool,
+    segment: Option<FuelSegment>,
+    /// Slow paths of fuel checks: (slow block, check block, amount).
+    fuel_slow: Vec<(Block, Block, Value)>,
+    /// One block per trap code, filled in at the end.
+    trap_blocks: Vec<(TrapCode, Block)>,
+    /// Signature of each module type, imported on first use.
+    sigs: Vec<Option<ir::SigRef>>,
+    /// Signatures of runtime calls.
+    libcall_sigs: Vec<(usize, ir::SigRef)>,
+    /// Direct-call references to defined functions, by defined index.
+    func_refs: Vec<(u32, ir::FuncRef)>,
+}
+
+impl<'m> FuncEnv<'m> {
+    pub(crate) fn new(
+        info: &'m ModuleInfo,
+        func_index: u32,
+        call_conv: CallConv,
+        config: &mote_core::Config,
+    ) -> Self {
+        Self {
+            info,
+            func_index,
+            call_conv,
+            canonicalize_nans: config.canonicalize_nans_enabled(),
+            debug_info: config.debug_info_enabled(),
+            offset: u32::MAX,
+            vmctx: None,
+            vmctx_region: None,
+            heap_region: None,
+            fuel: config.fuel_enabled(),
+            segment: None,
+            fuel_slow: Vec::new(),
+            trap_blocks: Vec::new(),
+            sigs: vec![None; info.types.len()],
+            libcall_sigs: Vec::new(),
+            func_refs: Vec::new(),
+        }
+    }
+
+    /// Records the context parameter of the function, and creates the alias regions.
+    pub(crate) fn set_vmctx(&mut self, builder: &mut FunctionBuilder<'_>, vmctx: Value) {
+        self.vmctx = Some(vmctx);
+        let regions = &mut builder.func.dfg.alias_regions;
+        self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
+            user_id: 0,
+            description: "vmctx".into(),
+        }));
+        self.heap_region = Some(regions.insert(ir::AliasRegionData {
+            user_id: 1,
+            description: "linear memory".into(),
+        }));
+    }
+
+    /// Flags for loads of the context and the arrays it points to. Compiled code never writes
+    /// them (the runtime does, inside calls), so stores to linear memory or globals do not
+    /// invalidate them: Cranelift's alias analysis reuses `mem0.base`/`len` between calls.
+    fn vm(&self) -> MemFlagsData {
+        MemFlagsData::trusted().with_alias_region(self.vmctx_region)
+    }
+
+    /// Flags for checked accesses to linear memory.
+    pub(crate) fn heap(&self) -> MemFlagsData {
+        MemFlagsData::new()
+            .with_notrap()
+            .with_alias_region(self.heap_region)
+    }
+
+    fn vmctx(&self) -> Value {
+        self.vmctx.expect("the context is set at function entry")
+    }
+
+    /// Emits the function-entry checks: stack exhaustion.
+    pub(crate) fn prologue(&mut self, builder: &mut FunctionBuilder<'_>) {
+        let vmctx = self.vmctx();
+        let sp = builder.ins().get_stack_pointer(types::I64);
+        let limit = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::STACK_LIMIT);
+        let low = builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if(builder, low, TrapCode::StackOverflow);
+    }
+
+    /// Records the byte offset of the operator being translated (for trap sites).
+    pub(crate) fn set_offset(&mut self, offset: u64) {
+        if self.debug_info {
+            self.offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// The [`Site`](crate::libcalls::Site) of the current operator, as an `i64` value.
+    fn site(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+        let site = (u64::from(self.offset) << 32) | u64::from(self.func_index);
+        builder.ins().iconst(types::I64, site.cast_signed())
+    }
+
+    /// The block that raises `code`; it takes the site as its parameter.
+    fn trap_block(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) -> Block {
+        if let Some(&(_, b)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
+            return b;
+        }
+        let b = builder.create_block();
+        builder.append_block_param(b, types::I64);
+        builder.set_cold_block(b);
+        self.trap_blocks.push((code, b));
+        b
+    }
+
+    /// Traps with `code` when `cond` is non-zero; continues in a new block otherwise.
+    pub(crate) fn trap_if(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        cond: Value,
+        code: TrapCode,
+    ) {
+        let trap = self.trap_block(builder, code);
+        let site = self.site(builder);
+        let cont = builder.create_block();
+        builder
+            .ins()
+            .brif(cond, trap, &[BlockArg::from(site)], cont, &[]);
+        builder.switch_to_block(cont);
+    }
+
+    /// Traps with `code` when `cond` is zero.
+    pub(crate) fn trap_unless(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        cond: Value,
+        code: TrapCode,
+    ) {
+        let trap = self.trap_block(builder, code);
+        let site = self.site(builder);
+        let cont = builder.create_block();
+        builder
+            .ins()
+            .brif(cond, cont, &[], trap, &[BlockArg::from(site)]);
+        builder.switch_to_block(cont);
+    }
+
+    /// Traps with `code` unconditionally (the current block ends).
+    pub(crate) fn trap(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) {
+        let trap = self.trap_block(builder, code);
+        let site = self.site(builder);
+        builder.ins().jump(trap, &[BlockArg::from(site)]);
+    }
+
+    /// Emits the trap blocks and fuel slow paths. Call once, after the body.
+    pub(crate) fn finish(&mut self, builder: &mut FunctionBuilder<'_>) {
+        self.end_fuel_segment(builder);
+        let vmctx = self.vmctx();
+        for (slow, check, amount) in core::mem::take(&mut self.fuel_slow) {
+            builder.switch_to_block(slow);
+            self.libcall(
+                builder,
+                libcalls::out_of_fuel as *const () as usize,
+                &[types::I64, types::I64],
+                &[],
+                &[vmctx, amount],
+            );
+            builder.ins().jump(check, &[]);
+        }
+        for (code, block) in core::mem::take(&mut self.trap_blocks) {
+            builder.switch_to_block(block);
+            let site = builder.block_params(block)[0];
+            let code = builder
+                .ins()
+                .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
+            self.save_fp(builder);
+            self.libcall(
+                builder,
+                libcalls::raise as *const () as usize,
+                &[types::I64, types::I32, types::I64],
+                &[],
+                &[vmctx, code, site],
+            );
+            // `raise` never returns: the coroutine is abandoned.
+            builder.ins().trap(ir::TrapCode::unwrap_user(1));
+        }
+    }
+
+    /// Records this function's frame pointer in the context before a runtime call that may
+    /// trap, so the backtrace can start from it.
+    fn save_fp(&mut self, builder: &mut FunctionBuilder<'_>) {
+        let vmctx = self.vmctx();
+        let fp = builder.ins().get_frame_pointer(types::I64);
+        builder.ins().store(flags(), fp, vmctx, offsets::EXIT_FP);
+    }
+
+    /// Calls the runtime function at `addr` with the host's calling convention.
+    pub(crate) fn libcall(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        params: &[Type],
+        returns: &[Type],
+        args: &[Value],
+    ) -> Vec<Value> {
+        let sig = match self.libcall_sigs.iter().find(|(a, _)| *a == addr) {
+            Some(&(_, sig)) => sig,
+            None => {
+                let mut sig = Signature::new(self.call_conv);
+                sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+                sig.returns
+                    .extend(returns.iter().map(|t| AbiParam::new(*t)));
+                let sig = builder.import_signature(sig);
+                self.libcall_sigs.push((addr, sig));
+                sig
+            }
+        };
+        let callee = builder
+            .ins()
+            .iconst(types::I64, i64::try_from(addr).unwrap_or(0));
+        let call = builder.ins().call_indirect(sig, callee, args);
+        builder.inst_results(call).to_vec()
+    }
+
+    // ----- fuel -----
+
+    /// Starts a straight-line segment that pays fuel on entry (see `FUEL_PER_OPERATOR`).
+    pub(crate) fn start_fuel_segment(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if !self.fuel {
+            return;
+        }
+        self.end_fuel_segment(builder);
+        let vmctx = self.vmctx();
+        let amount = builder.ins().iconst(types::I64, 0);
+        let amount_inst = builder
+            .func
+            .dfg
+            .value_def(amount)
+            .inst()
+            .expect("iconst is an instruction");
+        let check = builder.create_block();
+        let slow = builder.create_block();
+        let cont = builder.create_block();
+        builder.set_cold_block(slow);
+        builder.ins().jump(check, &[]);
+        builder.switch_to_block(check);
+        let fuel_ptr = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::FUEL);
+        let fuel = builder.ins().load(types::I64, flags(), fuel_ptr, 0);
+        let low = builder.ins().icmp(IntCC::UnsignedLessThan, fuel, amount);
+        builder.ins().brif(low, slow, &[], cont, &[]);
+        builder.switch_to_block(cont);
+        let rest = builder.ins().isub(fuel, amount);
+        builder.ins().store(flags(), rest, fuel_ptr, 0);
+        self.fuel_slow.push((slow, check, amount));
+        self.segment = Some(FuelSegment {
+            amount_inst,
+            amount: 0,
+        });
+    }
+
+    /// Charges one operator to the current segment.
+    pub(crate) fn charge(&mut self) {
+        if let Some(seg) = &mut self.segment {
+            seg.amount = seg
+                .amount
+                .saturating_add(u64::from(mote_core::engine::FUEL_PER_OPERATOR));
+        }
+    }
+
+    fn end_fuel_segment(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if let Some(seg) = self.segment.take() {
+            let amount = i64::try_from(seg.amount).unwrap_or(i64::MAX);
+            builder.func.dfg.insts[seg.amount_inst] = ir::InstructionData::UnaryImm {
+                opcode: ir::Opcode::Iconst,
+                imm: ir::immediates::Imm64::new(amount),
+            };
+        }
+    }
+
+    // ----- memories -----
+
+    /// Base and length of memory `mem`.
+    fn memory(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> (Value, Value) {
+        let vmctx = self.vmctx();
+        if mem == 0 {
+            let base = builder
+                .ins()
+                .load(types::I64, self.vm(), vmctx, offsets::MEM0_BASE);
+            let len = builder
+                .ins()
+                .load(types::I64, self.vm(), vmctx, offsets::MEM0_LEN);
+            return (base, len);
+        }
+        let slots = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::MEMORIES);
+        let slot = builder
+            .ins()
+            .iadd_imm_s(slots, i64::from(mem) * offsets::MEM_SLOT_SIZE);
+        let base = builder
+            .ins()
+            .load(types::I64, self.vm(), slot, offsets::SLOT_BASE);
+        let len = builder
+            .ins()
+            .load(types::I64, self.vm(), slot, offsets::SLOT_LEN);
+        (base, len)
+    }
+
+    /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, after
+    /// a bounds check.
+    pub(crate) fn mem_addr(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        mem: u32,
+        addr: Value,
+        offset: u64,
+        size: u32,
+    ) -> Value {
+        let (base, len) = self.memory(builder, mem);
+        let addr = builder.ins().uextend(types::I64, addr);
+        let static_end = offset.saturating_add(u64::from(size));
+        let end = builder
+            .ins()
+            .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
+        let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+        let ptr = builder.ins().iadd(base, addr);
+        if offset == 0 {
+            ptr
+        } else {
+            builder
+                .ins()
+                .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX))
+        }
+    }
+
+    /// `memory.size` in pages, as `i32`.
+    pub(crate) fn memory_size(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+        let (_, len) = self.memory(builder, mem);
+        let log2 = self
+            .info
+            .memories
+            .get(mem as usize)
+            .map_or(16, |m| m.page_size_log2);
+        let pages = builder.ins().ushr_imm_u(len, i64::from(log2));
+        builder.ins().ireduce(types::I32, pages)
+    }
+
+    // ----- globals -----
+
+    fn global_ptr(&mut self, builder: &mut FunctionBuilder<'_>, global: u32) -> Value {
+        let vmctx = self.vmctx();
+        let table = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::GLOBALS);
+        builder
+            .ins()
+            .load(types::I64, self.vm(), table, slot_offset(global as usize))
+    }
+
+    /// `global.get`
+    pub(crate) fn global_get(&mut self, builder: &mut FunctionBuilder<'_>, global: u32) -> Value {
+        let ty = clif_type(self.info.globals[global as usize].content);
+        let ptr = self.global_ptr(builder, global);
+        builder.ins().load(ty, flags(), ptr, 0)
+    }
+
+    /// `global.set`
+    pub(crate) fn global_set(&mut self, builder: &mut FunctionBuilder<'_>, global: u32, v: Value) {
+        let ptr = self.global_ptr(builder, global);
+        store_raw(builder, ptr, &[v]);
+    }
+
+    // ----- references -----
+
+    /// `ref.func`: the store index of function `func` plus one.
+    pub(crate) fn ref_func(&mut self, builder: &mut FunctionBuilder<'_>, func: u32) -> Value {
+        let vmctx = self.vmctx();
+        let refs = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::FUNC_REFS);
+        let index = builder.ins().uload32(
+            readonly(),
+            refs,
+            i32::try_from(u64::from(func) * 4).unwrap_or(i32::MAX),
+        );
+        builder.ins().iadd_imm_u(index, 1)
+    }
+
+    // ----- calls -----
+
+    fn signature(&mut self, builder: &mut FunctionBuilder<'_>, type_index: u32) -> ir::SigRef {
+        if let Some(sig) = self.sigs[type_index as usize] {
+            return sig;
+        }
+        let sig = wasm_signature(&self.info.types[type_index as usize]);
+        let sig = builder.import_signature(sig);
+        self.sigs[type_index as usize] = Some(sig);
+        sig
+    }
+
+    /// A slot of `count` raw values on the stack, and its address.
+    fn raw_slot(builder: &mut FunctionBuilder<'_>, count: usize) -> Value {
+        let size = u32::try_from(count.max(1) * 8).unwrap_or(u32::MAX);
+        let slot = builder.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size,
+            3,
+        ));
+        builder.ins().stack_addr(types::I64, slot, 0)
+    }
+
+    /// The address of the call's [`CallLimits`](crate::vmctx::CallLimits).
+    fn limits(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+        let vmctx = self.vmctx();
+        builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::LIMITS)
+    }
+
+    /// The interpreter's frame size (slots) of defined function `defined`, as `i64`.
+    fn frame_slots(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
+        let vmctx = self.vmctx();
+        let table = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::FRAME_SLOTS);
+        let at = i32::try_from(u64::from(defined) * 4).unwrap_or(i32::MAX);
+        builder.ins().uload32(readonly(), table, at)
+    }
+
+    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
+    /// else takes one unit (the interpreter's frame count).
+    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>, limits: Value) {
+        let left = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
+        let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
+        self.trap_if(builder, none, TrapCode::StackOverflow);
+        let left = builder.ins().iadd_imm_s(left, -1);
+        builder
+            .ins()
+            .store(flags(), left, limits, offsets::DEPTH_LEFT);
+    }
+
+    /// After a Wasm-to-Wasm call: gives the unit back.
+    fn depth_leave(builder: &mut FunctionBuilder<'_>, limits: Value) {
+        let left = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
+        let left = builder.ins().iadd_imm_u(left, 1);
+        builder
+            .ins()
+            .store(flags(), left, limits, offsets::DEPTH_LEFT);
+    }
+
+    /// The interpreter's value-stack check for a Wasm callee whose frame starts `base` slots
+    /// above the current frame: traps with stack exhaustion unless `fp + base + callee_slots`
+    /// fits `Limits::value_stack_slots` (skipped without `callee_slots`). With `enter`, moves
+    /// the frame pointer to the callee's frame. Returns the caller's frame pointer.
+    fn slots_enter(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        limits: Value,
+        base: u32,
+        callee_slots: Option<Value>,
+        enter: bool,
+    ) -> Value {
+        let fp = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
+        let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
+        if let Some(slots) = callee_slots {
+            let end = builder.ins().iadd(callee_fp, slots);
+            let max = builder
+                .ins()
+                .load(types::I64, flags(), limits, offsets::MAX_SLOTS);
+            let over = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, max);
+            self.trap_if(builder, over, TrapCode::StackOverflow);
+        }
+        if enter {
+            builder
+                .ins()
+                .store(flags(), callee_fp, limits, offsets::SLOTS_FP);
+        }
+        fp
+    }
+
+    /// After a Wasm-to-Wasm call: restores the caller's frame pointer.
+    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, fp: Value) {
+        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
+    }
+
+    /// A direct (PC-relative) call reference to defined function `defined` of this module:
+    /// user name `(0, defined)`, resolved when the module's code is laid out
+    /// ([`crate::compile`]).
+    fn func_ref(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        defined: u32,
+        type_index: u32,
+    ) -> ir::FuncRef {
+        if let Some(&(_, r)) = self.func_refs.iter().find(|(d, _)| *d == defined) {
+            return r;
+        }
+        let signature = self.signature(builder, type_index);
+        let name = builder
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(0, defined));
+        let r = builder.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::User(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.func_refs.push((defined, r));
+        r
+    }
+
+    /// Calls store function `func` (an `i32` value) through the runtime, which runs host
+    /// functions through the driver and Wasm functions of any instance; returns the results.
+    fn call_through_runtime(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        func: Value,
+        type_index: u32,
+        args: &[Value],
+        how: CallHow,
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let ty = &self.info.types[type_index as usize];
+        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let values = Self::raw_slot(builder, ty.params().len().max(ty.results().len()));
+        store_raw(builder, values, args);
+        let caller = self.site(builder);
+        self.save_fp(builder);
+        let base = builder.ins().iconst(types::I32, i64::from(how.base));
+        let tail = builder.ins().iconst(types::I32, i64::from(how.tail));
+        self.libcall(
+            builder,
+            addr,
+            &[
+                types::I64,
+                types::I32,
+                types::I64,
+                types::I64,
+                types::I32,
+                types::I32,
+            ],
+            &[],
+            &[vmctx, func, values, caller, base, tail],
+        );
+        load_raw(builder, values, &result_types)
+    }
+
+    /// `call func` (or `return_call func` with `tail`) with `args`; returns the results, or
+    /// nothing after a tail call (the block is then terminated).
+    pub(crate) fn call(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        func: u32,
+        args: &[Value],
+        how: CallHow,
+    ) -> Vec<Value> {
+        let CallHow { tail, base } = how;
+        let vmctx = self.vmctx();
+        let type_index = self.info.funcs[func as usize];
+        if func >= self.info.imported_funcs {
+            let defined = func - self.info.imported_funcs;
+            let callee = self.func_ref(builder, defined, type_index);
+            let mut call_args = Vec::with_capacity(args.len() + 1);
+            call_args.push(vmctx);
+            call_args.extend_from_slice(args);
+            let limits = self.limits(builder);
+            let slots = self.frame_slots(builder, defined);
+            if tail {
+                // The callee replaces this frame: same frame pointer, same depth.
+                self.slots_enter(builder, limits, 0, Some(slots), false);
+                builder.ins().return_call(callee, &call_args);
+                return Vec::new();
+            }
+            self.depth_enter(builder, limits);
+            let fp = self.slots_enter(builder, limits, base, Some(slots), true);
+            let call = builder.ins().call(callee, &call_args);
+            let results = builder.inst_results(call).to_vec();
+            Self::slots_leave(builder, limits, fp);
+            Self::depth_leave(builder, limits);
+            return results;
+        }
+        // Imports go through the runtime: the callee may be a host function or belong to
+        // another instance. A tail call of an import is a call and a return.
+        let import = builder.ins().iconst(types::I32, i64::from(func));
+        let results = self.call_through_runtime(
+            builder,
+            libcalls::call_import as *const () as usize,
+            import,
+            type_index,
+            args,
+            how,
+        );
+        if tail {
+            builder.ins().return_(&results);
+            return Vec::new();
+        }
+        results
+    }
+
+    /// `call_indirect type_index table` (or `return_call_indirect` with `tail`) with element
+    /// `elem` and `args`; returns the results, or nothing after a tail call.
+    ///
+    /// The runtime resolves the element (bounds, null and signature checks); a Wasm callee is
+    /// then called directly with its own context, a host function through the runtime.
+    pub(crate) fn call_indirect(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        type_index: u32,
+        table: u32,
+        elem: Value,
+        args: &[Value],
+        how: CallHow,
+    ) -> Vec<Value> {
+        let CallHow { tail, base } = how;
+        let out = Self::raw_slot(builder, 2);
+        let table = builder.ins().iconst(types::I32, i64::from(table));
+        let ty_arg = builder.ins().iconst(types::I32, i64::from(type_index));
+        // A tail callee's frame replaces this one: it starts at the current frame pointer.
+        let wasm_base = builder
+            .ins()
+            .iconst(types::I32, if tail { 0 } else { i64::from(base) });
+        let is_wasm = self.runtime(
+            builder,
+            libcalls::resolve_indirect as *const () as usize,
+            &[types::I32, types::I32, types::I32, types::I64, types::I32],
+            &[types::I32],
+            &[table, elem, ty_arg, out, wasm_base],
+        )[0];
+        let ty = &self.info.types[type_index as usize];
+        let result_types: Vec<Type> = ty.results().iter().map(|t| clif_type(*t)).collect();
+        let wasm = builder.create_block();
+        let host = builder.create_block();
+        let merge = builder.create_block();
+        for &t in &result_types {
+            builder.append_block_param(merge, t);
+        }
+        builder.ins().brif(is_wasm, wasm, &[], host, &[]);
+
+        builder.switch_to_block(wasm);
+        let code = builder.ins().load(types::I64, flags(), out, 0);
+        let callee_vmctx = builder.ins().load(types::I64, flags(), out, 8);
+        let sig = self.signature(builder, type_index);
+        let mut call_args = Vec::with_capacity(args.len() + 1);
+        call_args.push(callee_vmctx);
+        call_args.extend_from_slice(args);
+        if tail {
+            builder.ins().return_call_indirect(sig, code, &call_args);
+        } else {
+            // `resolve_indirect` checked the callee's frame against the value stack.
+            let limits = self.limits(builder);
+            self.depth_enter(builder, limits);
+            let fp = self.slots_enter(builder, limits, base, None, true);
+            let call = builder.ins().call_indirect(sig, code, &call_args);
+            let results: Vec<BlockArg> = builder
+                .inst_results(call)
+                .iter()
+                .map(|v| BlockArg::from(*v))
+                .collect();
+            Self::slots_leave(builder, limits, fp);
+            Self::depth_leave(builder, limits);
+            builder.ins().jump(merge, &results);
+        }
+
+        builder.switch_to_block(host);
+        let func = builder.ins().load(types::I32, flags(), out, 0);
+        let results = self.call_through_runtime(
+            builder,
+            libcalls::call_func as *const () as usize,
+            func,
+            type_index,
+            args,
+            how,
+        );
+        if tail {
+            builder.ins().return_(&results);
+            return Vec::new();
+        }
+        let results: Vec<BlockArg> = results.iter().map(|v| BlockArg::from(*v)).collect();
+        builder.ins().jump(merge, &results);
+        builder.switch_to_block(merge);
+        builder.block_params(merge).to_vec()
+    }
+
+    /// Calls runtime function `addr` with the context and `args` (all of type `params`, the
+    /// context excluded), then the [`Site`](crate::libcalls::Site) for traps.
+    pub(crate) fn runtime(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        addr: usize,
+        params: &[Type],
+        returns: &[Type],
+        args: &[Value],
+    ) -> Vec<Value> {
+        let vmctx = self.vmctx();
+        let caller = self.site(builder);
+        self.save_fp(builder);
+        let mut all_params = Vec::with_capacity(params.len() + 2);
+        all_params.push(types::I64);
+        all_params.extend_from_slice(params);
+        all_params.push(types::I64);
+        let mut all_args = Vec::with_capacity(args.len() + 2);
+        all_args.push(vmctx);
+        all_args.extend_from_slice(args);
+        all_args.push(caller);
+        self.libcall(builder, addr, &all_params, returns, &all_args)
+    }
+}
