@@ -58,9 +58,8 @@ pub(crate) fn verify_module(
                 if depth == Depth::Bounds {
                     return Ok(());
                 }
-                let start = func.code_start as usize;
-                let code = &module.code[start..start + func.code_len as usize];
-                refs::check(info, index, func, code).map_err(|(pc, what)| fail(pc, what))
+                refs::check(info, index, func, module.code_of(func))
+                    .map_err(|(pc, what)| fail(pc, what))
             })
             .map_err(|e| e.in_function(index, info.func_name(index)))?;
     }
@@ -150,6 +149,15 @@ pub(crate) fn verify(
     Ok(())
 }
 
+/// `index` is below `len`, or the check fails with `what`.
+fn in_range(index: u32, len: usize, what: &'static str) -> Check {
+    if (index as usize) < len {
+        Ok(())
+    } else {
+        Err(what)
+    }
+}
+
 #[cold]
 fn fail(pc: usize, what: &str) -> Error {
     Error::unsupported(
@@ -177,11 +185,7 @@ impl Verifier<'_> {
     }
 
     fn target(&self, target: u32) -> Check {
-        if (target as usize) < self.code.len() {
-            Ok(())
-        } else {
-            Err("jump target outside the function")
-        }
+        in_range(target, self.code.len(), "jump target outside the function")
     }
 
     /// `BrTable` is followed by its `len + 1` jumps; `jumps_after` jumps follow it.
@@ -194,11 +198,7 @@ impl Verifier<'_> {
     }
 
     fn func(&self, func: u32) -> Check {
-        if (func as usize) < self.info.funcs.len() {
-            Ok(())
-        } else {
-            Err("function index")
-        }
+        in_range(func, self.info.funcs.len(), "function index")
     }
 
     /// The arguments and results of a call to `func` at `base` lie inside the frame.
@@ -224,43 +224,23 @@ impl Verifier<'_> {
     }
 
     fn table(&self, table: u32) -> Check {
-        if (table as usize) < self.info.tables.len() {
-            Ok(())
-        } else {
-            Err("table index")
-        }
+        in_range(table, self.info.tables.len(), "table index")
     }
 
     fn memory(&self, memory: u32) -> Check {
-        if (memory as usize) < self.info.memories.len() {
-            Ok(())
-        } else {
-            Err("memory index")
-        }
+        in_range(memory, self.info.memories.len(), "memory index")
     }
 
     fn global(&self, global: u32) -> Check {
-        if (global as usize) < self.info.globals.len() {
-            Ok(())
-        } else {
-            Err("global index")
-        }
+        in_range(global, self.info.globals.len(), "global index")
     }
 
     fn elem(&self, segment: u32) -> Check {
-        if (segment as usize) < self.info.elems.len() {
-            Ok(())
-        } else {
-            Err("element segment index")
-        }
+        in_range(segment, self.info.elems.len(), "element segment index")
     }
 
     fn data(&self, segment: u32) -> Check {
-        if (segment as usize) < self.info.datas.len() {
-            Ok(())
-        } else {
-            Err("data segment index")
-        }
+        in_range(segment, self.info.datas.len(), "data segment index")
     }
 
     fn check(&self, op: &Op, jumps_after: usize) -> Check {

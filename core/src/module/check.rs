@@ -5,6 +5,7 @@
 //! call [`ModuleInfo::check`] first: it checks every invariant that the rest of this crate
 //! relies on.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -24,6 +25,8 @@ impl ModuleInfo {
     pub fn check(&self) -> Result<(), String> {
         self.check_index_spaces()?;
         self.check_imports()?;
+        // A set, not a scan of the earlier exports: a hostile image may have very many.
+        let mut names = BTreeSet::new();
         for (i, export) in self.exports.iter().enumerate() {
             if export.index >= self.count(export.kind) {
                 return Err(format!(
@@ -31,7 +34,7 @@ impl ModuleInfo {
                     export.name
                 ));
             }
-            if self.exports[..i].iter().any(|e| e.name == export.name) {
+            if !names.insert(&*export.name) {
                 return Err(format!("export {i}: duplicate name \"{}\"", export.name));
             }
         }

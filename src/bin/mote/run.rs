@@ -24,6 +24,12 @@ type Host = Platform<HostSim>;
 fn load(file: &Path) -> Result<Vec<u8>, Failure> {
     let bytes = std::fs::read(file)
         .map_err(|e| Failure::Error(format!("{}: cannot read file: {e}", file.display())))?;
+    to_binary(file, bytes)
+}
+
+/// `bytes` (the contents of `file`) as a binary module: as they are when they start with the
+/// Wasm magic number, otherwise parsed as the text format.
+fn to_binary(file: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, Failure> {
     if bytes.starts_with(WASM_MAGIC) {
         return Ok(bytes);
     }
@@ -83,7 +89,12 @@ pub fn run(opts: &RunOptions) -> Result<(), Failure> {
     let raw = std::fs::read(&opts.file)
         .map_err(|e| Failure::Error(format!("{file}: cannot read file: {e}")))?;
     let is_image = raw.starts_with(&mote::image::MAGIC);
-    let wasm = if is_image { raw } else { load(&opts.file)? };
+    // Read once: an image is used as it is, anything else is a module in either format.
+    let wasm = if is_image {
+        raw
+    } else {
+        to_binary(&opts.file, raw)?
+    };
 
     let mut config = Config::new();
     if opts.fuel.is_some() {
