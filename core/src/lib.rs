@@ -63,6 +63,7 @@ mod linker;
 pub mod module;
 pub mod store;
 pub mod sync;
+pub mod tables;
 mod trap;
 mod types;
 mod value;

@@ -1,8 +1,10 @@
 //! The semantics of the operators that compiled code leaves to the runtime: growing and
-//! bulk-copying memories and tables, segments, and `call_indirect` resolution. Plain safe
+//! bulk-copying memories, data segments, and `call_indirect` resolution; the table operations
+//! are `mote_core::tables`, shared with the interpreter. Plain safe
 //! functions over the store; [`crate::libcalls`] calls them from compiled code.
 
 use mote_core::store::StoreInner;
+use mote_core::tables;
 use mote_core::{RawVal, TrapCode};
 
 /// The index range `[start, start + len)` if it lies within `size`, or `code`.
@@ -22,10 +24,6 @@ fn range(
 
 fn memory_index(store: &StoreInner, instance: u32, mem: u32) -> usize {
     store.instances[instance as usize].memories[mem as usize] as usize
-}
-
-fn table_index(store: &StoreInner, instance: u32, table: u32) -> usize {
-    store.instances[instance as usize].tables[table as usize] as usize
 }
 
 /// `memory.grow`: the old size in pages, or `u32::MAX` (-1).
@@ -119,11 +117,7 @@ pub(crate) fn table_get(
     table: u32,
     index: u32,
 ) -> Result<RawVal, TrapCode> {
-    let t = &store.tables[table_index(store, instance, table)];
-    t.elements
-        .get(index as usize)
-        .copied()
-        .ok_or(TrapCode::TableOutOfBounds)
+    tables::get(store, instance as usize, table, index)
 }
 
 /// `table.set`
@@ -134,19 +128,12 @@ pub(crate) fn table_set(
     index: u32,
     value: RawVal,
 ) -> Result<(), TrapCode> {
-    let ti = table_index(store, instance, table);
-    let slot = store.tables[ti]
-        .elements
-        .get_mut(index as usize)
-        .ok_or(TrapCode::TableOutOfBounds)?;
-    *slot = value;
-    Ok(())
+    tables::set(store, instance as usize, table, index, value)
 }
 
 /// `table.size`
 pub(crate) fn table_size(store: &StoreInner, instance: u32, table: u32) -> u32 {
-    let t = &store.tables[table_index(store, instance, table)];
-    u32::try_from(t.elements.len()).unwrap_or(u32::MAX)
+    tables::size(store, instance as usize, table)
 }
 
 /// `table.grow`: the old size, or `u32::MAX` (-1).
@@ -157,11 +144,7 @@ pub(crate) fn table_grow(
     init: RawVal,
     delta: u32,
 ) -> u32 {
-    let ti = table_index(store, instance, table);
-    store.tables[ti]
-        .grow(u64::from(delta), init)
-        .and_then(|old| u32::try_from(old).ok())
-        .unwrap_or(u32::MAX)
+    tables::grow(store, instance as usize, table, init, delta)
 }
 
 /// `table.fill`
@@ -173,11 +156,7 @@ pub(crate) fn table_fill(
     value: RawVal,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let ti = table_index(store, instance, table);
-    let elements = &mut store.tables[ti].elements;
-    let r = range(dst, len, elements.len(), TrapCode::TableOutOfBounds)?;
-    elements[r].fill(value);
-    Ok(())
+    tables::fill(store, instance as usize, table, dst, value, len)
 }
 
 /// `table.copy`
@@ -190,21 +169,15 @@ pub(crate) fn table_copy(
     src: u32,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let di = table_index(store, instance, dst_table);
-    let si = table_index(store, instance, src_table);
-    let oob = TrapCode::TableOutOfBounds;
-    if di == si {
-        let elements = &mut store.tables[di].elements;
-        let s = range(src, len, elements.len(), oob)?;
-        let d = range(dst, len, elements.len(), oob)?;
-        elements.copy_within(s, d.start);
-        return Ok(());
-    }
-    let s = range(src, len, store.tables[si].elements.len(), oob)?;
-    let d = range(dst, len, store.tables[di].elements.len(), oob)?;
-    let items = store.tables[si].elements[s].to_vec();
-    store.tables[di].elements[d].copy_from_slice(&items);
-    Ok(())
+    tables::copy(
+        store,
+        instance as usize,
+        dst_table,
+        src_table,
+        dst,
+        src,
+        len,
+    )
 }
 
 /// `table.init`
@@ -217,21 +190,12 @@ pub(crate) fn table_init(
     src: u32,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let entity = &store.instances[instance as usize];
-    let ti = entity.tables[table as usize] as usize;
-    let ei = entity.elems[elem as usize] as usize;
-    let oob = TrapCode::TableOutOfBounds;
-    let s = range(src, len, store.elems[ei].items.len(), oob)?;
-    let d = range(dst, len, store.tables[ti].elements.len(), oob)?;
-    let items = store.elems[ei].items[s].to_vec();
-    store.tables[ti].elements[d].copy_from_slice(&items);
-    Ok(())
+    tables::init(store, instance as usize, table, elem, dst, src, len)
 }
 
 /// `elem.drop`
 pub(crate) fn elem_drop(store: &mut StoreInner, instance: u32, elem: u32) {
-    let ei = store.instances[instance as usize].elems[elem as usize] as usize;
-    store.elems[ei].items = Box::new([]);
+    tables::drop_elem(store, instance as usize, elem);
 }
 
 /// Finds the store function that `call_indirect` calls: checks bounds, null and the type.
