@@ -60,6 +60,7 @@ mod func;
 mod instance;
 mod limits;
 mod linker;
+pub mod memories;
 pub mod module;
 pub mod store;
 pub mod sync;

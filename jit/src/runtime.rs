@@ -1,38 +1,21 @@
-//! The semantics of the operators that compiled code leaves to the runtime: growing and
-//! bulk-copying memories, data segments, and `call_indirect` resolution; the table operations
-//! are `mote_core::tables`, shared with the interpreter. Plain safe
+//! The operators that compiled code leaves to the runtime, over the store: memory, table and
+//! segment operations (their semantics are `mote_core::memories` and `mote_core::tables`,
+//! shared with the interpreter) and `call_indirect` resolution. Plain safe
 //! functions over the store; [`crate::libcalls`] calls them from compiled code.
 
 use mote_core::store::StoreInner;
-use mote_core::tables;
 use mote_core::{RawVal, TrapCode};
+use mote_core::{memories, tables};
 
-/// The index range `[start, start + len)` if it lies within `size`, or `code`.
-fn range(
-    start: u32,
-    len: u32,
-    size: usize,
-    code: TrapCode,
-) -> Result<core::ops::Range<usize>, TrapCode> {
-    let end = u64::from(start) + u64::from(len);
-    if end > size as u64 {
-        return Err(code);
-    }
-    let end = usize::try_from(end).map_err(|_| code)?;
-    Ok(start as usize..end)
-}
-
-fn memory_index(store: &StoreInner, instance: u32, mem: u32) -> usize {
-    store.instances[instance as usize].memories[mem as usize] as usize
+/// The store index of memory `mem` of `instance` (validated code names only memories that exist).
+fn memory_index(store: &StoreInner, instance: u32, mem: u32) -> Option<u32> {
+    memories::index_of(store, instance as usize, mem)
 }
 
 /// `memory.grow`: the old size in pages, or `u32::MAX` (-1).
 pub(crate) fn memory_grow(store: &mut StoreInner, instance: u32, mem: u32, delta: u32) -> u32 {
     let index = memory_index(store, instance, mem);
-    store.memories[index]
-        .grow(u64::from(delta))
-        .and_then(|old| u32::try_from(old).ok())
-        .unwrap_or(u32::MAX)
+    memories::grow(store, index, delta).unwrap_or(u32::MAX)
 }
 
 /// `memory.fill`
@@ -45,14 +28,8 @@ pub(crate) fn memory_fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let index = memory_index(store, instance, mem);
-    let data = &mut store.memories[index].data;
-    let r = range(dst, len, data.len(), TrapCode::MemoryOutOfBounds)?;
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "memory.fill stores the low byte"
-    )]
-    data[r].fill(value as u8);
-    Ok(())
+    // `memory.fill` stores the low byte.
+    memories::fill(store, index, dst, value.to_le_bytes()[0], len)
 }
 
 /// `memory.copy`
@@ -65,21 +42,9 @@ pub(crate) fn memory_copy(
     src: u32,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let di = memory_index(store, instance, dst_mem);
-    let si = memory_index(store, instance, src_mem);
-    let oob = TrapCode::MemoryOutOfBounds;
-    if di == si {
-        let data = &mut store.memories[di].data;
-        let s = range(src, len, data.len(), oob)?;
-        let d = range(dst, len, data.len(), oob)?;
-        data.copy_within(s, d.start);
-        return Ok(());
-    }
-    let s = range(src, len, store.memories[si].data.len(), oob)?;
-    let d = range(dst, len, store.memories[di].data.len(), oob)?;
-    let bytes = store.memories[si].data[s].to_vec();
-    store.memories[di].data[d].copy_from_slice(&bytes);
-    Ok(())
+    let d = memory_index(store, instance, dst_mem);
+    let s = memory_index(store, instance, src_mem);
+    memories::copy_between(store, d, s, dst, src, len)
 }
 
 /// `memory.init`
@@ -92,22 +57,13 @@ pub(crate) fn memory_init(
     src: u32,
     len: u32,
 ) -> Result<(), TrapCode> {
-    let entity = &store.instances[instance as usize];
-    let mi = entity.memories[mem as usize] as usize;
-    let di = entity.datas[data as usize] as usize;
-    let oob = TrapCode::MemoryOutOfBounds;
-    let bytes = store.datas[di].bytes.clone();
-    let s = range(src, len, bytes.len(), oob)?;
-    let memory = &mut store.memories[mi].data;
-    let d = range(dst, len, memory.len(), oob)?;
-    memory[d].copy_from_slice(&bytes[s]);
-    Ok(())
+    let index = memory_index(store, instance, mem);
+    memories::init(store, instance as usize, index, data, dst, src, len)
 }
 
 /// `data.drop`
 pub(crate) fn data_drop(store: &mut StoreInner, instance: u32, data: u32) {
-    let di = store.instances[instance as usize].datas[data as usize] as usize;
-    store.datas[di].bytes = mote_core::module::Bytes::empty();
+    memories::drop_data(store, instance as usize, data);
 }
 
 /// `table.get`
