@@ -21,7 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
-mod host;
+mod convert;
 mod panic;
 mod runner;
 pub mod skip;
