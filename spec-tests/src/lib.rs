@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod cli;
 mod convert;
 mod panic;

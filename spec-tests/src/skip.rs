@@ -30,6 +30,33 @@ pub fn find(suite: &str, file: &str, line: u32) -> Option<usize> {
     })
 }
 
+/// An expected skip on one device only: a check that needs more of something than the device
+/// has (RAM, most often), which the host and larger devices run. The bundle writer
+/// ([`crate::bundle`]) writes these directives as skips, with the reason, into the bundles for
+/// that board; the host runner ignores them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceSkip {
+    /// The board, as `cargo xtask qemu-spec BOARD` names it.
+    pub board: &'static str,
+    /// Where, and why (as in [`SKIPS`]).
+    pub skip: Skip,
+}
+
+/// Every expected skip on a device.
+pub const DEVICE_SKIPS: &[DeviceSkip] = &[];
+
+/// The index in [`DEVICE_SKIPS`] of the entry for `board` that skips the directive at `line`
+/// of `file` in `suite`, if any.
+pub fn find_on_device(board: &str, suite: &str, file: &str, line: u32) -> Option<usize> {
+    DEVICE_SKIPS.iter().position(|entry| {
+        let skip = &entry.skip;
+        entry.board == board
+            && skip.suite == suite
+            && skip.file == file
+            && skip.line.is_none_or(|l| l == line)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +69,18 @@ mod tests {
                 skip.file.ends_with(".wast"),
                 "{skip:?} does not name a .wast file"
             );
+        }
+    }
+
+    #[test]
+    fn device_entries_have_a_reason_and_a_wast_file() {
+        for entry in DEVICE_SKIPS {
+            assert!(
+                !entry.skip.reason.trim().is_empty(),
+                "{entry:?} has no reason"
+            );
+            assert!(entry.skip.file.ends_with(".wast"), "{entry:?}");
+            assert!(!entry.board.is_empty(), "{entry:?} names no board");
         }
     }
 

