@@ -42,8 +42,91 @@ pub struct DeviceSkip {
     pub skip: Skip,
 }
 
+/// `as-memory.grow-value` grows a 1-page memory by 0x132 pages, to 307 pages (19.2 MiB).
+const GROW_307_PAGES: &str = "grows a memory to 307 pages (19.2 MiB, contiguous); the machine's \
+                              largest RAM is its 16 MiB PSRAM, the heap";
+/// `memory_grow.wast` grows a memory to 803 pages (50.2 MiB).
+const GROW_803_PAGES: &str = "grows a memory to 803 pages (50.2 MiB); the machine's largest RAM \
+                              is its 16 MiB PSRAM, the heap";
+/// The grow after that one expects the size it would have made.
+const AFTER_GROW_803_PAGES: &str = "expects the 803 pages of the grow at line 45, which does not \
+                                    fit in the machine's 16 MiB of heap";
+
 /// Every expected skip on a device.
-pub const DEVICE_SKIPS: &[DeviceSkip] = &[];
+pub const DEVICE_SKIPS: &[DeviceSkip] = &[
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v1",
+            file: "call.wast",
+            line: Some(294),
+            reason: GROW_307_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v1",
+            file: "call_indirect.wast",
+            line: Some(574),
+            reason: GROW_307_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v1",
+            file: "memory_grow.wast",
+            line: Some(45),
+            reason: GROW_803_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v1",
+            file: "memory_grow.wast",
+            line: Some(48),
+            reason: AFTER_GROW_803_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v2",
+            file: "call.wast",
+            line: Some(359),
+            reason: GROW_307_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v2",
+            file: "call_indirect.wast",
+            line: Some(603),
+            reason: GROW_307_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v2",
+            file: "memory_grow.wast",
+            line: Some(45),
+            reason: GROW_803_PAGES,
+        },
+    },
+    DeviceSkip {
+        board: "mps2-an386",
+        skip: Skip {
+            suite: "wasm-v2",
+            file: "memory_grow.wast",
+            line: Some(48),
+            reason: AFTER_GROW_803_PAGES,
+        },
+    },
+];
 
 /// The index in [`DEVICE_SKIPS`] of the entry for `board` that skips the directive at `line`
 /// of `file` in `suite`, if any.

@@ -188,3 +188,44 @@ pub fn find(name: &str) -> Result<&'static QemuBoard, Error> {
         ))
     })
 }
+
+/// A firmware that runs spec bundles (`cargo xtask qemu-spec`, `xtask/src/qemu_spec.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecBoard {
+    /// The board's name on the command line (and in the device skip list).
+    pub name: &'static str,
+    /// The firmware package's directory, relative to the repository root.
+    pub dir: &'static str,
+    /// Its Rust target.
+    pub target: &'static str,
+    /// The binary.
+    pub bin: &'static str,
+    /// The QEMU system emulator.
+    pub qemu: &'static str,
+    /// The QEMU machine.
+    pub machine: &'static str,
+    /// The name in the summary line: `spec SUITE NAME: ...`.
+    pub report_name: &'static str,
+}
+
+/// Every board that runs the spec testsuite.
+pub const SPEC_BOARDS: &[SpecBoard] = &[SpecBoard {
+    name: "mps2-an386",
+    dir: "boards/mps2-an386",
+    target: "thumbv7em-none-eabihf",
+    bin: "mote-mps2-an386",
+    qemu: "qemu-system-arm",
+    machine: "mps2-an386",
+    report_name: "qemu-mps2-an386",
+}];
+
+/// The spec board called `name`.
+pub fn find_spec(name: &str) -> Result<&'static SpecBoard, Error> {
+    SPEC_BOARDS.iter().find(|b| b.name == name).ok_or_else(|| {
+        let known: Vec<&str> = SPEC_BOARDS.iter().map(|b| b.name).collect();
+        Error(format!(
+            "unknown spec board `{name}` (known: {})",
+            known.join(", ")
+        ))
+    })
+}

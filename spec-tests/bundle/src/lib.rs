@@ -33,6 +33,6 @@ pub mod command;
 pub mod exec;
 pub mod format;
 pub mod spectest;
-mod tally;
+pub mod tally;
 
 pub use tally::{Tally, run_file};
