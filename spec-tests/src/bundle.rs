@@ -11,11 +11,12 @@
 //! use mote_spec_tests::Suite;
 //! use mote_spec_tests::bundle::{self, BundleOptions};
 //!
-//! let bytes = bundle::write(&BundleOptions::wasm(Suite::WasmV1)).expect("the suite converts");
-//! std::fs::write("wasm-v1.motespec", bytes).expect("written");
+//! let written = bundle::write(&BundleOptions::wasm(Suite::WasmV1)).expect("the suite converts");
+//! std::fs::write("wasm-v1.motespec", written.bytes).expect("written");
 //! ```
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use mote_core::{Config, Engine, Limits};
 use mote_spec_bundle::command::{Action, Command, ModuleSource, Op};
@@ -63,11 +64,21 @@ pub fn image_config(suite: Suite) -> Config {
     config
 }
 
+/// A written bundle.
+#[derive(Debug)]
+pub struct Written {
+    /// The bundle's bytes.
+    pub bytes: Vec<u8>,
+    /// Entries of [`skip::DEVICE_SKIPS`] for the board and suite, whose file was written, that
+    /// matched nothing: remove them.
+    pub stale_device_skips: Vec<&'static skip::DeviceSkip>,
+}
+
 /// Writes the bundle.
 ///
 /// # Errors
 /// When no file matches the filter.
-pub fn write(options: &BundleOptions) -> Result<Vec<u8>, String> {
+pub fn write(options: &BundleOptions) -> Result<Written, String> {
     let suite = options.suite.name();
     let config = options.suite.config();
     let image_engine = (options.payload == PayloadKind::Images).then(|| {
@@ -78,6 +89,8 @@ pub fn write(options: &BundleOptions) -> Result<Vec<u8>, String> {
     });
     let mut writer = Writer::new(config.get_features(), options.payload, &suite);
     let mut written = 0;
+    let mut used = BTreeSet::new();
+    let mut files = Vec::new();
     for file in options.suite.files() {
         if options
             .filter
@@ -86,6 +99,7 @@ pub fn write(options: &BundleOptions) -> Result<Vec<u8>, String> {
         {
             continue;
         }
+        files.push(file.name().to_string());
         let mut out = writer.begin_file(file.name());
         convert::for_each_directive(&suite, file.name(), file.raw(), |item| {
             let command = match item {
@@ -106,7 +120,13 @@ pub fn write(options: &BundleOptions) -> Result<Vec<u8>, String> {
                     )
                 }
             };
-            let command = device_skip(options.board.as_deref(), &suite, file.name(), command);
+            let command = device_skip(
+                options.board.as_deref(),
+                &suite,
+                file.name(),
+                command,
+                &mut used,
+            );
             let command = match &image_engine {
                 Some(engine) => to_images(engine, command),
                 None => command,
@@ -122,7 +142,21 @@ pub fn write(options: &BundleOptions) -> Result<Vec<u8>, String> {
             options.filter.as_deref().unwrap_or_default()
         ));
     }
-    Ok(writer.finish())
+    let stale_device_skips = skip::DEVICE_SKIPS
+        .iter()
+        .enumerate()
+        .filter(|(i, entry)| {
+            Some(entry.board) == options.board.as_deref()
+                && entry.skip.suite == suite
+                && files.iter().any(|f| f == entry.skip.file)
+                && !used.contains(i)
+        })
+        .map(|(_, entry)| entry)
+        .collect();
+    Ok(Written {
+        bytes: writer.finish(),
+        stale_device_skips,
+    })
 }
 
 /// `command` with its modules compiled to images by `engine`, and the checks that need the
@@ -158,18 +192,24 @@ fn to_images<'a>(engine: &Engine, mut command: Command<'a>) -> Command<'a> {
     command
 }
 
-/// `command` as a skip when [`skip::DEVICE_SKIPS`] names it for `board`.
+/// `command` as a skip when [`skip::DEVICE_SKIPS`] names it for `board` (noting the entry in
+/// `used`).
 fn device_skip<'a>(
     board: Option<&str>,
     suite: &str,
     file: &str,
     command: Command<'a>,
+    used: &mut BTreeSet<usize>,
 ) -> Command<'a> {
     match board.and_then(|board| skip::find_on_device(board, suite, file, command.line)) {
-        Some(index) => Command {
-            op: Op::Skip(Cow::Borrowed(skip::DEVICE_SKIPS[index].skip.reason)),
-            ..command
-        },
+        Some(index) => {
+            used.insert(index);
+            let reason = skip::DEVICE_SKIPS[index].skip.reason;
+            Command {
+                op: Op::Skip(Cow::Borrowed(reason)),
+                ..command
+            }
+        }
         None => command,
     }
 }

@@ -63,13 +63,19 @@ fn write_bundle(
     options: &mote_spec_tests::bundle::BundleOptions,
     path: &std::path::Path,
 ) -> ExitCode {
-    let bytes = match mote_spec_tests::bundle::write(options) {
-        Ok(bytes) => bytes,
+    let written = match mote_spec_tests::bundle::write(options) {
+        Ok(written) => written,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
+    for entry in &written.stale_device_skips {
+        eprintln!(
+            "warning: stale device skip-list entry (matched nothing), remove it from spec-tests/src/skip.rs: {entry:?}"
+        );
+    }
+    let bytes = written.bytes;
     if let Err(e) = std::fs::write(path, &bytes) {
         eprintln!("error: cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;

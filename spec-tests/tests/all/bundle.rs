@@ -44,7 +44,9 @@ fn bundles_give_the_host_runners_counts() {
         Suite::WasmV2,
         Suite::Proposal(Proposal::CustomPageSizes),
     ] {
-        let bytes = bundle::write(&BundleOptions::wasm(suite)).expect("the suite converts");
+        let bytes = bundle::write(&BundleOptions::wasm(suite))
+            .expect("the suite converts")
+            .bytes;
         let (tally, lines) = run_bundle(&bytes, Config::default());
         let report = host(suite, None);
         let host_lines: Vec<String> = report.files.iter().map(|f| f.summary()).collect();
@@ -69,7 +71,7 @@ fn image_bundles_skip_only_what_needs_the_validator() {
         payload: PayloadKind::Images,
         ..BundleOptions::wasm(Suite::WasmV2)
     };
-    let bytes = bundle::write(&options).expect("the suite converts");
+    let bytes = bundle::write(&options).expect("the suite converts").bytes;
     let (tally, _) = run_bundle(&bytes, bundle::image_config(Suite::WasmV2));
     let report = host(Suite::WasmV2, Some("i32"));
     assert_eq!(tally.failed, 0, "{:?}", tally.first_failure);
@@ -78,4 +80,39 @@ fn image_bundles_skip_only_what_needs_the_validator() {
         tally.passed + tally.skipped,
         u32::try_from(report.passed()).expect("count")
     );
+}
+
+#[test]
+fn device_skips_apply_to_their_board_only() {
+    let options = BundleOptions {
+        filter: Some("memory_grow".to_string()),
+        board: Some("mps2-an386".to_string()),
+        ..BundleOptions::wasm(Suite::WasmV1)
+    };
+    let written = bundle::write(&options).expect("the suite converts");
+    assert!(
+        written.stale_device_skips.is_empty(),
+        "{:?}",
+        written.stale_device_skips
+    );
+    // With the board's 8 MiB bound on linear memory (`boards/mps2-an386/src/spec.rs`): after
+    // the skipped grow, a later one would otherwise reach 4 GiB on the host.
+    let mut device = Config::default();
+    device.limits(mote_core::Limits {
+        memory_bytes: 8 << 20,
+        ..mote_core::Limits::HOST
+    });
+    let (tally, _) = run_bundle(&written.bytes, device);
+    assert_eq!(
+        (tally.failed, tally.skipped),
+        (0, 2),
+        "{:?}",
+        tally.first_failure
+    );
+    let other = BundleOptions {
+        board: Some("another-board".to_string()),
+        ..options
+    };
+    let bytes = bundle::write(&other).expect("the suite converts").bytes;
+    assert_eq!(run_bundle(&bytes, Config::default()).0.skipped, 0);
 }
