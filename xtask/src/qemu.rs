@@ -41,6 +41,9 @@ pub enum Firmware<'a> {
     AppTranslatedOnDevice(&'a Path),
     /// The drivers' self-test.
     SelfTest,
+    /// The board's spec-smoke binary ([`QemuBoard::spec_smoke`]) with this spec bundle of
+    /// compiled images embedded.
+    SpecBundle(&'a Path),
 }
 
 /// Where [`image_for`] puts the images it compiles, under the board's target directory.
@@ -166,6 +169,21 @@ pub fn build_with(
             eprintln!("xtask: building {} (self-test)", board.dir);
             cmd.env_remove("MOTE_APP");
             board.selftest_bin
+        }
+        Firmware::SpecBundle(bundle) => {
+            let Some(smoke) = board.spec_smoke else {
+                return Err(BuildError::Failed(Error(format!(
+                    "{} has no spec-smoke firmware",
+                    board.name
+                ))));
+            };
+            eprintln!(
+                "xtask: building {} with {} embedded",
+                board.dir,
+                bundle.display()
+            );
+            cmd.env("MOTE_SPEC_BUNDLE", bundle);
+            smoke.bin
         }
     };
     match board.large_ram {

@@ -126,7 +126,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: Counts) {
+    /// Adds `other`.
+    pub fn add(&mut self, other: Counts) {
         self.passed += other.passed;
         self.failed += other.failed;
         self.skipped += other.skipped;
@@ -214,7 +215,17 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let board = opts.board;
     let started = Instant::now();
     let elf = build(board)?;
-    let bundle = write_bundle(&opts)?;
+    let selection = Selection {
+        filter: opts.filter.as_deref(),
+        ..Selection::default()
+    };
+    let bundle = write_bundle(
+        board.dir,
+        board.name,
+        &opts.suite,
+        &bundle_name(&opts),
+        selection,
+    )?;
     eprintln!(
         "xtask: built {} and wrote {} in {:.1} s",
         elf.display(),
@@ -294,24 +305,31 @@ fn build(board: &SpecBoard) -> Result<PathBuf, Error> {
         .join(board.bin))
 }
 
-/// Writes the suite's bundle with `mote-spec-tests --write-bundle`; returns its path.
-fn write_bundle(opts: &Options) -> Result<PathBuf, Error> {
+/// Which files of a suite go into a bundle, and as what.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Selection<'a> {
+    /// Files whose name contains this.
+    pub filter: Option<&'a str>,
+    /// Only these files (all when empty).
+    pub files: &'a [&'a str],
+    /// Compiled images (`--payload images`) instead of `.wasm`.
+    pub images: bool,
+}
+
+/// Writes `suite` as a spec bundle for board `board` (its entries of the device skip list)
+/// with `mote-spec-tests --write-bundle`, into `BOARD_DIR/target/spec-bundles/NAME.motespec`;
+/// returns its path.
+pub fn write_bundle(
+    board_dir: &str,
+    board: &str,
+    suite: &str,
+    name: &str,
+    selection: Selection<'_>,
+) -> Result<PathBuf, Error> {
     let root = repo_root();
-    let dir = root
-        .join(opts.board.dir)
-        .join("target")
-        .join("spec-bundles");
+    let dir = root.join(board_dir).join("target").join("spec-bundles");
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
-    let mut name = opts.suite.replace('/', "-");
-    if let Some(filter) = &opts.filter {
-        name.push('-');
-        name.extend(
-            filter
-                .chars()
-                .map(|c| if c.is_alphanumeric() { c } else { '_' }),
-        );
-    }
     let path = dir.join(format!("{name}.motespec"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(&cargo);
@@ -327,9 +345,15 @@ fn write_bundle(opts: &Options) -> Result<PathBuf, Error> {
         ])
         .arg("--write-bundle")
         .arg(&path)
-        .args(["--suite", &opts.suite, "--board", opts.board.name]);
-    if let Some(filter) = &opts.filter {
+        .args(["--suite", suite, "--board", board]);
+    if let Some(filter) = selection.filter {
         cmd.args(["--filter", filter]);
+    }
+    if !selection.files.is_empty() {
+        cmd.arg("--files").arg(selection.files.join(","));
+    }
+    if selection.images {
+        cmd.args(["--payload", "images"]);
     }
     let output = cmd
         .output()
@@ -343,6 +367,20 @@ fn write_bundle(opts: &Options) -> Result<PathBuf, Error> {
         )));
     }
     Ok(path)
+}
+
+/// The bundle's file name for `opts`: the suite and the filter, as a file name.
+fn bundle_name(opts: &Options) -> String {
+    let mut name = opts.suite.replace('/', "-");
+    if let Some(filter) = &opts.filter {
+        name.push('-');
+        name.extend(
+            filter
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '_' }),
+        );
+    }
+    name
 }
 
 /// Kills QEMU when dropped.
