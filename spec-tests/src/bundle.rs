@@ -32,6 +32,9 @@ pub struct BundleOptions {
     pub suite: Suite,
     /// Only files whose name contains this.
     pub filter: Option<String>,
+    /// Only these files (exact names, such as `i32.wast`); every file when empty. A name that
+    /// is not in the suite is an error.
+    pub files: Vec<String>,
     /// What the modules are.
     pub payload: PayloadKind,
     /// The device the bundle is for, by board name, for its entries in
@@ -45,6 +48,7 @@ impl BundleOptions {
         Self {
             suite,
             filter: None,
+            files: Vec::new(),
             payload: PayloadKind::Wasm,
             board: None,
         }
@@ -91,11 +95,21 @@ pub fn write(options: &BundleOptions) -> Result<Written, String> {
     let mut written = 0;
     let mut used = BTreeSet::new();
     let mut files = Vec::new();
-    for file in options.suite.files() {
-        if options
-            .filter
-            .as_ref()
-            .is_some_and(|f| !file.name().contains(f.as_str()))
+    let all = options.suite.files();
+    if let Some(missing) = options
+        .files
+        .iter()
+        .find(|name| !all.iter().any(|f| f.name() == name.as_str()))
+    {
+        return Err(format!("{suite} has no file {missing}"));
+    }
+    for file in all {
+        let unwanted = !options.files.is_empty() && !options.files.iter().any(|f| f == file.name());
+        if unwanted
+            || options
+                .filter
+                .as_ref()
+                .is_some_and(|f| !file.name().contains(f.as_str()))
         {
             continue;
         }

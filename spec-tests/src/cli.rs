@@ -12,7 +12,7 @@ pub const USAGE: &str = "\
 usage: mote-spec-tests [--engine ENGINE] [--suite SUITE] [--filter SUBSTR] [--verbose]
                        [--jobs N] [--fuel N]
        mote-spec-tests --write-bundle FILE [--suite SUITE] [--filter SUBSTR]
-                       [--payload wasm|images] [--board BOARD]
+                       [--files NAME,NAME...] [--payload wasm|images] [--board BOARD]
 
 Runs the official WebAssembly testsuite against a Mote engine and prints one line per .wast
 file, then `spec SUITE ENGINE: N passed, M failed, K skipped`. Exits with 1 if any directive
@@ -29,6 +29,8 @@ failed, 2 on bad arguments.
                     instead of running, write the suite's files as a spec bundle for a
                     device (`cargo xtask qemu-spec` does this; docs/boards.md, \"The spec
                     bundle\")
+  --files NAMES     write only these files of the suite (comma-separated, such as
+                    i32.wast,f64.wast)
   --payload KIND    the bundle's modules: wasm (default; the device validates and translates
                     them) or images (compiled here, for executor-only firmware)
   --board BOARD     apply BOARD's entries of the device skip list (spec-tests/src/skip.rs)
@@ -75,6 +77,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut bundle: Option<PathBuf> = None;
     let mut payload = None;
     let mut board = None;
+    let mut files = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -125,6 +128,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 });
             }
             "--board" => board = Some(value()?),
+            "--files" => files.extend(value()?.split(',').map(str::to_string)),
             _ => return Err(format!("unknown argument `{flag}`")),
         }
     }
@@ -133,13 +137,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             options: BundleOptions {
                 suite: options.suite,
                 filter: options.filter,
+                files,
                 payload: payload.unwrap_or(PayloadKind::Wasm),
                 board,
             },
             path,
         }),
-        None if payload.is_some() || board.is_some() => {
-            Err("`--payload` and `--board` go with `--write-bundle`".to_string())
+        None if payload.is_some() || board.is_some() || !files.is_empty() => {
+            Err("`--payload`, `--board` and `--files` go with `--write-bundle`".to_string())
         }
         None => Ok(Command::Run { options, verbose }),
     }
@@ -219,6 +224,8 @@ mod tests {
             "--payload=images",
             "--board",
             "sifive_e",
+            "--files",
+            "i32.wast,f64.wast",
         ]) else {
             panic!("a bundle to write")
         };
@@ -226,5 +233,6 @@ mod tests {
         assert_eq!(options.suite, Suite::WasmV1);
         assert_eq!(options.payload, PayloadKind::Images);
         assert_eq!(options.board.as_deref(), Some("sifive_e"));
+        assert_eq!(options.files, ["i32.wast", "f64.wast"]);
     }
 }
