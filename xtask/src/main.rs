@@ -65,7 +65,8 @@ Commands:
   help
       Print this text.
 
-Boards: lm3s6965evb (QEMU `lm3s6965evb`; install QEMU with the apt line in docs/boards.md).";
+Boards: lm3s6965evb (QEMU `lm3s6965evb`; install QEMU with the apt line in docs/boards.md).
+QEMU boards for qemu and qemu-test: lm3s6965evb, microbit, sifive_e; for qemu-spec: mps2-an386.";
 
 /// A task failure: the message says what failed, and where.
 #[derive(Debug)]

@@ -478,15 +478,18 @@ fn boot(
             }
             Report::File { index, name } => current = Some((index, name, 0)),
             Report::Fail(failure) => {
-                if let Some((_, _, failures)) = &mut current {
+                if let Some((_, name, failures)) = &mut current {
                     *failures += 1;
-                }
-                if opts.verbose {
-                    println!("    {failure}");
+                    if opts.verbose {
+                        println!("    {name}: {failure}");
+                    }
                 }
             }
             // Skips are few and each has a reason worth seeing.
-            Report::Skip(skip) => println!("    skipped {skip}"),
+            Report::Skip(skip) => {
+                let name = current.as_ref().map_or("", |(_, name, _)| name.as_str());
+                println!("    skipped {name}: {skip}");
+            }
             Report::Counts { counts, .. } => {
                 run.total.add(counts);
                 current = None;
