@@ -3,19 +3,7 @@
 //! module).
 //!
 //! What it prints (to the host's standard output, through semihosting) is read by
-//! `cargo xtask qemu-spec` (`xtask/src/qemu_spec.rs`): lines that start with `@` are for it,
-//! the others for people.
-//!
-//! ```text
-//! @suite SUITE FILE_COUNT
-//! @file INDEX NAME                              before running file INDEX (0-based)
-//! @fail KIND at LINE:COLUMN: MESSAGE            each failure (newlines shown as " | ")
-//! @skip KIND at LINE:COLUMN: REASON             each skipped directive
-//! ok   NAME: N passed, M failed, K skipped      the file's line, as the host runner prints it
-//! @counts INDEX PASSED FAILED SKIPPED IN_TEXT   the file's counts
-//! @memory HEAP_PEAK HEAP_BYTES STACK_PEAK STACK_BYTES
-//! spec SUITE qemu-mps2-an386: N passed, M failed, K skipped
-//! ```
+//! `cargo xtask qemu-spec`: the protocol of `mote_spec_bundle::report`.
 
 use alloc::format;
 use alloc::string::String;
@@ -24,9 +12,9 @@ use alloc::vec::Vec;
 use mote_core::{Config, Engine, Limits};
 use mote_interp::Interpreter;
 use mote_spec_bundle::Tally;
-use mote_spec_bundle::command::Op;
-use mote_spec_bundle::exec::{DirectLoader, Options, Outcome};
+use mote_spec_bundle::exec::{DirectLoader, Options};
 use mote_spec_bundle::format::{self, File, PayloadKind};
+use mote_spec_bundle::report;
 
 use crate::rt::{self, HostFile};
 
@@ -110,7 +98,7 @@ fn run_bundle(args: &Args) -> Result<Tally, String> {
     }
     let mut config = Config::new();
     config.features(header.features).limits(LIMITS);
-    rt::print(&format!("@suite {} {}\n", header.suite, header.file_count));
+    rt::print(&report::suite(&header.suite, header.file_count));
 
     let mut position = format::PREAMBLE_LEN + header_len;
     let mut total = Tally::default();
@@ -127,49 +115,30 @@ fn run_bundle(args: &Args) -> Result<Tally, String> {
         }
         let body = read_vec(&mut bundle, len, path)?;
         let mut file = File::parse(&body).map_err(|e| format!("{path}: file {index}: {e}"))?;
-        rt::print(&format!("@file {index} {}\n", file.name));
         let engine = Engine::new(&config, Interpreter::new());
         let options = Options {
             fuel: None,
             spectest_memory: true,
         };
-        let tally = mote_spec_bundle::run_file(
+        let index = usize::try_from(index).map_err(|_| "a huge file index")?;
+        let tally = report::run_file(
+            index,
             engine,
             options,
             DirectLoader,
             &mut file,
-            |command, outcome| {
-                let (tag, message) = match (outcome, &command.op) {
-                    (Outcome::Fail(message), _) => ("fail", message.as_str()),
-                    (Outcome::Skip, Op::Skip(reason)) => ("skip", &**reason),
-                    _ => return,
-                };
-                let line = mote_spec_bundle::tally::failure(command, message);
-                rt::print(&format!("@{tag} {}\n", line.replace('\n', " | ")));
-            },
-        );
-        let tally = tally.map_err(|message| format!("{path}: {message}"))?;
-        rt::print(&format!(
-            "{}\n@counts {index} {} {} {} {}\n",
-            tally.summary(file.name),
-            tally.passed,
-            tally.failed,
-            tally.skipped,
-            tally.passed_in_text
-        ));
+            &mut rt::print,
+        )
+        .map_err(|message| format!("{path}: {message}"))?;
         total.add(&tally);
     }
-    rt::print(&format!(
-        "@memory {} {} {} {}\nspec {} {TARGET}: {} passed, {} failed, {} skipped\n",
+    let memory = [
         rt::heap_peak(),
         rt::heap_bytes(),
         rt::stack_peak(),
         rt::stack_bytes(),
-        header.suite,
-        total.passed,
-        total.failed,
-        total.skipped
-    ));
+    ];
+    rt::print(&report::end(&header.suite, TARGET, &total, memory));
     Ok(total)
 }
 

@@ -4,8 +4,7 @@
 //! `assert_malformed`) are skips in such a bundle; `spectest` has no memory here (one 64 KiB
 //! page would not fit).
 //!
-//! The report goes to UART0, in the protocol of `boards/mps2-an386/src/spec.rs` (`@file`,
-//! `@fail`, `@skip`, the file's line, `@counts`, `@memory`, the total), which
+//! The report goes to UART0, in the protocol of `mote_spec_bundle::report`, which
 //! `cargo xtask qemu-test sifive_e` reads.
 
 use alloc::format;
@@ -14,9 +13,10 @@ use core::fmt::Write as _;
 use mote_core::{Config, Engine, Limits, Module};
 use mote_interp::Interpreter;
 use mote_spec_bundle::Tally;
-use mote_spec_bundle::command::{ModuleSource, Op};
-use mote_spec_bundle::exec::{Loader, Options, Outcome};
+use mote_spec_bundle::command::ModuleSource;
+use mote_spec_bundle::exec::{Loader, Options};
 use mote_spec_bundle::format::{Bundle, File, PayloadKind};
+use mote_spec_bundle::report;
 
 use crate::rt;
 use crate::uart::Uart0;
@@ -83,54 +83,31 @@ fn run_bundle(bytes: &'static [u8], uart: &mut Uart0) -> Result<Tally, alloc::st
     }
     let mut config = Config::new();
     config.features(bundle.header.features).limits(LIMITS);
-    let _ = writeln!(
-        uart,
-        "@suite {} {}",
-        bundle.header.suite, bundle.header.file_count
-    );
+    let mut print = |text: &str| {
+        let _ = uart.write_str(text);
+    };
+    print(&report::suite(
+        &bundle.header.suite,
+        bundle.header.file_count,
+    ));
     let mut total = Tally::default();
     for (index, body) in bundle.bodies().enumerate() {
         let mut file =
             File::parse(body.map_err(|e| format!("{e}"))?).map_err(|e| format!("{e}"))?;
-        let _ = writeln!(uart, "@file {index} {}", file.name);
         let engine = Engine::new(&config, Interpreter::new());
         let options = Options {
             fuel: None,
             spectest_memory: false,
         };
-        let tally =
-            mote_spec_bundle::run_file(engine, options, InPlace, &mut file, |command, outcome| {
-                let (tag, message) = match (outcome, &command.op) {
-                    (Outcome::Fail(message), _) => ("fail", message.as_str()),
-                    (Outcome::Skip, Op::Skip(reason)) => ("skip", &**reason),
-                    _ => return,
-                };
-                let line = mote_spec_bundle::tally::failure(command, message);
-                let mut out = Uart0::for_panic();
-                let _ = writeln!(out, "@{tag} {}", line.replace('\n', " | "));
-            })?;
-        let _ = writeln!(
-            uart,
-            "{}\n@counts {index} {} {} {} {}",
-            tally.summary(file.name),
-            tally.passed,
-            tally.failed,
-            tally.skipped,
-            tally.passed_in_text
-        );
+        let tally = report::run_file(index, engine, options, InPlace, &mut file, &mut print)?;
         total.add(&tally);
     }
-    let _ = writeln!(
-        uart,
-        "@memory {} {} {} {}\nspec {} {TARGET}: {} passed, {} failed, {} skipped",
+    let memory = [
         rt::heap_peak(),
         rt::HEAP_BYTES,
         rt::stack_peak(),
         rt::stack_bytes(),
-        bundle.header.suite,
-        total.passed,
-        total.failed,
-        total.skipped
-    );
+    ];
+    print(&report::end(&bundle.header.suite, TARGET, &total, memory));
     Ok(total)
 }

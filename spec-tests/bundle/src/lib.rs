@@ -11,6 +11,7 @@
 //! - [`exec`]: the script interpreter's state machine (current and named instances,
 //!   registration, the `spectest` module), which both the host runner and the firmware use.
 //! - [`check`]: matching results (NaN patterns, references) and trap messages.
+//! - [`report`]: the lines a device prints while it runs a bundle, for `cargo xtask`.
 //!
 //! ```
 //! use mote_core::{Config, Engine};
@@ -32,6 +33,7 @@ pub mod check;
 pub mod command;
 pub mod exec;
 pub mod format;
+pub mod report;
 pub mod spectest;
 pub mod tally;
 
