@@ -630,6 +630,8 @@ mod tests {
             &["microbit", "a.wasm", "--on-device-translate"],
             &["microbit", "a.wasm", "--sensor-temp", "20"],
             &["lm3s6965evb", "a.wasm", "--large-ram"],
+            &["sifive_e", "a.wasm", "--large-ram"],
+            &["sifive_e", "a.wasm", "--on-device-translate"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
