@@ -27,9 +27,21 @@ use crate::code::CompiledModule;
 struct Frame {
     instance: u32,
     func: u32,
-    pc: u32,
+    /// The position after the call, in bytes from the function's first instruction (bytes,
+    /// not instructions, so that calls and returns need no multiplication or division).
+    pc_bytes: u32,
     fp: u32,
 }
+
+impl Frame {
+    /// The position after the call, in instructions.
+    fn pc(&self) -> u32 {
+        self.pc_bytes / OP_BYTES
+    }
+}
+
+/// The size of one instruction.
+const OP_BYTES: u32 = size_of::<crate::op::Op>() as u32;
 
 /// The function being executed.
 #[derive(Debug, Clone)]
@@ -200,7 +212,7 @@ impl Executor {
                         .info()
                         .imported_funcs;
                     let func = module.funcs.get((frame.func - imported) as usize)?;
-                    module.offset_of(func, (frame.pc as usize).wrapping_sub(1))
+                    module.offset_of(func, (frame.pc() as usize).wrapping_sub(1))
                 });
             self.backtrace.push(BacktraceFrame {
                 instance: frame.instance,
@@ -307,7 +319,7 @@ impl Executor {
                             self.frames.push(Frame {
                                 instance,
                                 func: func_index,
-                                pc,
+                                pc_bytes: pc.saturating_mul(OP_BYTES),
                                 fp: u32::try_from(fp).unwrap_or(u32::MAX),
                             });
                             self.enter(store, callee_instance, index, callee_fp, true)?;
@@ -345,7 +357,7 @@ impl Executor {
                     Some(frame) => {
                         self.enter(store, frame.instance, frame.func, frame.fp as usize, false)?;
                         if let Some(a) = &mut self.current {
-                            a.pc = frame.pc;
+                            a.pc = frame.pc();
                         }
                     }
                 },

@@ -395,26 +395,23 @@ impl<'a> Vm<'a> {
         if self.frames.len() == self.frames.capacity() && self.frames.try_reserve(1).is_err() {
             return trap(TrapCode::StackOverflow);
         }
-        // SAFETY: invariant 1 for the caller: `ip` and `code_base` are in its code.
-        let pc = unsafe { r.ip.offset_from(self.code_base) };
+        // Bytes, not instructions: no division (`Frame::pc_bytes`).
+        let pc_bytes = r.ip as usize - self.code_base as usize;
         self.frames.push(Frame {
             instance: self.instance,
             func: self.func_index,
-            pc: u32::try_from(pc).unwrap_or(u32::MAX),
+            pc_bytes: u32::try_from(pc_bytes).unwrap_or(u32::MAX),
             fp: u32::try_from(caller_fp).unwrap_or(u32::MAX),
         });
         // SAFETY: `end <= stack_len` (checked or grown above), so the callee's frame is in the
         // buffer; `stack_base` was re-read if it grew.
         let fp = unsafe { self.stack_base.add(callee_fp) };
-        // Zero the declared locals (the arguments are already in place).
-        let params = usize::from(callee.params);
-        let locals = usize::from(callee.locals);
-        // SAFETY: `params <= locals <= frame_size` (the verifier checks the frame layout), so
-        // the range is inside the callee's frame.
-        unsafe { ptr::write_bytes(fp.add(params), 0, locals - params) };
+        // SAFETY: `params <= locals <= frame_size` (the verifier checks the frame layout).
+        unsafe { zero_locals(fp, callee.params, callee.locals) };
         self.def = def;
         self.func_index = def + self.imported;
-        self.code_base = self.func_code(def);
+        // SAFETY: the verifier checked that every function's code lies inside the module's.
+        self.code_base = unsafe { self.module_code.add(callee.code_start as usize) };
         r.ip = self.code_base;
         r.fp = fp;
         #[cfg(debug_assertions)]
@@ -467,12 +464,12 @@ impl<'a> Vm<'a> {
         }
         // SAFETY: `end <= stack_len`.
         let fp = unsafe { self.stack_base.add(fp) };
-        let locals = usize::from(callee.locals);
         // SAFETY: `params <= locals <= frame_size`.
-        unsafe { ptr::write_bytes(fp.add(params), 0, locals - params) };
+        unsafe { zero_locals(fp, callee.params, callee.locals) };
         self.def = def;
         self.func_index = def + self.imported;
-        self.code_base = self.func_code(def);
+        // SAFETY: the verifier checked that every function's code lies inside the module's.
+        self.code_base = unsafe { self.module_code.add(callee.code_start as usize) };
         r.ip = self.code_base;
         r.fp = fp;
         #[cfg(debug_assertions)]
@@ -505,7 +502,7 @@ impl<'a> Vm<'a> {
                 // SAFETY: a frame records where its function called (inside its code) and its
                 // frame (inside the stack, which only grows during a call).
                 unsafe {
-                    r.ip = self.code_base.add(frame.pc as usize);
+                    r.ip = self.code_base.byte_add(frame.pc_bytes as usize);
                     r.fp = self.stack_base.add(frame.fp as usize);
                 }
                 #[cfg(debug_assertions)]
@@ -529,6 +526,30 @@ impl<'a> Vm<'a> {
         self.stack_base = self.stack.as_mut_ptr();
         self.stack_len = self.stack.len();
         Ok(())
+    }
+}
+
+/// Zeroes slots `params..locals` of the frame at `fp`: the declared locals of a function being
+/// entered. Most functions declare a few, so those are plain stores rather than a call to
+/// `memset`.
+///
+/// # Safety
+/// `params <= locals`, and slots `fp .. fp + locals` are inside the value stack.
+#[inline(always)]
+unsafe fn zero_locals(fp: *mut RawVal, params: u16, locals: u16) {
+    let count = usize::from(locals.saturating_sub(params));
+    // SAFETY: the caller's conditions: the range is inside the value stack.
+    unsafe {
+        let first = fp.add(usize::from(params));
+        match count {
+            0 => {}
+            1..=4 => {
+                for i in 0..count {
+                    first.add(i).write(0);
+                }
+            }
+            _ => ptr::write_bytes(first, 0, count),
+        }
     }
 }
 

@@ -71,6 +71,42 @@ impl Translator {
     }
 }
 
+/// Shortens the paths that end a function, once its code is complete:
+/// - a jump to a `Return` becomes that `Return` (the end of an `if` arm, or of a block that
+///   ends the function);
+/// - a `Copy` into the one slot that the next instruction returns becomes a `Return` of the
+///   copy's source (the original `Return` stays, for jumps to it).
+///
+/// The jumps that follow a `BrTable` stay jumps, as the table needs them.
+fn thread_jumps_to_returns(code: &mut [Op]) {
+    // Jumps first, so that a `Copy` before a threaded jump sees the `Return`.
+    for pass in [0, 1] {
+        let mut pc = 0;
+        while pc < code.len() {
+            match code[pc] {
+                Op::BrTable { len, .. } => {
+                    pc += len as usize + 2;
+                    continue;
+                }
+                Op::Br { target } if pass == 0 => {
+                    if let Some(ret @ Op::Return { .. }) = code.get(target as usize).copied() {
+                        code[pc] = ret;
+                    }
+                }
+                Op::Copy { dst, src } if pass == 1 => {
+                    if let Some(Op::Return { src: ret, count: 1 }) = code.get(pc + 1).copied()
+                        && ret == dst
+                    {
+                        code[pc] = Op::Return { src, count: 1 };
+                    }
+                }
+                _ => {}
+            }
+            pc += 1;
+        }
+    }
+}
+
 fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
     Error::invalid(e.message(), e.offset())
 }
@@ -139,6 +175,7 @@ impl ModuleTranslator for Translator {
             func.translate(op, offset)?;
         }
         reader.finish().map_err(|e| invalid(&e))?;
+        thread_jumps_to_returns(&mut func.code);
 
         let frame_size = locals + func.max_height;
         if frame_size >= MAX_FRAME_SLOTS {
