@@ -700,6 +700,10 @@ impl FuncTranslator<'_> {
     }
 
     /// `local.tee`: the value stays on the stack and is also written to the local.
+    ///
+    /// When the value was computed by the instruction just emitted and nothing else on the
+    /// stack refers to the local, that instruction writes the local directly and the stack
+    /// entry refers to the local (as after `local.get`), so no copy is needed.
     fn local_tee(&mut self, local: u32) {
         let h = self.height() - 1;
         let dst = Self::local(local);
@@ -708,6 +712,23 @@ impl FuncTranslator<'_> {
             Operand::Const(value) => {
                 self.materialize_local(local);
                 self.emit_const(dst, value);
+            }
+            Operand::Temp
+                if self.last_producer
+                    == Some((self.code.len().wrapping_sub(1), self.slot(h)))
+                    && !self.operands.contains(&Operand::Local(local)) =>
+            {
+                let at = self.code.len() - 1;
+                if let Some(result) = self.code[at].result_slot_mut() {
+                    *result = dst;
+                    self.operands[h as usize] = Operand::Local(local);
+                    self.last_producer = None;
+                } else {
+                    self.emit(Op::Copy {
+                        dst,
+                        src: self.slot(h),
+                    });
+                }
             }
             _ => {
                 let src = self.operand_slot(h);
