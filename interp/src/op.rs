@@ -151,6 +151,13 @@ macro_rules! for_each_op {
             // ---- slots, constants, globals ----
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
+            /// `dst = src`, then `dst2 = src2` (two consecutive copies, as at the end of a loop).
+            Copy2 {
+                dst: Slot,
+                src: Slot,
+                dst2: Slot,
+                src2: Slot,
+            },
             /// If slot `slot` holds an `f32` NaN, make it the canonical NaN (`Config::canonicalize_nans`).
             CanonicalizeF32 { slot: Slot },
             /// If slot `slot` holds an `f64` NaN, make it the canonical NaN.
@@ -207,6 +214,28 @@ macro_rules! for_each_op {
                 value: Slot,
                 offset: u32,
             },
+            // The `…Idx` forms take the address as the sum of two slots: an `i32.add` fused
+            // into the load or store that uses it (`addr = a + b`, wrapping, then `+ offset`).
+            /// `Load8U` at `a + b`.
+            Load8UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load8S32` at `a + b`.
+            Load8S32Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load16U` at `a + b`.
+            Load16UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load16S32` at `a + b`.
+            Load16S32Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load32U` at `a + b`.
+            Load32UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load64` at `a + b`.
+            Load64Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Store8` at `a + b`.
+            Store8Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store16` at `a + b`.
+            Store16Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store32` at `a + b`.
+            Store32Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store64` at `a + b`.
+            Store64Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
             /// `dst = memory.size` in pages.
             MemorySize { dst: Slot },
             /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
@@ -479,6 +508,17 @@ macro_rules! for_each_op {
             I64GeSImm { dst: Slot, a: Slot, imm: i32 },
             /// `i64.ge_u` with a constant right operand (sign-extended to 64 bits).
             I64GeUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.rotl` by a constant.
+            I32RotlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.rotr` by a constant.
+            I32RotrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.rotl` by a constant.
+            I64RotlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.rotr` by a constant.
+            I64RotrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `dst = a + (b << imm)`: an `i32.shl` by a constant fused into the `i32.add` that
+            /// uses it (array indexing).
+            I32AddShlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
 
             // ---- f32 ----
             /// `f32.eq`
@@ -742,6 +782,12 @@ impl Op {
             | Op::Load32U { dst, .. }
             | Op::Load32S64 { dst, .. }
             | Op::Load64 { dst, .. }
+            | Op::Load8UIdx { dst, .. }
+            | Op::Load8S32Idx { dst, .. }
+            | Op::Load16UIdx { dst, .. }
+            | Op::Load16S32Idx { dst, .. }
+            | Op::Load32UIdx { dst, .. }
+            | Op::Load64Idx { dst, .. }
             | Op::MemorySize { dst, .. }
             | Op::LoadMem { dst, .. }
             | Op::MemorySizeN { dst, .. }
@@ -841,6 +887,11 @@ impl Op {
             | Op::I64LeUImm { dst, .. }
             | Op::I64GeSImm { dst, .. }
             | Op::I64GeUImm { dst, .. }
+            | Op::I32RotlImm { dst, .. }
+            | Op::I32RotrImm { dst, .. }
+            | Op::I64RotlImm { dst, .. }
+            | Op::I64RotrImm { dst, .. }
+            | Op::I32AddShlImm { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }

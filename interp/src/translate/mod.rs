@@ -164,6 +164,7 @@ impl ModuleTranslator for Translator {
             reachable: true,
             fuel: self.fuel,
             fuel_op: None,
+            label_pc: 0,
         };
         func.start(results);
 
@@ -336,6 +337,10 @@ struct FuncTranslator<'a> {
     fuel: bool,
     /// Index of the `ConsumeFuel` that pays for the current straight-line code.
     fuel_op: Option<usize>,
+    /// Where the last label may be: the code length after the last control operator, or
+    /// `usize::MAX` while one is being translated. Instructions may be merged with the one
+    /// before them only past it (a jump may land on the second).
+    label_pc: usize,
 }
 
 impl FuncTranslator<'_> {
@@ -517,10 +522,46 @@ impl FuncTranslator<'_> {
     }
 
     fn emit(&mut self, op: Op) {
+        // Two consecutive copies (moves into loop variables, block results) become one
+        // instruction, unless a jump may land between them.
+        if let Op::Copy {
+            dst: dst2,
+            src: src2,
+        } = op
+            && self.label_pc != usize::MAX
+            && self.code.len() > self.label_pc
+            && let Some(last) = self.code.last_mut()
+            && let Op::Copy { dst, src } = *last
+        {
+            *last = Op::Copy2 {
+                dst,
+                src,
+                dst2,
+                src2,
+            };
+            return;
+        }
         self.code.push(op);
         if self.debug_info {
             self.offsets.push(self.offset);
         }
+    }
+
+    /// The instruction that computed the entry at stack height `h`, if it is the last one
+    /// emitted and the entry is still in that instruction's own slot: the consumer may then
+    /// take it back ([`FuncTranslator::drop_producer`]) and do its work itself.
+    fn producer_of(&self, h: u32) -> Option<Op> {
+        let at = self.code.len().checked_sub(1)?;
+        (self.operands.get(h as usize) == Some(&Operand::Temp)
+            && self.last_producer == Some((at, self.slot(h))))
+        .then(|| self.code[at])
+    }
+
+    /// Takes back the last instruction, a producer found by [`FuncTranslator::producer_of`]
+    /// whose result nothing else reads (its entry is about to be popped by its consumer).
+    fn drop_producer(&mut self) {
+        self.unemit();
+        self.last_producer = None;
     }
 
     /// Takes back the last instruction.

@@ -314,7 +314,7 @@ mod references {
                     .next()
                     .unwrap_or("");
             }
-            let writes = ["dst:", "slot:", "delta:"]
+            let writes = ["dst:", "dst2:", "slot:", "delta:"]
                 .iter()
                 .any(|field| line.contains(field));
             let in_list = listed.contains(&alloc::format!("Op::{variant} "));

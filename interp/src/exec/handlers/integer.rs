@@ -184,4 +184,22 @@ binary_imm! {
     I64LeUImm(u64 -> set_bool) = |a: u64, imm| a <= w(imm);
     I64GeSImm(i64 -> set_bool) = |a: i64, imm| a >= i64::from(imm);
     I64GeUImm(u64 -> set_bool) = |a: u64, imm| a >= w(imm);
+    I32RotlImm(u32 -> set_u32) = |a: u32, imm| a.rotate_left(u(imm));
+    I32RotrImm(u32 -> set_u32) = |a: u32, imm| a.rotate_right(u(imm));
+    I64RotlImm(u64 -> set_u64) = |a: u64, imm| a.rotate_left(u(imm));
+    I64RotrImm(u64 -> set_u64) = |a: u64, imm| a.rotate_right(u(imm));
+}
+
+/// `dst = a + (b << imm)`, both wrapping as the `i32.shl` and `i32.add` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddShlImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    imm: i32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_add(r.u32(b).wrapping_shl(u(imm))));
+    NEXT
 }

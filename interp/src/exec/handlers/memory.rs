@@ -17,11 +17,11 @@ use crate::op::{LoadKind, Slot, StoreKind};
 fn load<const N: usize>(
     vm: &Vm<'_>,
     r: &Regs,
-    addr: Slot,
+    addr: u32,
     offset: u32,
 ) -> Result<[u8; N], TrapCode> {
     // In u64: `addr + offset + N` cannot overflow, on 32-bit targets too.
-    let ea = u64::from(r.u32(addr)) + u64::from(offset);
+    let ea = u64::from(addr) + u64::from(offset);
     if ea + N as u64 > vm.mem_len as u64 {
         return Err(TrapCode::MemoryOutOfBounds);
     }
@@ -40,11 +40,11 @@ fn load<const N: usize>(
 fn store<const N: usize>(
     vm: &Vm<'_>,
     r: &Regs,
-    addr: Slot,
+    addr: u32,
     offset: u32,
     bytes: [u8; N],
 ) -> Result<(), TrapCode> {
-    let ea = u64::from(r.u32(addr)) + u64::from(offset);
+    let ea = u64::from(addr) + u64::from(offset);
     if ea + N as u64 > vm.mem_len as u64 {
         return Err(TrapCode::MemoryOutOfBounds);
     }
@@ -58,14 +58,46 @@ fn store<const N: usize>(
     Ok(())
 }
 
-/// Load handlers: `dst = convert(load::<N>(addr + offset))`.
+/// Load handlers: `dst = convert(load::<N>(addr + offset))`, and the `…Idx` forms, whose
+/// address is `a + b` (wrapping, as the `i32.add` they replace).
 macro_rules! loads {
+    ($( $name:ident, $indexed:ident ($n:literal) = $convert:expr; )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, addr: Slot, offset: u32,
+        ) -> Flow {
+            match load::<$n>(vm, r, r.u32(addr), offset) {
+                Ok(bytes) => {
+                    r.set(dst, ($convert)(bytes));
+                    NEXT
+                }
+                Err(code) => trap(code),
+            }
+        }
+
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $indexed(
+            vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, a: Slot, b: Slot, offset: u32,
+        ) -> Flow {
+            match load::<$n>(vm, r, r.u32(a).wrapping_add(r.u32(b)), offset) {
+                Ok(bytes) => {
+                    r.set(dst, ($convert)(bytes));
+                    NEXT
+                }
+                Err(code) => trap(code),
+            }
+        }
+    )*};
+}
+
+/// Load handlers without an `…Idx` form.
+macro_rules! loads_plain {
     ($( $name:ident($n:literal) = $convert:expr; )*) => {$(
         #[cfg_attr(not(debug_assertions), inline(always))]
         pub(in crate::exec) fn $name(
             vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, addr: Slot, offset: u32,
         ) -> Flow {
-            match load::<$n>(vm, r, addr, offset) {
+            match load::<$n>(vm, r, r.u32(addr), offset) {
                 Ok(bytes) => {
                     r.set(dst, ($convert)(bytes));
                     NEXT
@@ -77,28 +109,49 @@ macro_rules! loads {
 }
 
 loads! {
-    Load8U(1) = |b: [u8; 1]| u64::from(b[0]);
-    Load8S32(1) = |b: [u8; 1]| u64::from(i32::from(i8::from_le_bytes(b)).cast_unsigned());
-    Load8S64(1) = |b: [u8; 1]| i64::from(i8::from_le_bytes(b)).cast_unsigned();
-    Load16U(2) = |b| u64::from(u16::from_le_bytes(b));
-    Load16S32(2) = |b| u64::from(i32::from(i16::from_le_bytes(b)).cast_unsigned());
-    Load16S64(2) = |b| i64::from(i16::from_le_bytes(b)).cast_unsigned();
-    Load32U(4) = |b| u64::from(u32::from_le_bytes(b));
-    Load32S64(4) = |b| i64::from(i32::from_le_bytes(b)).cast_unsigned();
-    Load64(8) = u64::from_le_bytes;
+    Load8U, Load8UIdx(1) = |b: [u8; 1]| u64::from(b[0]);
+    Load8S32, Load8S32Idx(1) = |b: [u8; 1]| u64::from(i32::from(i8::from_le_bytes(b)).cast_unsigned());
+    Load16U, Load16UIdx(2) = |b| u64::from(u16::from_le_bytes(b));
+    Load16S32, Load16S32Idx(2) = |b| u64::from(i32::from(i16::from_le_bytes(b)).cast_unsigned());
+    Load32U, Load32UIdx(4) = |b| u64::from(u32::from_le_bytes(b));
+    Load64, Load64Idx(8) = u64::from_le_bytes;
 }
 
-/// Store handlers: the low `N` bytes of `value`, little-endian.
+loads_plain! {
+    Load8S64(1) = |b: [u8; 1]| i64::from(i8::from_le_bytes(b)).cast_unsigned();
+    Load16S64(2) = |b| i64::from(i16::from_le_bytes(b)).cast_unsigned();
+    Load32S64(4) = |b| i64::from(i32::from_le_bytes(b)).cast_unsigned();
+}
+
+/// The low `N` bytes of `value`, little-endian.
+#[inline(always)]
+fn low_bytes<const N: usize>(value: u64) -> [u8; N] {
+    let bytes = value.to_le_bytes();
+    let mut low = [0u8; N];
+    low.copy_from_slice(&bytes[..N]);
+    low
+}
+
+/// Store handlers: the low `N` bytes of `value`, little-endian, at `addr + offset`, and the
+/// `…Idx` forms at `a + b + offset`.
 macro_rules! stores {
-    ($( $name:ident($n:literal); )*) => {$(
+    ($( $name:ident, $indexed:ident ($n:literal); )*) => {$(
         #[cfg_attr(not(debug_assertions), inline(always))]
         pub(in crate::exec) fn $name(
             vm: &mut Vm<'_>, r: &mut Regs, addr: Slot, value: Slot, offset: u32,
         ) -> Flow {
-            let bytes = r.u64(value).to_le_bytes();
-            let mut low = [0u8; $n];
-            low.copy_from_slice(&bytes[..$n]);
-            match store::<$n>(vm, r, addr, offset, low) {
+            match store::<$n>(vm, r, r.u32(addr), offset, low_bytes(r.u64(value))) {
+                Ok(()) => NEXT,
+                Err(code) => trap(code),
+            }
+        }
+
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $indexed(
+            vm: &mut Vm<'_>, r: &mut Regs, a: Slot, b: Slot, value: Slot, offset: u32,
+        ) -> Flow {
+            let addr = r.u32(a).wrapping_add(r.u32(b));
+            match store::<$n>(vm, r, addr, offset, low_bytes(r.u64(value))) {
                 Ok(()) => NEXT,
                 Err(code) => trap(code),
             }
@@ -107,10 +160,10 @@ macro_rules! stores {
 }
 
 stores! {
-    Store8(1);
-    Store16(2);
-    Store32(4);
-    Store64(8);
+    Store8, Store8Idx(1);
+    Store16, Store16Idx(2);
+    Store32, Store32Idx(4);
+    Store64, Store64Idx(8);
 }
 
 /// Runs a memory instruction that goes through the store, then re-reads memory 0's address

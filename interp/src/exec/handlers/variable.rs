@@ -27,6 +27,21 @@ pub(in crate::exec) fn Copy(_vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, src: Slot
     NEXT
 }
 
+/// Two copies, in order (the second may read what the first wrote).
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn Copy2(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    src: Slot,
+    dst2: Slot,
+    src2: Slot,
+) -> Flow {
+    r.set(dst, r.get(src));
+    r.set(dst2, r.get(src2));
+    NEXT
+}
+
 /// Replaces an `f32` NaN by the canonical NaN (`Config::canonicalize_nans`).
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn CanonicalizeF32(_vm: &mut Vm<'_>, r: &mut Regs, slot: Slot) -> Flow {
