@@ -86,6 +86,9 @@ pub(crate) enum Exit {
     Return { count: u16 },
     /// Not enough fuel for the next segment.
     OutOfFuel { required: u64 },
+    /// The call instruction at the stop position needs the value stack to be `slots` slots
+    /// long and one more free frame: grow them, then run it again.
+    Grow { slots: usize },
 }
 
 /// The interpreter's [`Execution`]: value stack and frames of one call.
@@ -271,7 +274,6 @@ impl Executor {
             let stacks = vm::Stacks {
                 stack: &mut self.stack,
                 frames: &mut self.frames,
-                max_slots: self.max_slots,
                 max_depth: self.max_depth,
             };
             let mut vm = vm::Vm::new(store, &module, stacks, &entry);
@@ -362,6 +364,20 @@ impl Executor {
                     }
                 },
                 Exit::OutOfFuel { required } => return Ok(RunOutcome::OutOfFuel { required }),
+                Exit::Grow { slots } => {
+                    let grown = self.reserve(slots).and_then(|()| {
+                        self.frames
+                            .try_reserve(1)
+                            .map_err(|_| TrapCode::StackOverflow)
+                    });
+                    if let Err(code) = grown {
+                        // The trap names the call: the position just after it.
+                        if let Some(a) = self.current.as_mut() {
+                            a.pc += 1;
+                        }
+                        return Err(code);
+                    }
+                }
             }
         }
     }

@@ -46,9 +46,11 @@ pub(super) type Flow = ControlFlow<Stop>;
 /// Go on with the instruction at `ip`.
 pub(super) const NEXT: Flow = ControlFlow::Continue(());
 
-/// Stop with a trap.
+/// Stop with a trap. Inlined: a call here would make every handler that can trap save and
+/// restore registers on its fast path too (the threaded handlers would then push and pop on
+/// every instruction).
 #[cold]
-#[inline(never)]
+#[inline(always)]
 pub(super) fn trap(code: TrapCode) -> Flow {
     ControlFlow::Break(Stop::Trap(code))
 }
@@ -173,9 +175,7 @@ pub(super) struct Vm<'a> {
     pub(super) store: &'a mut StoreInner,
     /// The instance's translated code.
     pub(super) module: &'a CompiledModule,
-    stack: &'a mut Vec<RawVal>,
     frames: &'a mut Vec<Frame>,
-    max_slots: usize,
     max_depth: usize,
     /// The value stack's buffer and its length in slots (cached from `stack`).
     stack_base: *mut RawVal,
@@ -211,11 +211,11 @@ pub(super) struct Entry {
     pub(super) fp: u32,
 }
 
-/// The executor's stacks and limits, lent to one run.
+/// The executor's stacks and limits, lent to one run. The value stack is lent mutably but
+/// only its buffer is used: growing it is the executor's job (`Exit::Grow`).
 pub(super) struct Stacks<'a> {
     pub(super) stack: &'a mut Vec<RawVal>,
     pub(super) frames: &'a mut Vec<Frame>,
-    pub(super) max_slots: usize,
     pub(super) max_depth: usize,
 }
 
@@ -234,9 +234,7 @@ impl<'a> Vm<'a> {
         let mut vm = Vm {
             store,
             module,
-            stack: stacks.stack,
             frames: stacks.frames,
-            max_slots: stacks.max_slots,
             max_depth: stacks.max_depth,
             stack_base,
             stack_len,
@@ -252,7 +250,7 @@ impl<'a> Vm<'a> {
             fp: entry.fp,
             exit: Exit::Return { count: 0 },
         };
-        vm.code_base = vm.func_code(entry.def);
+        vm.code_base = vm.func_code(entry.def).unwrap_or(module_code);
         vm
     }
 
@@ -280,11 +278,11 @@ impl<'a> Vm<'a> {
 
     /// The first instruction of defined function `def`.
     #[inline(always)]
-    fn func_code(&self, def: u32) -> *const Op {
-        let start = self.module.funcs[def as usize].code_start;
+    fn func_code(&self, def: u32) -> Option<*const Op> {
+        let start = self.module.funcs.get(def as usize)?.code_start;
         // SAFETY: the verifier checked that every function's code range lies inside the
         // module's instruction array.
-        unsafe { self.module_code.add(start as usize) }
+        Some(unsafe { self.module_code.add(start as usize) })
     }
 
     /// Records where the run stopped, so the executor can report or resume it.
@@ -335,10 +333,16 @@ impl<'a> Vm<'a> {
         ControlFlow::Break(Stop::Exit)
     }
 
-    /// The store index of module function `func` of the instance.
+    /// The store index of module function `func` of the instance (`get`s, not indexing: the
+    /// verifier checked the index, and a panic path would cost the handler saved registers).
     #[inline(always)]
-    pub(super) fn store_func(&self, func: u32) -> u32 {
-        self.store.instances[self.instance as usize].funcs[func as usize]
+    pub(super) fn store_func(&self, func: u32) -> Option<u32> {
+        self.store
+            .instances
+            .get(self.instance as usize)?
+            .funcs
+            .get(func as usize)
+            .copied()
     }
 
     /// A call of the instance's function `func` (module index) whose frame starts at slot
@@ -348,10 +352,10 @@ impl<'a> Vm<'a> {
     pub(super) fn call(&mut self, r: &mut Regs, func: u32, base: Slot) -> Flow {
         match func.checked_sub(self.imported) {
             Some(def) => self.call_defined(r, def, base),
-            None => {
-                let func = self.store_func(func);
-                self.exit(Exit::Call { func, base })
-            }
+            None => match self.store_func(func) {
+                Some(func) => self.exit(Exit::Call { func, base }),
+                None => trap(TrapCode::HostTrap),
+            },
         }
     }
 
@@ -368,7 +372,7 @@ impl<'a> Vm<'a> {
     /// The defined index of store function `func` if this instance defines it.
     #[inline(always)]
     fn own_def(&self, func: u32) -> Option<u32> {
-        match self.store.funcs[func as usize].kind {
+        match self.store.funcs.get(func as usize)?.kind {
             mote_core::store::FuncKind::Wasm { instance, index } if instance == self.instance => {
                 index.checked_sub(self.imported)
             }
@@ -377,9 +381,16 @@ impl<'a> Vm<'a> {
     }
 
     /// Enters defined function `def` with its frame at slot `base` of the current frame.
+    ///
+    /// Everything here is inline and call-free, so that the handler needs no saved registers:
+    /// when the value stack or the frame list must grow, the call stops the run *before* it
+    /// changes anything (`Exit::Grow`), the executor grows them, and the call runs again.
     #[inline(always)]
     pub(super) fn call_defined(&mut self, r: &mut Regs, def: u32, base: Slot) -> Flow {
-        let callee = self.module.funcs[def as usize];
+        let Some(&callee) = self.module.funcs.get(def as usize) else {
+            // The verifier checked every call's function index.
+            return trap(TrapCode::HostTrap);
+        };
         if self.frames.len() >= self.max_depth {
             return trap(TrapCode::StackOverflow);
         }
@@ -387,24 +398,25 @@ impl<'a> Vm<'a> {
         let caller_fp = unsafe { r.fp.offset_from(self.stack_base) }.cast_unsigned();
         let callee_fp = caller_fp + usize::from(base);
         let end = callee_fp + usize::from(callee.frame_size);
-        if end > self.stack_len
-            && let Err(code) = self.grow_stack(end)
-        {
-            return trap(code);
-        }
-        if self.frames.len() == self.frames.capacity() && self.frames.try_reserve(1).is_err() {
-            return trap(TrapCode::StackOverflow);
+        if end > self.stack_len || self.frames.len() == self.frames.capacity() {
+            return self.grow_and_retry(r, end);
         }
         // Bytes, not instructions: no division (`Frame::pc_bytes`).
         let pc_bytes = r.ip as usize - self.code_base as usize;
-        self.frames.push(Frame {
+        let frame = Frame {
             instance: self.instance,
             func: self.func_index,
             pc_bytes: u32::try_from(pc_bytes).unwrap_or(u32::MAX),
             fp: u32::try_from(caller_fp).unwrap_or(u32::MAX),
-        });
-        // SAFETY: `end <= stack_len` (checked or grown above), so the callee's frame is in the
-        // buffer; `stack_base` was re-read if it grew.
+        };
+        let len = self.frames.len();
+        // SAFETY: `len < capacity` (checked above), so the spare slot exists; it is written
+        // before the length covers it.
+        unsafe {
+            self.frames.as_mut_ptr().add(len).write(frame);
+            self.frames.set_len(len + 1);
+        }
+        // SAFETY: `end <= stack_len`, so the callee's frame is in the buffer.
         let fp = unsafe { self.stack_base.add(callee_fp) };
         // SAFETY: `params <= locals <= frame_size` (the verifier checks the frame layout).
         unsafe { zero_locals(fp, callee.params, callee.locals) };
@@ -421,16 +433,27 @@ impl<'a> Vm<'a> {
         NEXT
     }
 
+    /// Stops the run so that the executor makes the value stack `end` slots long and the
+    /// frame list one longer, then re-runs the call instruction before `ip` (which has changed
+    /// nothing yet).
+    #[cold]
+    #[inline(always)]
+    fn grow_and_retry(&mut self, r: &mut Regs, end: usize) -> Flow {
+        // SAFETY: the call instruction is just before `ip`, inside the function's code.
+        r.ip = unsafe { r.ip.sub(1) };
+        self.exit(Exit::Grow { slots: end })
+    }
+
     /// A tail call of the instance's function `func` (module index) with its arguments at
     /// slot `base`.
     #[inline(always)]
     pub(super) fn tail_call(&mut self, r: &mut Regs, func: u32, base: Slot) -> Flow {
         match func.checked_sub(self.imported) {
             Some(def) => self.tail_call_defined(r, def, base),
-            None => {
-                let func = self.store_func(func);
-                self.exit(Exit::TailCall { func, base })
-            }
+            None => match self.store_func(func) {
+                Some(func) => self.exit(Exit::TailCall { func, base }),
+                None => trap(TrapCode::HostTrap),
+            },
         }
     }
 
@@ -447,31 +470,28 @@ impl<'a> Vm<'a> {
     /// `base`.
     #[inline(always)]
     fn tail_call_defined(&mut self, r: &mut Regs, def: u32, base: Slot) -> Flow {
-        let callee = self.module.funcs[def as usize];
+        let Some(&callee) = self.module.funcs.get(def as usize) else {
+            return trap(TrapCode::HostTrap);
+        };
         // SAFETY: invariant 2.
-        let fp = unsafe { r.fp.offset_from(self.stack_base) }.cast_unsigned();
-        let params = usize::from(callee.params);
-        // The arguments move down to where the current frame starts. Before growing: the
-        // copy stays within the current frame (`base + params` is inside it, the verifier
-        // checks call operands).
-        // SAFETY: both ranges are inside the current frame; `ptr::copy` allows overlap.
-        unsafe { ptr::copy(r.fp.add(usize::from(base)), r.fp, params) };
-        let end = fp + usize::from(callee.frame_size);
-        if end > self.stack_len
-            && let Err(code) = self.grow_stack(end)
-        {
-            return trap(code);
+        let fp_index = unsafe { r.fp.offset_from(self.stack_base) }.cast_unsigned();
+        let end = fp_index + usize::from(callee.frame_size);
+        if end > self.stack_len {
+            // Before the arguments move, so that running the instruction again is exact.
+            return self.grow_and_retry(r, end);
         }
-        // SAFETY: `end <= stack_len`.
-        let fp = unsafe { self.stack_base.add(fp) };
-        // SAFETY: `params <= locals <= frame_size`.
-        unsafe { zero_locals(fp, callee.params, callee.locals) };
+        let params = usize::from(callee.params);
+        // The arguments move down to where the current frame starts; both ranges are inside
+        // the current frame (the verifier checks call operands).
+        // SAFETY: as said; `ptr::copy` allows overlap.
+        unsafe { ptr::copy(r.fp.add(usize::from(base)), r.fp, params) };
+        // SAFETY: `params <= locals <= frame_size`, and `end <= stack_len`.
+        unsafe { zero_locals(r.fp, callee.params, callee.locals) };
         self.def = def;
         self.func_index = def + self.imported;
         // SAFETY: the verifier checked that every function's code lies inside the module's.
         self.code_base = unsafe { self.module_code.add(callee.code_start as usize) };
         r.ip = self.code_base;
-        r.fp = fp;
         #[cfg(debug_assertions)]
         {
             r.frame_len = usize::from(callee.frame_size);
@@ -485,20 +505,29 @@ impl<'a> Vm<'a> {
     pub(super) fn ret(&mut self, r: &mut Regs, src: Slot, count: u16) -> Flow {
         let count = usize::from(count);
         if count == 1 {
-            // The common case, without a call to `memmove`.
+            // The common case.
             r.set(0, r.get(src));
         } else {
-            // SAFETY: the verifier checks that `src + count` is inside the frame.
-            unsafe { ptr::copy(r.fp.add(usize::from(src)), r.fp, count) };
+            // Upwards: the results move down (`src >= 0`), so each is read before it can be
+            // overwritten. A loop rather than `memmove`, to keep the handler call-free.
+            let src = usize::from(src);
+            for i in 0..count {
+                // SAFETY: the verifier checks that `src + count` is inside the frame.
+                unsafe { *r.fp.add(i) = *r.fp.add(src + i) };
+            }
         }
         match self.frames.last() {
             Some(frame) if frame.instance == self.instance => {
                 let frame = *frame;
+                let def = frame.func.wrapping_sub(self.imported);
+                let Some(code_base) = self.func_code(def) else {
+                    // Frames of this instance hold its defined functions.
+                    return trap(TrapCode::HostTrap);
+                };
                 self.frames.pop();
-                let def = frame.func - self.imported;
                 self.def = def;
                 self.func_index = frame.func;
-                self.code_base = self.func_code(def);
+                self.code_base = code_base;
                 // SAFETY: a frame records where its function called (inside its code) and its
                 // frame (inside the stack, which only grows during a call).
                 unsafe {
@@ -516,21 +545,11 @@ impl<'a> Vm<'a> {
             }),
         }
     }
-
-    /// Makes the value stack at least `end` slots long, within the limit, and re-reads its
-    /// address (the caller re-derives its frame pointer from `stack_base`).
-    #[cold]
-    #[inline(never)]
-    fn grow_stack(&mut self, end: usize) -> Result<(), TrapCode> {
-        grow(self.stack, end, self.max_slots)?;
-        self.stack_base = self.stack.as_mut_ptr();
-        self.stack_len = self.stack.len();
-        Ok(())
-    }
 }
 
 /// Zeroes slots `params..locals` of the frame at `fp`: the declared locals of a function being
-/// entered. Most functions declare a few, so those are plain stores rather than a call to
+/// entered. Stores rather than a call to `memset`, so that the call handlers stay call-free;
+/// beyond a few they are volatile, only so that the compiler does not turn the loop back into
 /// `memset`.
 ///
 /// # Safety
@@ -543,12 +562,22 @@ unsafe fn zero_locals(fp: *mut RawVal, params: u16, locals: u16) {
         let first = fp.add(usize::from(params));
         match count {
             0 => {}
-            1..=4 => {
+            // Spelled out: a loop here would become `memset` again.
+            1 => first.write(0),
+            2 => {
+                first.write(0);
+                first.add(1).write(0);
+            }
+            3 => {
+                first.write(0);
+                first.add(1).write(0);
+                first.add(2).write(0);
+            }
+            _ => {
                 for i in 0..count {
-                    first.add(i).write(0);
+                    first.add(i).write_volatile(0);
                 }
             }
-            _ => ptr::write_bytes(first, 0, count),
         }
     }
 }

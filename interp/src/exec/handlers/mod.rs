@@ -138,9 +138,9 @@ use super::numeric::NumericTrap;
 use super::vm::{Flow, trap};
 use mote_core::TrapCode;
 
-/// Stops the run with the trap of a numeric operation.
+/// Stops the run with the trap of a numeric operation (inlined, as [`trap`]).
 #[cold]
-#[inline(never)]
+#[inline(always)]
 fn numeric_trap(t: NumericTrap) -> Flow {
     trap(match t {
         NumericTrap::IntegerDivisionByZero => TrapCode::IntegerDivisionByZero,

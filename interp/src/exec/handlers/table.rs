@@ -113,7 +113,11 @@ pub(in crate::exec) fn ElemDrop(vm: &mut Vm<'_>, _r: &mut Regs, segment: u32) ->
 
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn RefFunc(vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, func: u32) -> Flow {
-    let func = vm.store_func(func);
-    r.set_u64(dst, u64::from(func) + 1);
-    NEXT
+    match vm.store_func(func) {
+        Some(func) => {
+            r.set_u64(dst, u64::from(func) + 1);
+            NEXT
+        }
+        None => trap(TrapCode::HostTrap),
+    }
 }

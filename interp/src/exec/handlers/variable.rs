@@ -4,7 +4,9 @@
     reason = "handlers are named after the instructions they run"
 )]
 
-use super::super::vm::{Flow, NEXT, Regs, Vm};
+use mote_core::TrapCode;
+
+use super::super::vm::{Flow, NEXT, Regs, Vm, trap};
 use crate::op::Slot;
 
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -80,14 +82,37 @@ pub(in crate::exec) fn Const64(
 
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn GlobalGet(vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, index: u32) -> Flow {
-    let global = vm.store.instances[vm.instance as usize].globals[index as usize];
-    r.set(dst, vm.store.globals[global as usize].value);
-    NEXT
+    match global(vm, index) {
+        Some(global) => {
+            r.set(dst, vm.store.globals[global].value);
+            NEXT
+        }
+        None => trap(TrapCode::HostTrap),
+    }
 }
 
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn GlobalSet(vm: &mut Vm<'_>, r: &mut Regs, src: Slot, index: u32) -> Flow {
-    let global = vm.store.instances[vm.instance as usize].globals[index as usize];
-    vm.store.globals[global as usize].value = r.get(src);
-    NEXT
+    match global(vm, index) {
+        Some(global) => {
+            vm.store.globals[global].value = r.get(src);
+            NEXT
+        }
+        None => trap(TrapCode::HostTrap),
+    }
+}
+
+/// The store index of the instance's global `index`, checked to be valid. Both lookups are
+/// `get`s rather than indexing: the verifier and instantiation make them always succeed, and
+/// a panic path would make the handler save registers on every run (the threaded handlers
+/// are meant to be call-free).
+#[inline(always)]
+fn global(vm: &Vm<'_>, index: u32) -> Option<usize> {
+    let global = *vm
+        .store
+        .instances
+        .get(vm.instance as usize)?
+        .globals
+        .get(index as usize)? as usize;
+    (global < vm.store.globals.len()).then_some(global)
 }
