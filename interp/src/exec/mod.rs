@@ -41,6 +41,7 @@ impl Frame {
 }
 
 /// The size of one instruction.
+#[expect(clippy::cast_possible_truncation, reason = "12, checked by a size test")]
 const OP_BYTES: u32 = size_of::<crate::op::Op>() as u32;
 
 /// The function being executed.

@@ -981,8 +981,11 @@ impl FuncTranslator<'_> {
     }
 }
 
+/// Makes an `…Idx` load from `dst, a, b, offset`.
+type IndexedLoad = fn(Slot, Slot, Slot, u32) -> Op;
+
 /// The `…Idx` form of a memory-0 load, where there is one.
-fn indexed_load(kind: LoadKind) -> Option<fn(Slot, Slot, Slot, u32) -> Op> {
+fn indexed_load(kind: LoadKind) -> Option<IndexedLoad> {
     Some(match kind {
         LoadKind::L8U => |dst, a, b, offset| Op::Load8UIdx { dst, a, b, offset },
         LoadKind::L8S32 => |dst, a, b, offset| Op::Load8S32Idx { dst, a, b, offset },
