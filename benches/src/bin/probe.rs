@@ -5,7 +5,8 @@
 //! comparison table is the `compare` binary.
 //!
 //! `--scale F` multiplies each workload's size (a `0.1` keeps callgrind runs short).
-//! `--engine NAME` picks another engine: `mote` (default), `mote-jit`, and with the `peers`
+//! `--warm` makes a first, untimed call (memory growth and lazy compilation happen there, as
+//! in `compare`). `--engine NAME` picks another engine: `mote` (default), `mote-jit`, and with the `peers`
 //! feature `wasmi`, `wasm3`, `wasmtime`.
 
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ use mote_benches::workloads::{EXECUTE, HOST_CALLS, Workload};
 
 fn main() -> ExitCode {
     let mut scale = 1.0f64;
+    let mut warm = false;
     let mut engine = String::from("mote");
     let mut names = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -31,6 +33,8 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             }
+        } else if arg == "--warm" {
+            warm = true;
         } else if arg == "--engine" {
             match args.next() {
                 Some(name) => engine = name,
@@ -59,15 +63,15 @@ fn main() -> ExitCode {
         .filter(|w| names.is_empty() || names.iter().any(|n| n == w.name))
         .collect();
     let result = match engine.as_str() {
-        "mote" => run(&Mote::new(), &selected, scale),
+        "mote" => run(&Mote::new(), &selected, scale, warm),
         #[cfg(target_pointer_width = "64")]
-        "mote-jit" => Mote::jit().and_then(|jit| run(&jit, &selected, scale)),
+        "mote-jit" => Mote::jit().and_then(|jit| run(&jit, &selected, scale, warm)),
         #[cfg(feature = "peers")]
-        "wasmi" => run(&Wasmi::new(), &selected, scale),
+        "wasmi" => run(&Wasmi::new(), &selected, scale, warm),
         #[cfg(feature = "peers")]
-        "wasm3" => Wasm3::new().and_then(|e| run(&e, &selected, scale)),
+        "wasm3" => Wasm3::new().and_then(|e| run(&e, &selected, scale, warm)),
         #[cfg(feature = "peers")]
-        "wasmtime" => Wasmtime::new().and_then(|e| run(&e, &selected, scale)),
+        "wasmtime" => Wasmtime::new().and_then(|e| run(&e, &selected, scale, warm)),
         other => {
             eprintln!("error: unknown or unavailable engine `{other}`");
             return ExitCode::FAILURE;
@@ -85,6 +89,7 @@ fn run<R: Runtime>(
     runtime: &R,
     workloads: &[&Workload],
     scale: f64,
+    warm: bool,
 ) -> Result<(), mote_benches::Error> {
     for workload in workloads {
         #[expect(
@@ -94,6 +99,10 @@ fn run<R: Runtime>(
         let size = ((f64::from(workload.size) * scale) as i32).max(1);
         let module = runtime.compile(workload.guest.wasm())?;
         let mut instance = runtime.instantiate(&module)?;
+        if warm {
+            // As `compare` does: memory growth and lazy compilation happen outside the timing.
+            checked_call(runtime, &mut instance, workload, size)?;
+        }
         let start = Instant::now();
         checked_call(runtime, &mut instance, workload, size)?;
         let time = start.elapsed();
