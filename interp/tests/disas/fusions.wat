@@ -36,4 +36,13 @@
         (local.set $b (local.get $t))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $step)))
-    (local.get $a)))
+    (local.get $a))
+  ;; An exit test at the bottom of a loop: the back jump takes the inverted test.
+  (func (export "count") (param $n i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $done (i32.eq (local.get $i) (local.get $n)))
+        (br $l)))
+    (local.get $i)))
