@@ -144,7 +144,8 @@ fn rotate_loop_exits(code: &mut [Op]) {
         let (Op::Br { target: top }, Some(exit)) = (back, exit_target(exit_branch)) else {
             continue;
         };
-        if top as usize > pc || targeted[pc + 1] {
+        // Only a forward exit out of a loop (`repeat_loop_test` makes backward ones).
+        if top as usize > pc || exit as usize <= pc + 1 || targeted[pc + 1] {
             continue;
         }
         if let Some(stay) = fuse::inverted_branch(exit_branch, top) {
