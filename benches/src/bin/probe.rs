@@ -5,16 +5,23 @@
 //! comparison table is the `compare` binary.
 //!
 //! `--scale F` multiplies each workload's size (a `0.1` keeps callgrind runs short).
+//! `--warm` makes a first, untimed call (memory growth and lazy compilation happen there, as
+//! in `compare`). `--engine NAME` picks another engine: `mote` (default), `mote-jit`, and with the `peers`
+//! feature `wasmi`, `wasm3`, `wasmtime`.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use mote_benches::engines::{Mote, Runtime};
+#[cfg(feature = "peers")]
+use mote_benches::engines::{Wasm3, Wasmi, Wasmtime};
 use mote_benches::report::checked_call;
 use mote_benches::workloads::{EXECUTE, HOST_CALLS, Workload};
 
 fn main() -> ExitCode {
     let mut scale = 1.0f64;
+    let mut warm = false;
+    let mut engine = String::from("mote");
     let mut names = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -23,6 +30,16 @@ fn main() -> ExitCode {
                 Some(f) if f > 0.0 => scale = f,
                 _ => {
                     eprintln!("error: --scale needs a positive number");
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else if arg == "--warm" {
+            warm = true;
+        } else if arg == "--engine" {
+            match args.next() {
+                Some(name) => engine = name,
+                None => {
+                    eprintln!("error: --engine needs a name");
                     return ExitCode::FAILURE;
                 }
             }
@@ -41,35 +58,59 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let mote = Mote::new();
-    for workload in all {
-        if !names.is_empty() && !names.iter().any(|n| n == workload.name) {
-            continue;
+    let selected: Vec<&Workload> = all
+        .into_iter()
+        .filter(|w| names.is_empty() || names.iter().any(|n| n == w.name))
+        .collect();
+    let result = match engine.as_str() {
+        "mote" => run(&Mote::new(), &selected, scale, warm),
+        #[cfg(target_pointer_width = "64")]
+        "mote-jit" => Mote::jit().and_then(|jit| run(&jit, &selected, scale, warm)),
+        #[cfg(feature = "peers")]
+        "wasmi" => run(&Wasmi::new(), &selected, scale, warm),
+        #[cfg(feature = "peers")]
+        "wasm3" => Wasm3::new().and_then(|e| run(&e, &selected, scale, warm)),
+        #[cfg(feature = "peers")]
+        "wasmtime" => Wasmtime::new().and_then(|e| run(&e, &selected, scale, warm)),
+        other => {
+            eprintln!("error: unknown or unavailable engine `{other}`");
+            return ExitCode::FAILURE;
         }
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs each workload once on `runtime` and prints the time of the call.
+fn run<R: Runtime>(
+    runtime: &R,
+    workloads: &[&Workload],
+    scale: f64,
+    warm: bool,
+) -> Result<(), mote_benches::Error> {
+    for workload in workloads {
         #[expect(
             clippy::cast_possible_truncation,
             reason = "sizes are small positive numbers"
         )]
         let size = ((f64::from(workload.size) * scale) as i32).max(1);
-        let result = mote
-            .compile(workload.guest.wasm())
-            .and_then(|module| mote.instantiate(&module))
-            .and_then(|mut instance| {
-                let start = Instant::now();
-                checked_call(&mote, &mut instance, workload, size)?;
-                Ok(start.elapsed())
-            });
-        match result {
-            Ok(time) => println!(
-                "{:<12} {:>10.3} ms",
-                workload.name,
-                time.as_secs_f64() * 1e3
-            ),
-            Err(e) => {
-                eprintln!("error: {}: {e}", workload.name);
-                return ExitCode::FAILURE;
-            }
+        let module = runtime.compile(workload.guest.wasm())?;
+        let mut instance = runtime.instantiate(&module)?;
+        if warm {
+            // As `compare` does: memory growth and lazy compilation happen outside the timing.
+            checked_call(runtime, &mut instance, workload, size)?;
         }
+        let start = Instant::now();
+        checked_call(runtime, &mut instance, workload, size)?;
+        let time = start.elapsed();
+        println!(
+            "{:<12} {:>10.3} ms",
+            workload.name,
+            time.as_secs_f64() * 1e3
+        );
     }
-    ExitCode::SUCCESS
+    Ok(())
 }

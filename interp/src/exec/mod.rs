@@ -41,7 +41,10 @@ impl Frame {
 }
 
 /// The size of one instruction.
-#[expect(clippy::cast_possible_truncation, reason = "12, checked by a size test")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "12, checked by a size test"
+)]
 const OP_BYTES: u32 = size_of::<crate::op::Op>() as u32;
 
 /// The function being executed.
@@ -260,10 +263,18 @@ impl Executor {
     /// function handles, and for host calls, fuel and traps, which go back to the driver.
     fn run_loop(&mut self, store: &mut StoreInner) -> Result<RunOutcome, TrapCode> {
         loop {
-            let Some(activation) = self.current.as_ref() else {
+            // Split borrows: the module is borrowed from the activation for the run, no
+            // reference-count traffic per entry (host calls re-enter here every time).
+            let Executor {
+                current,
+                stack,
+                frames,
+                max_depth,
+                ..
+            } = self;
+            let Some(activation) = current.as_mut() else {
                 return Ok(RunOutcome::Returned);
             };
-            let module = activation.module.clone();
             let entry = vm::Entry {
                 instance: activation.instance,
                 imported: activation.imported,
@@ -273,11 +284,11 @@ impl Executor {
                 fp: activation.fp,
             };
             let stacks = vm::Stacks {
-                stack: &mut self.stack,
-                frames: &mut self.frames,
-                max_depth: self.max_depth,
+                stack,
+                frames,
+                max_depth: *max_depth,
             };
-            let mut vm = vm::Vm::new(store, &module, stacks, &entry);
+            let mut vm = vm::Vm::new(store, &activation.module, stacks, &entry);
             // SAFETY: every `CompiledModule` passed `verify::verify_module` when it was made
             // (`Translator::finish`, `image::finish`: its only constructors), `enter` made sure
             // the function's frame is in the value stack, and `pc` is 0 for a fresh frame or
@@ -291,12 +302,10 @@ impl Executor {
                 stop
             };
             let (def, func_index, pc, fp, exit) = (vm.def, vm.func_index, vm.pc, vm.fp, vm.exit);
-            if let Some(a) = self.current.as_mut() {
-                a.func = def;
-                a.func_index = func_index;
-                a.pc = pc;
-                a.fp = fp;
-            }
+            activation.func = def;
+            activation.func_index = func_index;
+            activation.pc = pc;
+            activation.fp = fp;
             let (instance, fp) = (entry.instance, fp as usize);
             match stop {
                 vm::Stop::Trap(code) => return Err(code),

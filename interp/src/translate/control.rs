@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use mote_core::Error;
 use mote_core::wasmparser::BlockType;
 
-use super::{FuncTranslator, Operand};
+use super::{FuncTranslator, Operand, fuse};
 use crate::op::Op;
 
 /// What kind of construct a control frame is.
@@ -275,9 +275,30 @@ impl FuncTranslator<'_> {
 
     pub(super) fn op_br(&mut self, depth: u32) -> Result<(), Error> {
         let target = self.branch_copies(depth)?;
-        self.jump(target);
+        match target {
+            BranchTarget::Code(top) if self.repeat_loop_test(top) => {}
+            _ => self.jump(target),
+        }
         self.reachable = false;
         Ok(())
+    }
+
+    /// The jump back of a loop that starts with a conditional exit (`loop (br_if $out c) ...
+    /// br $loop`) tests the condition itself: `!c` jumps to the instruction after the test,
+    /// otherwise a jump to the test takes the exit. One instruction per iteration instead of
+    /// two. (The test reads only slots, which nothing changes between here and there.) Returns
+    /// whether it emitted the jump.
+    fn repeat_loop_test(&mut self, top: u32) -> bool {
+        let top_index = top as usize;
+        if top_index + 1 >= self.code.len() {
+            return false;
+        }
+        let Some(stay) = fuse::inverted_branch(self.code[top_index], top + 1) else {
+            return false;
+        };
+        self.emit(stay);
+        self.emit(Op::Br { target: top });
+        true
     }
 
     pub(super) fn op_br_if(&mut self, depth: u32) -> Result<(), Error> {
@@ -369,7 +390,7 @@ impl FuncTranslator<'_> {
             && at + 1 == self.code.len()
             && slot == self.slot(h)
             && let Some(compare) = self.code.get(at).copied()
-            && super::fuse::fused_branch(compare, true, 0).is_some()
+            && fuse::fused_branch(compare, true, 0).is_some()
         {
             self.unemit();
             self.operands.pop();
@@ -384,7 +405,7 @@ impl FuncTranslator<'_> {
         let op = match cond {
             Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
             Condition::Slot(cond) => Op::BrIfEqz { cond, target },
-            Condition::Compare(compare) => match super::fuse::fused_branch(compare, when, target) {
+            Condition::Compare(compare) => match fuse::fused_branch(compare, when, target) {
                 Some(op) => op,
                 // `pop_condition` only takes back comparisons that have a fused form.
                 None => Op::Unreachable,

@@ -332,3 +332,39 @@ pub(super) fn fused_branch(compare: Op, when: bool, target: u32) -> Option<Op> {
         _ => return None,
     })
 }
+
+/// The conditional branch to `target` taken exactly when `branch` is not taken (`BrI32LtU`
+/// becomes `BrI32GeU`), or `None` when `branch` is not a conditional branch.
+pub(super) fn inverted_branch(branch: Op, target: u32) -> Option<Op> {
+    /// The pairs of compare-and-branch instructions that are each other's negation, for the
+    /// two-slot and the immediate forms.
+    macro_rules! negations {
+        (slots: $( $x:ident <=> $y:ident ),*; imms: $( $xi:ident <=> $yi:ident ),*) => {
+            match branch {
+                $(
+                    Op::$x { a, b, .. } => Op::$y { a, b, target },
+                    Op::$y { a, b, .. } => Op::$x { a, b, target },
+                )*
+                $(
+                    Op::$xi { a, imm, .. } => Op::$yi { a, imm, target },
+                    Op::$yi { a, imm, .. } => Op::$xi { a, imm, target },
+                )*
+                Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target },
+                Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target },
+                _ => return None,
+            }
+        };
+    }
+    Some(negations! {
+        slots: BrI32Eq <=> BrI32Ne, BrI32LtS <=> BrI32GeS, BrI32LtU <=> BrI32GeU,
+            BrI32GtS <=> BrI32LeS, BrI32GtU <=> BrI32LeU,
+            BrI64Eq <=> BrI64Ne, BrI64LtS <=> BrI64GeS, BrI64LtU <=> BrI64GeU,
+            BrI64GtS <=> BrI64LeS, BrI64GtU <=> BrI64LeU;
+        imms: BrI32EqImm <=> BrI32NeImm, BrI32LtSImm <=> BrI32GeSImm,
+            BrI32LtUImm <=> BrI32GeUImm, BrI32GtSImm <=> BrI32LeSImm,
+            BrI32GtUImm <=> BrI32LeUImm,
+            BrI64EqImm <=> BrI64NeImm, BrI64LtSImm <=> BrI64GeSImm,
+            BrI64LtUImm <=> BrI64GeUImm, BrI64GtSImm <=> BrI64LeSImm,
+            BrI64GtUImm <=> BrI64LeUImm
+    })
+}

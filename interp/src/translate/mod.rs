@@ -71,15 +71,21 @@ impl Translator {
     }
 }
 
-/// Shortens the paths that end a function, once its code is complete:
+/// Shortens hot paths once a function's code is complete (positions do not change, so no
+/// jump needs patching):
 /// - a jump to a `Return` becomes that `Return` (the end of an `if` arm, or of a block that
 ///   ends the function);
 /// - a `Copy` into the one slot that the next instruction returns becomes a `Return` of the
-///   copy's source (the original `Return` stays, for jumps to it).
+///   copy's source (the original `Return` stays, for jumps to it);
+/// - a conditional exit followed by the loop's jump back (`BrI32Eq exit; Br top`) becomes the
+///   inverted condition jumping back, then the exit (`BrI32Ne top; Br exit`): one instruction
+///   per iteration instead of two. Only when nothing jumps to the `Br`.
 ///
 /// The jumps that follow a `BrTable` stay jumps, as the table needs them.
 fn thread_jumps_to_returns(code: &mut [Op]) {
-    // Jumps first, so that a `Copy` before a threaded jump sees the `Return`.
+    // Loop exits first (their new jumps may go to a `Return`), then jumps, so that a `Copy`
+    // before a threaded jump sees the `Return`.
+    rotate_loop_exits(code);
     for pass in [0, 1] {
         let mut pc = 0;
         while pc < code.len() {
@@ -104,6 +110,57 @@ fn thread_jumps_to_returns(code: &mut [Op]) {
             }
             pc += 1;
         }
+    }
+}
+
+/// The loop-exit rewrite of [`thread_jumps_to_returns`].
+fn rotate_loop_exits(code: &mut [Op]) {
+    // Which instructions something jumps to (`BrTable` entries are `Br`s, seen here too).
+    let mut targeted = Vec::new();
+    if targeted.try_reserve_exact(code.len()).is_err() {
+        // An optimisation only: without memory for the map, leave the code as it is.
+        return;
+    }
+    targeted.resize(code.len(), false);
+    for op in code.iter() {
+        let mut op = *op;
+        if let Some(&mut target) = op.target_mut()
+            && let Some(t) = targeted.get_mut(target as usize)
+        {
+            *t = true;
+        }
+    }
+    let mut in_table = 0;
+    for pc in 0..code.len().saturating_sub(1) {
+        if let Op::BrTable { len, .. } = code[pc] {
+            in_table = len as usize + 1;
+            continue;
+        }
+        if in_table > 0 {
+            in_table -= 1;
+            continue;
+        }
+        let (exit_branch, back) = (code[pc], code[pc + 1]);
+        let (Op::Br { target: top }, Some(exit)) = (back, exit_target(exit_branch)) else {
+            continue;
+        };
+        // Only a forward exit out of a loop (`repeat_loop_test` makes backward ones).
+        if top as usize > pc || exit as usize <= pc + 1 || targeted[pc + 1] {
+            continue;
+        }
+        if let Some(stay) = fuse::inverted_branch(exit_branch, top) {
+            code[pc] = stay;
+            code[pc + 1] = Op::Br { target: exit };
+        }
+    }
+}
+
+/// The target of a conditional branch.
+fn exit_target(op: Op) -> Option<u32> {
+    let mut op = op;
+    match op {
+        Op::Br { .. } => None,
+        _ => op.target_mut().copied(),
     }
 }
 

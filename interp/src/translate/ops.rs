@@ -953,17 +953,25 @@ impl FuncTranslator<'_> {
         let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
         // An address computed by the `i32.add` just emitted (the value needed no code): the
-        // store adds itself.
+        // store adds itself. A constant value is written to its slot in place of the add,
+        // which must then not read that slot.
         let h = self.height();
+        let value_slot = self.slot(h - 1);
         if memory == 0
-            && matches!(self.operands.last(), Some(Operand::Local(_)))
             && let Some(Op::I32Add { a, b, .. }) = self.producer_of(h - 2)
         {
-            let value = self.pop();
-            self.drop_producer();
-            self.operands.pop();
-            self.emit(indexed_store(kind, a, b, value, offset));
-            return Ok(());
+            let fusable = match self.operands.last() {
+                Some(Operand::Local(_)) => true,
+                Some(Operand::Const(_)) => a != value_slot && b != value_slot,
+                _ => false,
+            };
+            if fusable {
+                self.drop_producer();
+                let value = self.pop();
+                self.operands.pop();
+                self.emit(indexed_store(kind, a, b, value, offset));
+                return Ok(());
+            }
         }
         let value = self.pop();
         let addr = self.pop();

@@ -17,7 +17,6 @@
 //! `dst` (those listed by [`Op::result_slot_mut`], plus `TableGet`), and the ones listed in
 //! [`MODELLED_WRITERS`] write elsewhere; a test parses `op.rs` to keep that true.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use mote_core::module::ModuleInfo;
@@ -103,29 +102,31 @@ pub(crate) fn check(
 ) -> Result<(), (usize, &'static str)> {
     let frame = usize::from(func.frame_size);
     // Which instructions start a block (reached by a jump), and their state slot.
-    let mut leader_of = vec![u32::MAX; code.len()];
-    let mut leaders: Vec<usize> = vec![0];
+    let mut leader_of = filled(u32::MAX, code.len())?;
+    let mut leaders: Vec<usize> = filled(0, 1)?;
     leader_of[0] = 0;
-    let mut mark = |pc: usize, leaders: &mut Vec<usize>| {
+    let mut mark = |pc: usize, leaders: &mut Vec<usize>| -> Result<(), (usize, &'static str)> {
         if leader_of[pc] == u32::MAX {
             leader_of[pc] = u32::try_from(leaders.len()).unwrap_or(u32::MAX);
+            leaders.try_reserve(1).map_err(|_| OUT_OF_MEMORY)?;
             leaders.push(pc);
         }
+        Ok(())
     };
     for (pc, op) in code.iter().enumerate() {
         let mut op = *op;
         if let Some(target) = op.target_mut() {
-            mark(*target as usize, &mut leaders);
+            mark(*target as usize, &mut leaders)?;
         }
         if let Op::BrTable { len, .. } = op {
             for entry in pc + 1..=pc + 1 + len as usize {
-                mark(entry, &mut leaders);
+                mark(entry, &mut leaders)?;
             }
         }
     }
-    let mut states: Vec<Option<Vec<State>>> = vec![None; leaders.len()];
+    let mut states: Vec<Option<Vec<State>>> = filled(None, leaders.len())?;
     let ty = info.func_type(func_index);
-    let mut entry = vec![State::Unknown; frame];
+    let mut entry = filled(State::Unknown, frame)?;
     for (slot, &param) in entry.iter_mut().zip(ty.params()) {
         *slot = State::of(param);
     }
@@ -133,10 +134,10 @@ pub(crate) fn check(
         *slot = State::Zero;
     }
     states[0] = Some(entry);
-    let mut work = vec![0usize];
+    let mut work = filled(0usize, 1)?;
     let pass = Pass { info, func_index };
     while let Some(leader) = work.pop() {
-        let Some(mut state) = states[leader].clone() else {
+        let Some(mut state) = states[leader].as_deref().map(copied).transpose()? else {
             continue;
         };
         let mut pc = leaders[leader];
@@ -156,30 +157,32 @@ pub(crate) fn check(
                         changed
                     }
                     slot @ None => {
-                        *slot = Some(state.clone());
+                        *slot = Some(copied(state)?);
                         true
                     }
                 };
                 if changed {
+                    work.try_reserve(1).map_err(|_| OUT_OF_MEMORY)?;
                     work.push(index);
                 }
+                Ok::<(), (usize, &'static str)>(())
             };
             let mut op = op;
             let falls_through = match op {
                 Op::Br { target } => {
-                    flow(target as usize, &state);
+                    flow(target as usize, &state)?;
                     false
                 }
                 Op::BrTable { len, .. } => {
                     for entry in pc + 1..=pc + 1 + len as usize {
-                        flow(entry, &state);
+                        flow(entry, &state)?;
                     }
                     false
                 }
                 Op::Return { .. } | Op::Unreachable => false,
                 _ => {
                     if let Some(target) = op.target_mut() {
-                        flow(*target as usize, &state);
+                        flow(*target as usize, &state)?;
                     }
                     true
                 }
@@ -189,12 +192,33 @@ pub(crate) fn check(
             }
             pc += 1;
             if leader_of[pc] != u32::MAX {
-                flow(pc, &state);
+                flow(pc, &state)?;
                 break;
             }
         }
     }
     Ok(())
+}
+
+/// What a failed allocation is reported as: the pass's memory grows with the function's code
+/// and frame, and a device with a small heap must get an error, not an abort.
+const OUT_OF_MEMORY: (usize, &str) = (0, "not enough memory to check references");
+
+/// A vector of `len` copies of `value`, or the out-of-memory error.
+fn filled<T: Clone>(value: T, len: usize) -> Result<Vec<T>, (usize, &'static str)> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| OUT_OF_MEMORY)?;
+    v.resize(len, value);
+    Ok(v)
+}
+
+/// A copy of `states`, or the out-of-memory error.
+fn copied(states: &[State]) -> Result<Vec<State>, (usize, &'static str)> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(states.len())
+        .map_err(|_| OUT_OF_MEMORY)?;
+    v.extend_from_slice(states);
+    Ok(v)
 }
 
 struct Pass<'a> {

@@ -11,6 +11,12 @@
   ;; A store whose value is a local: the address add is folded.
   (func (export "put") (param $p i32) (param $i i32) (param $v i64)
     (i64.store offset=16 (i32.add (local.get $p) (local.get $i)) (local.get $v)))
+  ;; A constant value is written where the add was.
+  (func (export "set") (param $p i32) (param $i i32)
+    (i32.store8 (i32.add (local.get $p) (local.get $i)) (i32.const 1)))
+  ;; ... but not when the add reads the slot the constant goes to.
+  (func (export "set2") (param $p i32)
+    (i32.store8 (i32.add (local.get $p) (i32.load (local.get $p))) (i32.const 1)))
   ;; A store whose value is computed after the address: no folding.
   (func (export "put2") (param $p i32) (param $i i32) (param $v i32)
     (i32.store (i32.add (local.get $p) (local.get $i)) (i32.mul (local.get $v) (local.get $v))))
@@ -30,4 +36,13 @@
         (local.set $b (local.get $t))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $step)))
-    (local.get $a)))
+    (local.get $a))
+  ;; An exit test at the bottom of a loop: the back jump takes the inverted test.
+  (func (export "count") (param $n i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $l
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $done (i32.eq (local.get $i) (local.get $n)))
+        (br $l)))
+    (local.get $i)))

@@ -41,17 +41,13 @@ pub(in crate::exec) fn Br(vm: &mut Vm<'_>, r: &mut Regs, target: u32) -> Flow {
 
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn BrIfNez(vm: &mut Vm<'_>, r: &mut Regs, cond: Slot, target: u32) -> Flow {
-    if r.u32(cond) != 0 {
-        vm.jump(r, target);
-    }
+    vm.jump_if(r, r.u32(cond) != 0, target);
     NEXT
 }
 
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn BrIfEqz(vm: &mut Vm<'_>, r: &mut Regs, cond: Slot, target: u32) -> Flow {
-    if r.u32(cond) == 0 {
-        vm.jump(r, target);
-    }
+    vm.jump_if(r, r.u32(cond) == 0, target);
     NEXT
 }
 

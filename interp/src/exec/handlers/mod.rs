@@ -95,9 +95,7 @@ macro_rules! branch {
         pub(in crate::exec) fn $name(
             vm: &mut Vm<'_>, r: &mut Regs, a: Slot, b: Slot, target: u32,
         ) -> Flow {
-            if ($f)(r.$get(a), r.$get(b)) {
-                vm.jump(r, target);
-            }
+            vm.jump_if(r, ($f)(r.$get(a), r.$get(b)), target);
             NEXT
         }
     )*};
@@ -110,9 +108,7 @@ macro_rules! branch_imm {
         pub(in crate::exec) fn $name(
             vm: &mut Vm<'_>, r: &mut Regs, a: Slot, imm: i16, target: u32,
         ) -> Flow {
-            if ($f)(r.$get(a), imm) {
-                vm.jump(r, target);
-            }
+            vm.jump_if(r, ($f)(r.$get(a), imm), target);
             NEXT
         }
     )*};
