@@ -51,6 +51,15 @@ for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
     proposals/extended-const proposals/multi-memory regression; do
     cargo run --release -q -p mote-spec-tests -- --engine interp-image --suite "$suite" | tail -n 1
 done
+# The interpreter's threaded dispatcher (feature `threaded-dispatch`: the `mote` tool and the
+# benches use it; release builds only), directly and through images.
+for engine in interp interp-image; do
+    for suite in wasm-v1 wasm-v2 proposals/custom-page-sizes proposals/tail-call \
+        proposals/extended-const proposals/multi-memory regression; do
+        cargo run --release -q -p mote-spec-tests --features threaded-dispatch -- \
+            --engine "$engine" --suite "$suite" | tail -n 1
+    done
+done
 
 step "guest SDK and example apps (wasm32; they live outside the host workspace)"
 (cd sdk/rust && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown -- -D warnings)
