@@ -61,6 +61,8 @@ pub struct Report {
     /// (instructions of the calibration loop, ticks measured).
     pub calibration: Option<(u64, u64)>,
     pub lines: Vec<Line>,
+    /// `phase=heap` lines: where an engine's heap beyond linear memory went.
+    pub phases: Vec<Line>,
     pub done: Option<bool>,
 }
 
@@ -95,11 +97,16 @@ pub fn parse(output: &str) -> Report {
             "done" => report.done = Some(fields.get("ok").is_some_and(|v| v == "1")),
             _ => {
                 if let (Some(engine), Some(app)) = (fields.get("engine"), fields.get("app")) {
-                    report.lines.push(Line {
+                    let line = Line {
                         engine: engine.clone(),
                         app: app.clone(),
                         fields: fields.clone(),
-                    });
+                    };
+                    if fields.contains_key("phase") {
+                        report.phases.push(line);
+                    } else {
+                        report.lines.push(line);
+                    }
                 }
             }
         }
@@ -156,6 +163,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
 
     let mut failures = Vec::new();
     let mut lines = Vec::new();
+    let mut phases = Vec::new();
     for (engine, features) in ENGINES.iter().filter(|(e, _)| engines.contains(e)) {
         let elf = match build(&root, engine, features, &apps, wasm3_source.as_deref()) {
             Ok(elf) => elf,
@@ -168,6 +176,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
             Ok((status, output)) => {
                 let report = parse(&output);
                 let mut problems = check(&report, status);
+                phases.extend(report.phases);
                 if problems.is_empty() {
                     lines.extend(report.lines);
                 } else {
@@ -181,6 +190,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     }
 
     print!("{}", table(&lines, &qemu_version(), &engines));
+    print!("{}", heap_table(&phases));
     if failures.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -561,12 +571,53 @@ pub fn table(lines: &[Line], qemu: &str, engines: &[&str]) -> String {
     s
 }
 
+/// Where Mote's heap beyond linear memory goes, per app (empty without `phase=heap` lines).
+pub fn heap_table(phases: &[Line]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    if phases.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Heap beyond linear memory by phase, bytes: what loading the module keeps (with the \
+         engine), what the store and instance add (linear memory excluded), and what the call \
+         adds (the execution context's value and frame stacks; memory growth excluded)."
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "| app | engine | module | store + instance | call | total |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|");
+    for line in phases {
+        let (Some(module), Some(instance), Some(call)) =
+            (line.get("module"), line.get("instance"), line.get("call"))
+        else {
+            continue;
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            line.app,
+            line.engine,
+            thousands(module),
+            thousands(instance),
+            thousands(call),
+            thousands(module + instance + call)
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const OUTPUT: &str = "\
 MCU-BENCH calibrate insns=2000000 ticks=50001
+MCU-BENCH engine=mote app=fib phase=heap module=500 instance=700 call=1800
 MCU-BENCH engine=mote app=fib load_ticks=100 run_ticks=200000 result=0x1a6d ok=1 heap_peak=3000 heap_after=0 memory=0 stack_peak=900
 noise
 MCU-BENCH engine=mote app=coremark error=\"call\"
@@ -588,6 +639,12 @@ MCU-BENCH done ok=0
         assert_eq!(report.lines[0].get("run_ticks"), Some(200_000));
         let problems = check(&report, 1);
         assert_eq!(problems, vec!["coremark: call".to_owned()]);
+        assert_eq!(report.phases.len(), 1);
+        assert!(
+            heap_table(&report.phases).contains("| fib | mote | 500 | 700 | 1,800 | 3,000 |"),
+            "{}",
+            heap_table(&report.phases)
+        );
     }
 
     #[test]

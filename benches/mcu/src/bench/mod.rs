@@ -12,6 +12,7 @@
 //!
 //! ```text
 //! MCU-BENCH calibrate insns=2000000 ticks=50000
+//! MCU-BENCH engine=mote app=fib phase=heap module=.. instance=.. call=..
 //! MCU-BENCH engine=mote app=fib load_ticks=.. run_ticks=.. result=0x1a6d ok=1 heap_peak=.. heap_live=.. heap_after=.. memory=.. stack_peak=..
 //! MCU-BENCH done
 //! ```
@@ -113,6 +114,10 @@ pub struct Sample {
     pub memory: usize,
     /// Bytes of heap in use after the run, the instance still alive.
     pub heap_live: usize,
+    /// Where the heap beyond linear memory went, for engines that report it (Mote): bytes
+    /// kept by the loaded module, by the store and instance (linear memory excluded), and
+    /// added by the call (linear memory growth excluded).
+    pub heap_phases: Option<[usize; 3]>,
 }
 
 /// `fib_recursive(20)` of `examples/fib.wat`.
@@ -286,6 +291,7 @@ fn run_apps() -> bool {
             result: u64::from(result),
             memory: 0,
             heap_live: 0,
+            heap_phases: None,
         }),
     )
 }
@@ -320,6 +326,16 @@ fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool
     match sample {
         Ok(s) => {
             let ok = (app.check)(s.result);
+            if let Some([module, instance, call]) = s.heap_phases {
+                hprintln!(
+                    "MCU-BENCH engine={} app={} phase=heap module={} instance={} call={}",
+                    engine,
+                    app.name,
+                    module,
+                    instance,
+                    call
+                );
+            }
             hprintln!(
                 "MCU-BENCH engine={} app={} load_ticks={} run_ticks={} result={:#x} ok={} heap_peak={} heap_live={} heap_after={} memory={} stack_peak={}",
                 engine,

@@ -24,14 +24,23 @@ const LIMITS: Limits = Limits {
 };
 
 pub fn run(app: &App) -> Result<Sample, &'static str> {
+    let heap_before = crate::heap::used();
     let mut config = Config::default();
     config.limits(LIMITS);
     let engine = Engine::new(&config, mote_interp::Interpreter::new());
     let start = ticks();
     let module = Module::from_image(&engine, image(app)).map_err(|_| "loading the image")?;
+    let heap_module = crate::heap::used();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).map_err(|_| "instantiating")?;
     let loaded = ticks();
+    let memory_of = |store: &Store<()>| {
+        instance
+            .get_memory(store, "memory")
+            .map_or(0, |m| m.data_size(store))
+    };
+    let memory_before = memory_of(&store);
+    let heap_instance = crate::heap::used() - memory_before;
     let result = if app.returns_i64 {
         let func = instance
             .get_typed_func::<i32, i64>(&store, app.export)
@@ -48,14 +57,17 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         (u64::from(r.cast_unsigned()), ticks() - start)
     };
     let heap_live = crate::heap::used();
-    let memory = instance
-        .get_memory(&store, "memory")
-        .map_or(0, |m| m.data_size(&store));
+    let memory = memory_of(&store);
     Ok(Sample {
         load_ticks: loaded - start,
         run_ticks: result.1,
         result: result.0,
         memory,
         heap_live,
+        heap_phases: Some([
+            heap_module - heap_before,
+            heap_instance - heap_module,
+            (heap_live - memory) - heap_instance,
+        ]),
     })
 }

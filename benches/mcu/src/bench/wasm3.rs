@@ -136,6 +136,7 @@ unsafe fn run_in(runtime: Opaque, env: Opaque, app: &App) -> Result<Sample, &'st
         result,
         memory: memory as usize,
         heap_live,
+        heap_phases: None,
     })
 }
 

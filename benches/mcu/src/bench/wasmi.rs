@@ -51,5 +51,6 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         result: result.0,
         memory,
         heap_live,
+        heap_phases: None,
     })
 }
