@@ -2,11 +2,10 @@
 //! running the start function.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 use crate::context::{AsContext, AsContextMut};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::externals::{Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{Bytes, ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
@@ -193,7 +192,7 @@ impl Instance {
         let store = store.as_context();
         let func = self
             .get_func(&store, name)
-            .ok_or_else(|| Error::usage(format!("no exported function `{name}`")))?;
+            .ok_or_else(|| Error::usage(Message::named("no exported function", name)))?;
         func.typed(&store)
     }
 
@@ -270,10 +269,10 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         ));
     }
     if imports.len() != info.imports.len() {
-        return Err(Error::usage(format!(
-            "module has {} imports, {} given",
-            info.imports.len(),
-            imports.len()
+        return Err(Error::usage(Message::counts(
+            "imports",
+            info.imports.len() as u64,
+            imports.len() as u64,
         )));
     }
     let instance_index = next_index(&inner.instances, "instances per store")?;
@@ -284,19 +283,19 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     let types: Box<[u32]> = info.types.iter().map(|t| inner.types.intern(t)).collect();
 
     for (import, ext) in info.imports.iter().zip(imports) {
-        let link_err = |reason: &str| Error::link(&import.module, &import.name, reason);
+        let link_err = |reason: Message| Error::link(&import.module, &import.name, reason);
         if ext.store_id() != inner.id {
-            return Err(link_err("the value belongs to another store"));
+            return Err(link_err("the value belongs to another store".into()));
         }
         match (import.kind, ext) {
             (ExternKind::Func, Extern::Func(f)) => {
                 let expected = types[info.funcs[import.index as usize] as usize];
                 let actual = inner.funcs[f.index() as usize].ty;
                 if actual != expected {
-                    return Err(link_err(&format!(
-                        "incompatible import type: expected {}, found {}",
+                    return Err(link_err(Message::types(
+                        "incompatible import type",
                         inner.types.get(expected),
-                        inner.types.get(actual)
+                        inner.types.get(actual),
                     )));
                 }
                 funcs.push(f.index());
@@ -306,7 +305,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 let expected = &info.tables[import.index as usize];
                 if !table_matches(&entity.ty, entity.elements.len() as u64, expected) {
                     return Err(link_err(
-                        "incompatible import type: table limits or element type differ",
+                        "incompatible import type: table limits or element type differ".into(),
                     ));
                 }
                 tables.push(t.index);
@@ -316,7 +315,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 let expected = &info.memories[import.index as usize];
                 if !memory_matches(&entity.ty, entity.size_pages(), expected) {
                     return Err(link_err(
-                        "incompatible import type: memory limits or page size differ",
+                        "incompatible import type: memory limits or page size differ".into(),
                     ));
                 }
                 memories.push(m.index);
@@ -324,15 +323,22 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             (ExternKind::Global, Extern::Global(g)) => {
                 let actual = inner.globals[g.index as usize].ty;
                 if actual != info.globals[import.index as usize] {
-                    return Err(link_err("incompatible import type: global type differs"));
+                    return Err(link_err(
+                        "incompatible import type: global type differs".into(),
+                    ));
                 }
                 globals.push(g.index);
             }
             (kind, _) => {
-                return Err(link_err(&format!(
-                    "incompatible import type: expected a {}",
-                    info.extern_type(kind, import.index).kind_name()
-                )));
+                return Err(link_err(
+                    match kind {
+                        ExternKind::Func => "incompatible import type: expected a function",
+                        ExternKind::Table => "incompatible import type: expected a table",
+                        ExternKind::Memory => "incompatible import type: expected a memory",
+                        ExternKind::Global => "incompatible import type: expected a global",
+                    }
+                    .into(),
+                ));
             }
         }
     }

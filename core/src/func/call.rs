@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use super::{Caller, Func};
 use crate::context::AsContextMut;
 use crate::engine::{Execution, RunOutcome};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::instance::Instance;
 use crate::store::{FuncKind, Store};
 use crate::trap::TrapCode;
@@ -105,19 +105,27 @@ pub(super) fn call<T>(
     }
     let entity = store.inner.funcs[func.index() as usize];
     let ty = store.inner.types.get(entity.ty).clone();
-    if params.len() != ty.params().len() || results.len() != ty.results().len() {
-        return Err(Error::usage(alloc::format!(
-            "function of type {ty} called with {} arguments and {} result slots",
-            params.len(),
-            results.len()
+    if params.len() != ty.params().len() {
+        return Err(Error::usage(Message::counts(
+            "arguments",
+            ty.params().len() as u64,
+            params.len() as u64,
+        )));
+    }
+    if results.len() != ty.results().len() {
+        return Err(Error::usage(Message::counts(
+            "result slots",
+            ty.results().len() as u64,
+            results.len() as u64,
         )));
     }
     let mut raw_params = Vec::with_capacity(params.len());
     for (i, (param, expected)) in params.iter().zip(ty.params()).enumerate() {
         if param.ty() != *expected {
-            return Err(Error::usage(alloc::format!(
-                "argument {i} is {}, the function expects {expected}",
-                param.ty()
+            return Err(Error::usage(Message::item(
+                "argument",
+                i as u64,
+                "its type differs from the parameter's",
             )));
         }
         raw_params.push(store.inner.raw_of(*param)?);

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use super::Func;
 use super::call::CallOutcome;
 use crate::context::{AsContext, AsContextMut};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::store::{StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
 use crate::value::{ExternRef, RawVal, Val};
@@ -289,8 +289,10 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let ty = func.ty(store);
         let expected = FuncType::new(Params::types(), Results::types());
         if ty != expected {
-            return Err(Error::usage(alloc::format!(
-                "function has type {ty}, not {expected}"
+            return Err(Error::usage(Message::types(
+                "typed function",
+                &expected,
+                &ty,
             )));
         }
         Ok(Self {

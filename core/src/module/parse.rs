@@ -3,7 +3,6 @@
 //! is never translated before it is validated.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 use wasmparser::{
@@ -352,7 +351,8 @@ fn convert_ref_type(ty: wasmparser::RefType) -> Result<RefType, Error> {
         Ok(RefType::ExternRef)
     } else {
         Err(Error::unsupported(
-            format!("reference type {ty} (function-references or GC proposal)"),
+            "reference types other than funcref and externref (function-references or GC \
+             proposal)",
             None,
         ))
     }

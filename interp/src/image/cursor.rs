@@ -1,6 +1,5 @@
 //! Little-endian readers and writers over image bytes, with offsets in every error.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use mote_core::Error;
@@ -77,7 +76,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An error at the current position.
-    pub(super) fn error(&self, what: impl Into<String>) -> Error {
+    pub(super) fn error(&self, what: &'static str) -> Error {
         Error::bad_image(what, (self.base + self.pos) as u64)
     }
 

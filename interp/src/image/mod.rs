@@ -40,7 +40,7 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use mote_core::module::ModuleInfo;
-use mote_core::{Config, Engine, Error, Module};
+use mote_core::{Config, Engine, Error, Message, Module};
 
 use crate::code::{CompiledFunc, CompiledModule};
 use crate::op::Op;
@@ -89,8 +89,11 @@ impl ImageHeader {
         let abi_version = r.u32()?;
         if abi_version != ABI_VERSION {
             return Err(Error::bad_image(
-                alloc::format!(
-                    "image format version {abi_version}, this runtime reads version {ABI_VERSION}: recompile the module with this version of `mote compile`"
+                Message::counts(
+                    "image format version (recompile the module with this version of `mote \
+                     compile`)",
+                    u64::from(ABI_VERSION),
+                    u64::from(abi_version),
                 ),
                 8,
             ));
@@ -100,9 +103,10 @@ impl ImageHeader {
         let crc = r.u32()?;
         if len as usize != image.len() {
             return Err(Error::bad_image(
-                alloc::format!(
-                    "image length is {} bytes, its header says {len}: truncated or padded",
-                    image.len()
+                Message::counts(
+                    "image length (truncated or padded)",
+                    u64::from(len),
+                    image.len() as u64,
                 ),
                 16,
             ));
@@ -326,12 +330,8 @@ impl<'a> Parts<'a> {
 fn load_info(parts: &Parts<'_>, data: DataSource<'_>) -> Result<ModuleInfo, Error> {
     let mut r = Reader::new(parts.info, parts.info_at);
     let info = info::read(&mut r, &data)?;
-    info.check().map_err(|e| {
-        Error::bad_image(
-            alloc::format!("module information: {e}"),
-            parts.info_at as u64,
-        )
-    })?;
+    info.check()
+        .map_err(|e| Error::bad_image(e, parts.info_at as u64))?;
     if info.memories.iter().any(|m| m.shared) {
         return Err(Error::unsupported("shared memories", None));
     }
@@ -355,11 +355,13 @@ fn finish(
     let config: &Config = engine.config();
     if header.fuel != config.fuel_enabled() {
         return Err(Error::bad_image(
-            alloc::format!(
-                "the image was compiled with fuel metering {}, the engine has it {}: compile it with the engine's configuration",
-                on_off(header.fuel),
-                on_off(config.fuel_enabled())
-            ),
+            if header.fuel {
+                "the image was compiled with fuel metering on, the engine has it off: compile \
+                 it with the engine's configuration"
+            } else {
+                "the image was compiled with fuel metering off, the engine has it on: compile \
+                 it with the engine's configuration"
+            },
             12,
         ));
     }
@@ -385,17 +387,13 @@ fn finish(
     ))
 }
 
-fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
-}
-
 /// Checks that every 12-byte record of `code` has a valid instruction tag.
 fn check_op_tags(code: &[u8], code_at: usize) -> Result<(), Error> {
     for (i, record) in code.chunks_exact(OP_SIZE).enumerate() {
         let record: &[u8; OP_SIZE] = record.try_into().map_err(|_| Error::bad_image("code", 0))?;
         if Op::tag_of_bytes(record).is_none() {
             return Err(Error::bad_image(
-                alloc::format!("instruction {i}: unknown instruction tag"),
+                Message::item("instruction", i as u64, "unknown instruction tag"),
                 (code_at + i * OP_SIZE) as u64,
             ));
         }
