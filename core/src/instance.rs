@@ -171,7 +171,7 @@ impl Instance {
             .info()
             .exports
             .iter()
-            .map(|e| (e.name.clone(), extern_of(inner, entity, e.kind, e.index)))
+            .map(|e| (Box::from(&*e.name), extern_of(inner, entity, e.kind, e.index)))
             .collect()
     }
 

@@ -176,7 +176,7 @@ impl<T> Linker<T> {
         for import in &module.info().imports {
             match self
                 .definitions
-                .get(&(import.module.clone(), import.name.clone()))
+                .get(&(Box::from(&*import.module), Box::from(&*import.name)))
             {
                 Some(def) => imports.push(self.materialise(store, def.clone())),
                 None => {

@@ -2,14 +2,15 @@
 
 mod bytes;
 mod check;
+mod name;
 #[cfg(feature = "validate")]
 mod parse;
 
 pub use bytes::Bytes;
+pub use name::{FuncNames, Name, PACKED_ENTRY};
 
 use crate::sync::Arc;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -151,9 +152,9 @@ pub enum ExternKind {
 #[derive(Debug, Clone)]
 pub struct Import {
     /// Module name.
-    pub module: Box<str>,
+    pub module: Name,
     /// Field name.
-    pub name: Box<str>,
+    pub name: Name,
     /// What is imported, and its index in that kind's index space.
     pub kind: ExternKind,
     /// Index in the kind's index space.
@@ -164,7 +165,7 @@ pub struct Import {
 #[derive(Debug, Clone)]
 pub struct Export {
     /// Export name.
-    pub name: Box<str>,
+    pub name: Name,
     /// What is exported.
     pub kind: ExternKind,
     /// Index in the kind's index space.
@@ -321,11 +322,9 @@ pub struct ModuleInfo {
     /// Data segments.
     pub datas: Vec<DataSegment>,
     /// Module name from the name section.
-    pub name: Option<Box<str>>,
-    /// Function names from the name section (or, failing that, export names).
-    pub func_names: BTreeMap<u32, Box<str>>,
-    /// Byte offset of each defined function's body in the module, for error messages.
-    pub func_offsets: Vec<u32>,
+    pub name: Option<Name>,
+    /// Function names from the name section (see [`ModuleInfo::func_name`] for the others).
+    pub func_names: FuncNames,
 }
 
 impl ModuleInfo {
@@ -337,9 +336,15 @@ impl ModuleInfo {
         &self.types[self.funcs[index as usize] as usize]
     }
 
-    /// The name of function `index`, if known.
+    /// The name of function `index`, if known: from the name section, or failing that the
+    /// first export of the function. (For messages: the export search is linear.)
     pub fn func_name(&self, index: u32) -> Option<&str> {
-        self.func_names.get(&index).map(|s| &**s)
+        self.func_names.get(index).or_else(|| {
+            self.exports
+                .iter()
+                .find(|e| e.kind == ExternKind::Func && e.index == index)
+                .map(|e| &*e.name)
+        })
     }
 
     /// The type of an import.

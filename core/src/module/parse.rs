@@ -11,7 +11,7 @@ use wasmparser::{
 
 use super::{
     Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Import, ModuleInfo, count_u32,
+    ExternKind, FuncNames, Import, ModuleInfo, count_u32,
 };
 use crate::config::{Config, Features};
 use crate::engine::{CompiledCode, Engine, ModuleTranslator};
@@ -100,8 +100,6 @@ pub(crate) fn decode_and_translate(
                 translator = Some(engine.backend().new_translator(config, &info)?);
             }
             let func_index = info.imported_funcs + next_func;
-            let offset = u32::try_from(body.range().start).unwrap_or(u32::MAX);
-            info.func_offsets.push(offset);
             if let Some(t) = translator.as_mut() {
                 t.translate_function(&info, func_index, body, func_validator)
                     .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
@@ -229,11 +227,6 @@ fn decode_section(
                         ));
                     }
                 };
-                if kind == ExternKind::Func {
-                    info.func_names
-                        .entry(export.index)
-                        .or_insert_with(|| export.name.into());
-                }
                 info.exports.push(Export {
                     name: export.name.into(),
                     kind,
@@ -318,9 +311,10 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
         match name {
             Ok(wasmparser::Name::Module { name, .. }) => info.name = Some(name.into()),
             Ok(wasmparser::Name::Function(map)) => {
-                for naming in map.into_iter().flatten() {
-                    info.func_names.insert(naming.index, naming.name.into());
-                }
+                let names = map.into_iter().flatten().map(|n| (n.index, n.name));
+                // The specification lists names in increasing order of index; a subsection
+                // that does not is malformed, and ignored like the rest of a bad name section.
+                info.func_names = FuncNames::from_sorted(names).unwrap_or_default();
             }
             Ok(_) => {}
             Err(_) => return,

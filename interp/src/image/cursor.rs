@@ -77,7 +77,7 @@ impl<'a> Reader<'a> {
 
     /// An error at the current position.
     pub(super) fn error(&self, what: &'static str) -> Error {
-        Error::bad_image(what, (self.base + self.pos) as u64)
+        Error::bad_image(what, self.position())
     }
 
     pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
@@ -131,6 +131,11 @@ impl<'a> Reader<'a> {
         let len = self.count(1)?;
         let bytes = self.take(len)?;
         core::str::from_utf8(bytes).map_err(|_| self.error("a name is not UTF-8"))
+    }
+
+    /// Offset of the next byte in the image, for messages.
+    pub(super) fn position(&self) -> u64 {
+        (self.base + self.pos) as u64
     }
 
     pub(super) fn is_empty(&self) -> bool {

@@ -1,14 +1,15 @@
 //! The module-information section of an image: everything about a module except its code.
 
-use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use mote_core::module::{
     Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Import, ModuleInfo,
+    ExternKind, FuncNames, Import, ModuleInfo, Name, PACKED_ENTRY,
 };
-use mote_core::{Error, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use mote_core::{
+    Error, FuncType, GlobalType, MemoryType, Message, Mutability, RefType, TableType, ValType,
+};
 
 use super::cursor::{Reader, Writer};
 
@@ -78,6 +79,13 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
         w.u8(kind_code(export.kind));
         w.u32(export.index);
     }
+    // The exports in order of name: the loader proves the names unique by checking that this
+    // is a permutation along which the names strictly increase.
+    let mut by_name: Vec<usize> = (0..info.exports.len()).collect();
+    by_name.sort_by(|&a, &b| info.exports[a].name.cmp(&info.exports[b].name));
+    for i in by_name {
+        w.len(i)?;
+    }
     w.bool(info.start.is_some());
     w.u32(info.start.unwrap_or(0));
     w.len(info.elems.len())?;
@@ -125,15 +133,11 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
     }
     w.bool(info.name.is_some());
     w.str(info.name.as_deref().unwrap_or(""))?;
-    w.len(info.func_names.len())?;
-    for (&index, name) in &info.func_names {
-        w.u32(index);
-        w.str(name)?;
-    }
-    w.len(info.func_offsets.len())?;
-    for &offset in &info.func_offsets {
-        w.u32(offset);
-    }
+    // Function names as their packed table, read in place by the loader.
+    let (count, table) = info.func_names.as_packed();
+    w.len(count)?;
+    w.len(table.len())?;
+    w.bytes.extend_from_slice(table);
     Ok(())
 }
 
@@ -221,17 +225,44 @@ fn kind_code(k: ExternKind) -> u8 {
     }
 }
 
-/// Where the bytes of data segments come from when reading.
-pub(super) enum DataSource<'a> {
-    /// Borrow them from an image that lives for the rest of the program.
-    Static(&'static [u8]),
-    /// Copy them to the heap.
-    Copy(&'a [u8]),
+/// How the loader keeps what it reads from image bytes that live for `'a`: in place (`'a` is
+/// `'static`: the image stays in flash) or as copies on the heap.
+pub(super) struct Keep<'a> {
+    /// Imports', exports' and the module's names.
+    pub(super) name: fn(&'a str) -> Name,
+    /// Data segments' bytes.
+    pub(super) bytes: fn(&'a [u8]) -> Bytes,
+    /// The packed table of function names (`FuncNames::packed`).
+    pub(super) func_names: fn(usize, &'a [u8]) -> Result<FuncNames, Message>,
 }
 
-/// Reads what [`write`] wrote. Every value is range-checked here or by
-/// [`ModuleInfo::check`] afterwards.
-pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleInfo, Error> {
+impl Keep<'static> {
+    /// Everything stays in the image.
+    pub(super) const IN_PLACE: Keep<'static> = Keep {
+        name: Name::from_static,
+        bytes: Bytes::from_static,
+        func_names: FuncNames::packed,
+    };
+}
+
+impl<'a> Keep<'a> {
+    /// Everything is copied to the heap.
+    pub(super) fn copied() -> Keep<'a> {
+        Keep {
+            name: Name::from,
+            bytes: Bytes::from,
+            func_names: FuncNames::copied,
+        }
+    }
+}
+
+/// Reads what [`write`] wrote, with data segments in `data`. Every value is range-checked
+/// here or by [`ModuleInfo::check`] afterwards.
+pub(super) fn read<'a>(
+    r: &mut Reader<'a>,
+    data: &'a [u8],
+    keep: &Keep<'a>,
+) -> Result<ModuleInfo, Error> {
     let mut info = ModuleInfo::default();
     let n = r.count(8)?;
     for _ in 0..n {
@@ -247,8 +278,8 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
     }
     let n = r.count(13)?;
     for _ in 0..n {
-        let module = r.str()?.into();
-        let name = r.str()?.into();
+        let module = (keep.name)(r.str()?);
+        let name = (keep.name)(r.str()?);
         let kind = extern_kind(r)?;
         let index = r.u32()?;
         info.imports.push(Import {
@@ -317,11 +348,12 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
     }
     let n = r.count(9)?;
     for _ in 0..n {
-        let name = r.str()?.into();
+        let name = (keep.name)(r.str()?);
         let kind = extern_kind(r)?;
         let index = r.u32()?;
         info.exports.push(Export { name, kind, index });
     }
+    check_export_names(r, &info.exports)?;
     let has_start = r.bool()?;
     let start = r.u32()?;
     info.start = has_start.then_some(start);
@@ -362,36 +394,49 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
         };
         let start = r.u32()? as usize;
         let len = r.u32()? as usize;
-        let bytes = match *data {
-            DataSource::Static(all) => start
-                .checked_add(len)
-                .and_then(|end| all.get(start..end))
-                .map(Bytes::from_static),
-            DataSource::Copy(all) => start
-                .checked_add(len)
-                .and_then(|end| all.get(start..end))
-                .map(Bytes::from),
-        }
-        .ok_or_else(|| r.error("data segment outside the data section"))?;
+        let bytes = start
+            .checked_add(len)
+            .and_then(|end| data.get(start..end))
+            .map(keep.bytes)
+            .ok_or_else(|| r.error("data segment outside the data section"))?;
         info.datas.push(DataSegment { mode, bytes });
     }
     let has_name = r.bool()?;
     let name = r.str()?;
-    info.name = has_name.then(|| name.into());
-    let n = r.count(8)?;
-    let mut names = BTreeMap::new();
-    for _ in 0..n {
-        let index = r.u32()?;
-        let name: Box<str> = r.str()?.into();
-        names.insert(index, name);
-    }
-    info.func_names = names;
-    let n = r.count(4)?;
-    info.func_offsets = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
+    info.name = has_name.then(|| (keep.name)(name));
+    let count = r.count(PACKED_ENTRY)?;
+    let table_len = r.count(1)?;
+    let table_at = r.position();
+    let table = r.take(table_len)?;
+    info.func_names = (keep.func_names)(count, table).map_err(|e| Error::bad_image(e, table_at))?;
     if !r.is_empty() {
         return Err(r.error("bytes after the module information"));
     }
     Ok(info)
+}
+
+/// Reads the permutation of the exports by name that [`write`] put after them, and checks that
+/// the names strictly increase along it: so they are unique, in linear time.
+fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) -> Result<(), Error> {
+    let mut seen = vec![false; exports.len()];
+    let mut previous: Option<&str> = None;
+    for _ in 0..exports.len() {
+        let at = r.position();
+        let i = r.u32()? as usize;
+        let fresh = seen.get_mut(i).is_some_and(|s| !core::mem::replace(s, true));
+        if !fresh {
+            return Err(Error::bad_image("exports by name: not a permutation", at));
+        }
+        let name = &*exports[i].name;
+        if previous.is_some_and(|p| p >= name) {
+            return Err(Error::bad_image(
+                Message::item("export", i as u64, "duplicate name (or names out of order)"),
+                at,
+            ));
+        }
+        previous = Some(name);
+    }
+    Ok(())
 }
 
 fn read_option_u64(r: &mut Reader<'_>) -> Result<Option<u64>, Error> {

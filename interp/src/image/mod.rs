@@ -45,11 +45,11 @@ use mote_core::{Config, Engine, Error, Message, Module};
 use crate::code::{CompiledFunc, CompiledModule};
 use crate::op::Op;
 use cursor::{Reader, Writer};
-use info::DataSource;
+use info::Keep;
 
 /// The image format and the instruction set it encodes. Bump it whenever [`Op`],
 /// [`CompiledFunc`] or the section layout changes; loaders refuse other versions.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// First bytes of every image.
 pub const MAGIC: [u8; 8] = *b"MOTEIMG\0";
@@ -264,7 +264,7 @@ pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Erro
     }
     let header = ImageHeader::parse(image)?;
     let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, DataSource::Static(parts.data))?;
+    let info = load_info(&parts, parts.data, &Keep::IN_PLACE)?;
     let code = CompiledModule {
         funcs: Cow::Borrowed(funcs_in_place(parts.funcs)),
         code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
@@ -280,7 +280,7 @@ pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Erro
 pub fn load_copy(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
     let header = ImageHeader::parse(image)?;
     let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, DataSource::Copy(parts.data))?;
+    let info = load_info(&parts, parts.data, &Keep::copied())?;
     check_op_tags(parts.code, parts.code_at)?;
     let code = CompiledModule {
         funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
@@ -327,9 +327,9 @@ impl<'a> Parts<'a> {
     }
 }
 
-fn load_info(parts: &Parts<'_>, data: DataSource<'_>) -> Result<ModuleInfo, Error> {
+fn load_info<'a>(parts: &Parts<'a>, data: &'a [u8], keep: &Keep<'a>) -> Result<ModuleInfo, Error> {
     let mut r = Reader::new(parts.info, parts.info_at);
-    let info = info::read(&mut r, &data)?;
+    let info = info::read(&mut r, data, keep)?;
     info.check()
         .map_err(|e| Error::bad_image(e, parts.info_at as u64))?;
     if info.memories.iter().any(|m| m.shared) {
