@@ -145,7 +145,9 @@ impl FuncNames {
     ///
     /// # Errors
     /// When the indices are not strictly increasing, or the names exceed 4 GiB.
-    pub fn from_sorted<'a>(names: impl IntoIterator<Item = (u32, &'a str)>) -> Result<Self, Message> {
+    pub fn from_sorted<'a>(
+        names: impl IntoIterator<Item = (u32, &'a str)>,
+    ) -> Result<Self, Message> {
         let mut entries = Vec::new();
         let mut text = Vec::new();
         let mut previous = None;
