@@ -484,16 +484,18 @@ fn elem_items(
     globals: &[u32],
     funcs: &[u32],
 ) -> Result<Box<[RawVal]>, Error> {
+    let mut out = Vec::with_capacity(items.len());
     match items {
-        ElemItems::Funcs(indices) => Ok(indices
-            .iter()
-            .map(|&f| u64::from(funcs[f as usize]) + 1)
-            .collect()),
-        ElemItems::Exprs(exprs) => exprs
-            .iter()
-            .map(|expr| eval_const(inner, expr, globals, funcs))
-            .collect(),
+        ElemItems::Funcs(indices) => {
+            out.extend(indices.iter().map(|&f| u64::from(funcs[f as usize]) + 1));
+        }
+        ElemItems::Exprs(exprs) => {
+            for expr in exprs.iter() {
+                out.push(eval_const(inner, expr, globals, funcs)?);
+            }
+        }
     }
+    Ok(out.into_boxed_slice())
 }
 
 /// The range `[offset, offset + len)` if it ends within `size`.

@@ -410,10 +410,9 @@ impl MemoryEntity {
     /// # Errors
     /// When the minimum exceeds `limit_bytes` or cannot be allocated.
     pub fn new(ty: MemoryType, limit_bytes: u64, reservation: u64) -> Result<Self, Error> {
-        let page = ty.page_size();
         let type_max = ty.maximum.unwrap_or(ty.absolute_max_pages());
-        let max_bytes = type_max.saturating_mul(page).min(limit_bytes);
-        let initial = ty.minimum.saturating_mul(page);
+        let max_bytes = ty.pages_to_bytes(type_max).min(limit_bytes);
+        let initial = ty.pages_to_bytes(ty.minimum);
         if initial > max_bytes {
             return Err(Error::limit("memory bytes", initial, max_bytes));
         }
@@ -445,9 +444,7 @@ impl MemoryEntity {
     /// both allocated for a moment.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old_pages = self.size_pages();
-        let new_bytes = old_pages
-            .checked_add(delta)?
-            .checked_mul(self.ty.page_size())?;
+        let new_bytes = self.ty.pages_to_bytes(old_pages.checked_add(delta)?);
         if new_bytes > self.max_bytes {
             return None;
         }

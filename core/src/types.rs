@@ -168,6 +168,15 @@ impl MemoryType {
         1u64 << self.page_size_log2
     }
 
+    /// `pages` pages in bytes, saturating at `u64::MAX` (in shifts: cheap on 32-bit targets).
+    pub fn pages_to_bytes(&self, pages: u64) -> u64 {
+        let log2 = u32::from(self.page_size_log2);
+        match u64::MAX.checked_shr(log2) {
+            Some(most) if pages <= most => pages << log2,
+            _ => u64::MAX,
+        }
+    }
+
     /// The largest number of pages that the index type can address.
     pub fn absolute_max_pages(&self) -> u64 {
         if self.memory64 {

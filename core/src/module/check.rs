@@ -101,10 +101,15 @@ impl ModuleInfo {
             if memory.maximum.is_some_and(|max| max < memory.minimum) {
                 return Err(item("memory", i, "maximum below minimum"));
             }
+            // At most 2^(address bits - page bits) pages: with 1-byte pages of a 64-bit
+            // memory, any u64.
             let page_bits = u32::from(memory.page_size_log2);
             let address_bits = if memory.memory64 { 64 } else { 32 };
-            let max_pages = 1u128 << (address_bits - page_bits);
-            if u128::from(memory.maximum.unwrap_or(memory.minimum)) > max_pages {
+            let pages = memory.maximum.unwrap_or(memory.minimum);
+            if 1u64
+                .checked_shl(address_bits - page_bits)
+                .is_some_and(|max_pages| pages > max_pages)
+            {
                 return Err(item("memory", i, "larger than its address space"));
             }
         }

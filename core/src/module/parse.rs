@@ -290,12 +290,13 @@ fn decode_section(
                 });
             }
         }
-        Payload::CustomSection(reader) => {
-            if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                // Names are only for messages: a broken name section is ignored, as the
-                // specification requires for custom sections.
-                read_names(info, names);
-            }
+        // Only the name section is read (by name, not `as_known`, which would bring in the
+        // readers of every custom section wasmparser knows: flash on a device).
+        Payload::CustomSection(reader) if reader.name() == "name" => {
+            let data = wasmparser::BinaryReader::new(reader.data(), reader.data_offset());
+            // Names are only for messages: a broken name section is ignored, as the
+            // specification requires for custom sections.
+            read_names(info, wasmparser::NameSectionReader::new(data));
         }
         Payload::TagSection(_) => {
             return Err(Error::unsupported("tags (exceptions proposal)", None));

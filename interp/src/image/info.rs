@@ -257,31 +257,29 @@ impl<'a> Keep<'a> {
 }
 
 /// Reads what [`write`] wrote, with data segments in `data`. Every value is range-checked
-/// here or by [`ModuleInfo::check`] afterwards.
+/// here or by [`ModuleInfo::check`] afterwards. The reader's errors are sticky, so the reads
+/// below need no error branches: the first problem is reported at the end.
 pub(super) fn read<'a>(
     r: &mut Reader<'a>,
     data: &'a [u8],
     keep: &Keep<'a>,
 ) -> Result<ModuleInfo, Error> {
     let mut info = ModuleInfo::default();
-    let n = r.count(8)?;
-    for _ in 0..n {
-        let params = r.count(1)?;
-        let results = r.count(1)?;
-        let mut types = Vec::with_capacity(params.saturating_add(results).min(1024));
-        for _ in 0..params.saturating_add(results) {
-            types.push(val_type(r)?);
-        }
-        let (p, res) = types.split_at(params);
+    for _ in 0..r.count(8) {
+        let params = r.count(1);
+        let results = r.count(1);
+        let all: Vec<ValType> = (0..params.saturating_add(results))
+            .map(|_| val_type(r))
+            .collect();
+        let (p, res) = all.split_at(params.min(all.len()));
         info.types
             .push(FuncType::new(p.iter().copied(), res.iter().copied()));
     }
-    let n = r.count(13)?;
-    for _ in 0..n {
-        let module = (keep.name)(r.str()?);
-        let name = (keep.name)(r.str()?);
-        let kind = extern_kind(r)?;
-        let index = r.u32()?;
+    for _ in 0..r.count(13) {
+        let module = (keep.name)(r.str());
+        let name = (keep.name)(r.str());
+        let kind = extern_kind(r);
+        let index = r.u32();
         info.imports.push(Import {
             module,
             name,
@@ -289,18 +287,16 @@ pub(super) fn read<'a>(
             index,
         });
     }
-    let n = r.count(4)?;
-    info.funcs = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
-    info.imported_funcs = r.u32()?;
-    info.imported_tables = r.u32()?;
-    info.imported_memories = r.u32()?;
-    info.imported_globals = r.u32()?;
-    let n = r.count(19)?;
-    for _ in 0..n {
-        let element = ref_type(r)?;
-        let minimum = r.u64()?;
-        let maximum = read_option_u64(r)?;
-        let table64 = r.bool()?;
+    info.funcs = (0..r.count(4)).map(|_| r.u32()).collect();
+    info.imported_funcs = r.u32();
+    info.imported_tables = r.u32();
+    info.imported_memories = r.u32();
+    info.imported_globals = r.u32();
+    for _ in 0..r.count(19) {
+        let element = ref_type(r);
+        let minimum = r.u64();
+        let maximum = read_option_u64(r);
+        let table64 = r.bool();
         info.tables.push(TableType {
             element,
             minimum,
@@ -308,22 +304,16 @@ pub(super) fn read<'a>(
             table64,
         });
     }
-    let n = r.count(1)?;
-    for _ in 0..n {
-        let init = if r.bool()? {
-            Some(read_const(r)?)
-        } else {
-            None
-        };
+    for _ in 0..r.count(1) {
+        let init = r.bool().then(|| read_const(r));
         info.table_inits.push(init);
     }
-    let n = r.count(20)?;
-    for _ in 0..n {
-        let minimum = r.u64()?;
-        let maximum = read_option_u64(r)?;
-        let page_size_log2 = r.u8()?;
-        let memory64 = r.bool()?;
-        let shared = r.bool()?;
+    for _ in 0..r.count(20) {
+        let minimum = r.u64();
+        let maximum = read_option_u64(r);
+        let page_size_log2 = r.u8();
+        let memory64 = r.bool();
+        let shared = r.bool();
         info.memories.push(MemoryType {
             minimum,
             maximum,
@@ -332,167 +322,134 @@ pub(super) fn read<'a>(
             shared,
         });
     }
-    let n = r.count(2)?;
-    for _ in 0..n {
-        let content = val_type(r)?;
-        let mutability = if r.bool()? {
+    for _ in 0..r.count(2) {
+        let content = val_type(r);
+        let mutability = if r.bool() {
             Mutability::Var
         } else {
             Mutability::Const
         };
         info.globals.push(GlobalType::new(content, mutability));
     }
-    let n = r.count(4)?;
-    for _ in 0..n {
-        info.global_inits.push(read_const(r)?);
-    }
-    let n = r.count(9)?;
-    for _ in 0..n {
-        let name = (keep.name)(r.str()?);
-        let kind = extern_kind(r)?;
-        let index = r.u32()?;
+    info.global_inits = (0..r.count(4)).map(|_| read_const(r)).collect();
+    for _ in 0..r.count(9) {
+        let name = (keep.name)(r.str());
+        let kind = extern_kind(r);
+        let index = r.u32();
         info.exports.push(Export { name, kind, index });
     }
-    check_export_names(r, &info.exports)?;
-    let has_start = r.bool()?;
-    let start = r.u32()?;
+    check_export_names(r, &info.exports);
+    let has_start = r.bool();
+    let start = r.u32();
     info.start = has_start.then_some(start);
-    let n = r.count(7)?;
-    for _ in 0..n {
-        let mode = match r.u8()? {
+    for _ in 0..r.count(7) {
+        let mode = match r.code(3, "element segment mode") {
             0 => ElemMode::Active {
-                table: r.u32()?,
-                offset: read_const(r)?,
+                table: r.u32(),
+                offset: read_const(r),
             },
             1 => ElemMode::Passive,
-            2 => ElemMode::Declared,
-            _ => return Err(r.error("element segment mode")),
+            _ => ElemMode::Declared,
         };
-        let ty = ref_type(r)?;
-        let items = match r.u8()? {
-            0 => {
-                let n = r.count(4)?;
-                ElemItems::Funcs((0..n).map(|_| r.u32()).collect::<Result<_, _>>()?)
-            }
-            1 => {
-                let n = r.count(4)?;
-                ElemItems::Exprs((0..n).map(|_| read_const(r)).collect::<Result<_, _>>()?)
-            }
-            _ => return Err(r.error("element segment items")),
+        let ty = ref_type(r);
+        let items = if r.code(2, "element segment items") == 0 {
+            ElemItems::Funcs((0..r.count(4)).map(|_| r.u32()).collect())
+        } else {
+            ElemItems::Exprs((0..r.count(4)).map(|_| read_const(r)).collect())
         };
         info.elems.push(ElemSegment { mode, ty, items });
     }
-    let n = r.count(9)?;
-    for _ in 0..n {
-        let mode = match r.u8()? {
-            0 => DataMode::Active {
-                memory: r.u32()?,
-                offset: read_const(r)?,
-            },
-            1 => DataMode::Passive,
-            _ => return Err(r.error("data segment mode")),
+    for _ in 0..r.count(9) {
+        let mode = if r.code(2, "data segment mode") == 0 {
+            DataMode::Active {
+                memory: r.u32(),
+                offset: read_const(r),
+            }
+        } else {
+            DataMode::Passive
         };
-        let start = r.u32()? as usize;
-        let len = r.u32()? as usize;
-        let bytes = start
-            .checked_add(len)
-            .and_then(|end| data.get(start..end))
-            .map(keep.bytes)
-            .ok_or_else(|| r.error("data segment outside the data section"))?;
+        let start = r.u32() as usize;
+        let len = r.u32() as usize;
+        let bytes = match start.checked_add(len).and_then(|end| data.get(start..end)) {
+            Some(bytes) => (keep.bytes)(bytes),
+            None => {
+                r.fail("data segment outside the data section");
+                Bytes::empty()
+            }
+        };
         info.datas.push(DataSegment { mode, bytes });
     }
-    let has_name = r.bool()?;
-    let name = r.str()?;
+    let has_name = r.bool();
+    let name = r.str();
     info.name = has_name.then(|| (keep.name)(name));
-    let count = r.count(PACKED_ENTRY)?;
-    let table_len = r.count(1)?;
+    let count = r.count(PACKED_ENTRY);
+    let table_len = r.count(1);
     let table_at = r.position();
-    let table = r.take(table_len)?;
+    let table = r.take(table_len);
+    r.finish()?;
     info.func_names = (keep.func_names)(count, table).map_err(|e| Error::bad_image(e, table_at))?;
-    if !r.is_empty() {
-        return Err(r.error("bytes after the module information"));
-    }
     Ok(info)
 }
 
 /// Reads the permutation of the exports by name that [`write`] put after them, and checks that
 /// the names strictly increase along it: so they are unique, in linear time.
-fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) -> Result<(), Error> {
+fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) {
     let mut seen = vec![false; exports.len()];
     let mut previous: Option<&str> = None;
     for _ in 0..exports.len() {
-        let at = r.position();
-        let i = r.u32()? as usize;
+        let i = r.u32() as usize;
         let fresh = seen.get_mut(i).is_some_and(|s| !core::mem::replace(s, true));
         if !fresh {
-            return Err(Error::bad_image("exports by name: not a permutation", at));
+            return r.fail("exports by name: not a permutation");
         }
         let name = &*exports[i].name;
         if previous.is_some_and(|p| p >= name) {
-            return Err(Error::bad_image(
-                Message::item("export", i as u64, "duplicate name (or names out of order)"),
-                at,
-            ));
+            return r.fail("export names: duplicates (or out of order)");
         }
         previous = Some(name);
     }
-    Ok(())
 }
 
-fn read_option_u64(r: &mut Reader<'_>) -> Result<Option<u64>, Error> {
-    let present = r.bool()?;
-    let value = r.u64()?;
-    Ok(present.then_some(value))
+fn read_option_u64(r: &mut Reader<'_>) -> Option<u64> {
+    let present = r.bool();
+    let value = r.u64();
+    present.then_some(value)
 }
 
-fn val_type(r: &mut Reader<'_>) -> Result<ValType, Error> {
-    let code = r.u8()?;
-    VAL_TYPES
-        .get(usize::from(code))
-        .copied()
-        .ok_or_else(|| r.error("value type"))
+fn val_type(r: &mut Reader<'_>) -> ValType {
+    VAL_TYPES[usize::from(r.code(6, "value type"))]
 }
 
-fn ref_type(r: &mut Reader<'_>) -> Result<RefType, Error> {
-    match r.u8()? {
-        0 => Ok(RefType::FuncRef),
-        1 => Ok(RefType::ExternRef),
-        _ => Err(r.error("reference type")),
-    }
+fn ref_type(r: &mut Reader<'_>) -> RefType {
+    [RefType::FuncRef, RefType::ExternRef][usize::from(r.code(2, "reference type"))]
 }
 
-fn extern_kind(r: &mut Reader<'_>) -> Result<ExternKind, Error> {
-    match r.u8()? {
-        0 => Ok(ExternKind::Func),
-        1 => Ok(ExternKind::Table),
-        2 => Ok(ExternKind::Memory),
-        3 => Ok(ExternKind::Global),
-        _ => Err(r.error("import or export kind")),
-    }
+fn extern_kind(r: &mut Reader<'_>) -> ExternKind {
+    [
+        ExternKind::Func,
+        ExternKind::Table,
+        ExternKind::Memory,
+        ExternKind::Global,
+    ][usize::from(r.code(4, "import or export kind"))]
 }
 
-fn read_const(r: &mut Reader<'_>) -> Result<ConstExpr, Error> {
-    let n = r.count(1)?;
-    let mut ops = Vec::with_capacity(n);
-    for _ in 0..n {
-        ops.push(match r.u8()? {
-            0 => ConstOp::I32Const(r.u32()?.cast_signed()),
-            1 => ConstOp::I64Const(r.u64()?.cast_signed()),
-            2 => ConstOp::F32Const(r.u32()?),
-            3 => ConstOp::F64Const(r.u64()?),
-            4 => ConstOp::RefNull(ref_type(r)?),
-            5 => ConstOp::RefFunc(r.u32()?),
-            6 => ConstOp::GlobalGet(r.u32()?),
+fn read_const(r: &mut Reader<'_>) -> ConstExpr {
+    let ops = (0..r.count(1))
+        .map(|_| match r.code(13, "constant expression instruction") {
+            0 => ConstOp::I32Const(r.u32().cast_signed()),
+            1 => ConstOp::I64Const(r.u64().cast_signed()),
+            2 => ConstOp::F32Const(r.u32()),
+            3 => ConstOp::F64Const(r.u64()),
+            4 => ConstOp::RefNull(ref_type(r)),
+            5 => ConstOp::RefFunc(r.u32()),
+            6 => ConstOp::GlobalGet(r.u32()),
             7 => ConstOp::I32Add,
             8 => ConstOp::I32Sub,
             9 => ConstOp::I32Mul,
             10 => ConstOp::I64Add,
             11 => ConstOp::I64Sub,
-            12 => ConstOp::I64Mul,
-            _ => return Err(r.error("constant expression instruction")),
-        });
-    }
-    Ok(ConstExpr {
-        ops: ops.into_boxed_slice(),
-    })
+            _ => ConstOp::I64Mul,
+        })
+        .collect();
+    ConstExpr { ops }
 }

@@ -85,8 +85,9 @@ impl ImageHeader {
         if image.len() < HEADER_LEN || image[..8] != MAGIC {
             return Err(Error::bad_image("not a Mote image (no MOTEIMG header)", 0));
         }
+        // The 88 bytes after the magic: every read below succeeds.
         let mut r = Reader::new(&image[8..HEADER_LEN], 8);
-        let abi_version = r.u32()?;
+        let abi_version = r.u32();
         if abi_version != ABI_VERSION {
             return Err(Error::bad_image(
                 Message::counts(
@@ -98,9 +99,9 @@ impl ImageHeader {
                 8,
             ));
         }
-        let flags = r.u32()?;
-        let len = r.u32()?;
-        let crc = r.u32()?;
+        let flags = r.u32();
+        let len = r.u32();
+        let crc = r.u32();
         if len as usize != image.len() {
             return Err(Error::bad_image(
                 Message::counts(
@@ -121,10 +122,10 @@ impl ImageHeader {
             return Err(Error::bad_image("unknown flags", 12));
         }
         let mut source_sha256 = [0; 32];
-        source_sha256.copy_from_slice(r.take(32)?);
+        source_sha256.copy_from_slice(r.take(32));
         let mut sections = [(0, 0); 5];
         for section in &mut sections {
-            *section = (r.u32()?, r.u32()?);
+            *section = (r.u32(), r.u32());
         }
         Ok(ImageHeader {
             abi_version,
