@@ -216,6 +216,8 @@ impl fmt::Display for Message {
     }
 }
 
+// The constructors are cold and not inlined: an `ErrorKind` is large, and callers (the image
+// loader's frames on a device's stack) should not reserve room for one.
 impl Error {
     #[cold]
     fn from_kind(kind: ErrorKind) -> Self {
@@ -230,6 +232,7 @@ impl Error {
 
     /// A rejected compiled image, with the byte offset in the image.
     #[cold]
+    #[inline(never)]
     pub fn bad_image(message: impl Into<Message>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::BadImage {
             message: message.into(),
@@ -239,6 +242,7 @@ impl Error {
 
     /// A malformed-module error (messages of the decoder, made at run time).
     #[cold]
+    #[inline(never)]
     pub fn malformed(message: impl Into<String>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::Malformed {
             message: Message::from(message.into()),
@@ -248,6 +252,7 @@ impl Error {
 
     /// A validation error (messages of the validator, made at run time).
     #[cold]
+    #[inline(never)]
     pub fn invalid(message: impl Into<String>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::Invalid {
             message: Message::from(message.into()),
@@ -257,6 +262,7 @@ impl Error {
 
     /// An unsupported-feature error.
     #[cold]
+    #[inline(never)]
     pub fn unsupported(message: impl Into<Message>, offset: Option<u64>) -> Self {
         Self::from_kind(ErrorKind::Unsupported {
             message: message.into(),
@@ -266,6 +272,7 @@ impl Error {
 
     /// A link error for import `module`.`name`.
     #[cold]
+    #[inline(never)]
     pub fn link(module: &str, name: &str, reason: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Link {
             module: module.into(),
@@ -276,6 +283,7 @@ impl Error {
 
     /// A limit error.
     #[cold]
+    #[inline(never)]
     pub fn limit(what: &'static str, requested: u64, limit: u64) -> Self {
         Self::from_kind(ErrorKind::Limit {
             what,
@@ -286,12 +294,14 @@ impl Error {
 
     /// A host error with a message.
     #[cold]
+    #[inline(never)]
     pub fn host(message: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Host(message.into()))
     }
 
     /// An API usage error.
     #[cold]
+    #[inline(never)]
     pub fn usage(message: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Usage(message.into()))
     }
@@ -299,6 +309,7 @@ impl Error {
     /// The guest exits with `status` (returned by a host function such as WASI `proc_exit`, it
     /// unwinds the call like a trap, without being one).
     #[cold]
+    #[inline(never)]
     pub fn exit(status: i32) -> Self {
         Self::from_kind(ErrorKind::Exit(status))
     }
@@ -313,6 +324,7 @@ impl Error {
 
     /// An allocation failure.
     #[cold]
+    #[inline(never)]
     pub fn out_of_memory(bytes: u64) -> Self {
         Self::from_kind(ErrorKind::OutOfMemory { bytes })
     }

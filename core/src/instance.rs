@@ -257,21 +257,23 @@ fn memory_matches(actual: &MemoryType, current_pages: u64, expected: &MemoryType
         }
 }
 
-/// The store index that the first of `n` new entities pushed onto `list` gets, after making
-/// room for them.
+/// The store indices that `n` new entities pushed onto `list` get, after making room for them.
 ///
 /// # Errors
 /// A `Limit` error when the store would hold more than `u32::MAX` entities of this kind, and
 /// `OutOfMemory` when the room cannot be allocated.
-fn make_room<E>(list: &mut Vec<E>, n: usize, what: &'static str) -> Result<u32, Error> {
-    let first = list.len();
-    let end = first.saturating_add(n);
-    if u32::try_from(end).is_err() {
+fn make_room<E>(
+    list: &mut Vec<E>,
+    n: usize,
+    what: &'static str,
+) -> Result<core::ops::Range<u32>, Error> {
+    let end = list.len().saturating_add(n);
+    let (Ok(first), Ok(end)) = (u32::try_from(list.len()), u32::try_from(end)) else {
         return Err(Error::limit(what, end as u64, u64::from(u32::MAX)));
-    }
+    };
     list.try_reserve_exact(n)
         .map_err(|_| Error::out_of_memory((n * size_of::<E>()) as u64))?;
-    Ok(first as u32)
+    Ok(first..end)
 }
 
 /// Fails with a `Limit` error when a store with `current` entities of a kind would exceed
@@ -285,7 +287,9 @@ fn within(current: usize, new: usize, limit: u32, what: &'static str) -> Result<
 }
 
 /// Checks imports and creates the instance's state; returns its index. Does not run the start
-/// function.
+/// function. Not inlined into the generic callers: its temporaries would stay on the stack for
+/// as long as their frames (a device's call of guest code, say).
+#[inline(never)]
 fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<u32, Error> {
     if !crate::engine::Engine::same(module.engine(), &inner.engine) {
         return Err(Error::usage(
@@ -307,7 +311,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             imports.len() as u64,
         )));
     }
-    let instance_index = make_room(&mut inner.instances, 1, "instances per store")?;
+    let instance_index = make_room(&mut inner.instances, 1, "instances per store")?.start;
     let defined_tables = info.tables.len() - info.imported_tables as usize;
     let defined_memories = info.memories.len() - info.imported_memories as usize;
     within(
@@ -378,8 +382,11 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
 
     // Defined functions: consecutive store indices.
     let defined = info.defined_funcs();
-    let first = make_room(&mut inner.funcs, defined as usize, "functions per store")?;
-    funcs.extend(first..first + defined);
+    funcs.extend(make_room(
+        &mut inner.funcs,
+        defined as usize,
+        "functions per store",
+    )?);
     inner.funcs.extend(
         (info.imported_funcs..info.imported_funcs + defined).map(|index| FuncEntity {
             ty: types[info.funcs[index as usize] as usize],
@@ -391,22 +398,22 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     );
 
     // Defined globals: initialisers may read imported and earlier globals and take `ref.func`.
-    let first = make_room(
+    let indices = make_room(
         &mut inner.globals,
         info.global_inits.len(),
         "globals per store",
     )?;
-    for (i, init) in info.global_inits.iter().enumerate() {
-        let ty = info.globals[info.imported_globals as usize + i];
+    let defined = &info.globals[info.imported_globals as usize..];
+    for ((init, &ty), index) in info.global_inits.iter().zip(defined).zip(indices) {
         let value = eval_const(inner, init, &globals, &funcs)?;
-        globals.push(first + i as u32);
+        globals.push(index);
         inner.globals.push(GlobalEntity { ty, value });
     }
 
     // Defined tables.
-    let first = make_room(&mut inner.tables, defined_tables, "tables per store")?;
-    for (i, init) in info.table_inits.iter().enumerate() {
-        let ty = info.tables[info.imported_tables as usize + i];
+    let indices = make_room(&mut inner.tables, defined_tables, "tables per store")?;
+    let defined = &info.tables[info.imported_tables as usize..];
+    for ((init, &ty), index) in info.table_inits.iter().zip(defined).zip(indices) {
         let init = match init {
             Some(expr) => eval_const(inner, expr, &globals, &funcs)?,
             None => 0,
@@ -414,23 +421,21 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         inner
             .tables
             .push(TableEntity::new(ty, init, limits.table_elements)?);
-        tables.push(first + i as u32);
+        tables.push(index);
     }
 
     // Defined memories.
-    let first = make_room(&mut inner.memories, defined_memories, "memories per store")?;
-    for (i, ty) in info.memories[info.imported_memories as usize..]
-        .iter()
-        .enumerate()
-    {
+    let indices = make_room(&mut inner.memories, defined_memories, "memories per store")?;
+    let defined = &info.memories[info.imported_memories as usize..];
+    for (ty, index) in defined.iter().zip(indices) {
         let memory = MemoryEntity::new(*ty, limits.memory_bytes, inner.memory_reservation)?;
         inner.memories.push(memory);
-        memories.push(first + i as u32);
+        memories.push(index);
     }
 
     // Passive segments keep their contents for `table.init` and `memory.init`; active ones are
     // applied below and declared ones only declare, so those start dropped.
-    let first = make_room(
+    let elems = make_room(
         &mut inner.elems,
         info.elems.len(),
         "element segments per store",
@@ -445,8 +450,8 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             items,
         });
     }
-    let elems = (first..first + info.elems.len() as u32).collect();
-    let first = make_room(
+    let elems = elems.collect();
+    let datas = make_room(
         &mut inner.datas,
         info.datas.len(),
         "data segments per store",
@@ -459,7 +464,7 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
                 DataMode::Active { .. } => Bytes::empty(),
             },
         }));
-    let datas = (first..first + info.datas.len() as u32).collect();
+    let datas = datas.collect();
 
     inner.instances.push(InstanceEntity {
         module: module.clone(),

@@ -275,6 +275,7 @@ impl TypeRegistry {
             return ids.into_boxed_slice();
         }
         heapsort(&mut new, |&a, &b| types[a as usize] < types[b as usize]);
+        self.types.reserve_exact(new.len());
         // `new` holds module type indices in order of type; give each distinct type an id.
         let mut added: Vec<u32> = Vec::with_capacity(new.len());
         for (k, &i) in new.iter().enumerate() {

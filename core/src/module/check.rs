@@ -21,6 +21,8 @@ impl ModuleInfo {
     ///
     /// # Errors
     /// A message naming the first inconsistency.
+    // Not inlined into the loader: a device's stack holds its frame or the loader's, not both.
+    #[inline(never)]
     pub fn check(&self) -> Result<(), Message> {
         self.check_index_spaces()?;
         self.check_imports()?;
@@ -305,7 +307,7 @@ mod tests {
     fn module() -> ModuleInfo {
         let mut info = ModuleInfo::default();
         info.types.push(FuncType::new([], []));
-        info.funcs.push(0);
+        info.funcs.to_mut().push(0);
         info.globals
             .push(GlobalType::new(ValType::I32, Mutability::Const));
         info.global_inits.push(ConstExpr {
@@ -322,7 +324,7 @@ mod tests {
     #[test]
     fn rejects_bad_indices_and_ill_typed_initialisers() {
         let mut info = module();
-        info.funcs[0] = 3;
+        info.funcs.to_mut()[0] = 3;
         assert!(info.check().unwrap_err().to_string().contains("type index"));
 
         let mut info = module();

@@ -10,6 +10,7 @@ pub use bytes::Bytes;
 pub use name::{FuncNames, Name, PACKED_ENTRY};
 
 use crate::sync::Arc;
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
@@ -76,6 +77,28 @@ impl Module {
         engine
             .backend()
             .load_image(engine, crate::engine::ImageSource::Transient(image))
+    }
+
+    /// Builds a module whose information is written in place, for image loaders: `fill` gets
+    /// the (default) information to fill in and returns the backend's code. (A `ModuleInfo`
+    /// is large; this way a device's stack never holds copies of it.)
+    ///
+    /// # Errors
+    /// What `fill` returns.
+    pub fn build(
+        engine: &Engine,
+        fill: impl FnOnce(&mut ModuleInfo) -> Result<CompiledCode, Error>,
+    ) -> Result<Module, Error> {
+        let mut inner = Arc::new(ModuleInner {
+            engine: engine.clone(),
+            info: ModuleInfo::default(),
+            code: crate::engine::compiled_code(()),
+        });
+        // A fresh `Arc` is not shared, so this always succeeds.
+        let fresh = Arc::get_mut(&mut inner)
+            .ok_or_else(|| Error::usage("a new module is shared before it is built"))?;
+        fresh.code = fill(&mut fresh.info)?;
+        Ok(Module { inner })
     }
 
     /// Assembles a module from decoded information and backend code (for image loaders).
@@ -293,8 +316,8 @@ pub struct ModuleInfo {
     pub types: Vec<FuncType>,
     /// Imports in order.
     pub imports: Vec<Import>,
-    /// Type index of every function.
-    pub funcs: Vec<u32>,
+    /// Type index of every function (in place in a compiled image executed from flash).
+    pub funcs: Cow<'static, [u32]>,
     /// Number of imported functions.
     pub imported_funcs: u32,
     /// Every table's type.

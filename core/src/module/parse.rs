@@ -147,7 +147,7 @@ fn decode_section(
                 let import = import.map_err(malformed)?;
                 let (kind, index) = match import.ty {
                     wasmparser::TypeRef::Func(ty) => {
-                        info.funcs.push(ty);
+                        info.funcs.to_mut().push(ty);
                         info.imported_funcs += 1;
                         (ExternKind::Func, info.funcs.len() - 1)
                     }
@@ -183,7 +183,7 @@ fn decode_section(
         }
         Payload::FunctionSection(reader) => {
             for ty in reader {
-                info.funcs.push(ty.map_err(malformed)?);
+                info.funcs.to_mut().push(ty.map_err(malformed)?);
             }
         }
         Payload::TableSection(reader) => {

@@ -167,6 +167,15 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Skips the zero padding up to the next multiple of 4 bytes of the image.
+    pub(super) fn align4(&mut self) {
+        while self.error.is_none() && !self.position().is_multiple_of(4) {
+            if self.u8() != 0 {
+                self.fail("padding is not zero");
+            }
+        }
+    }
+
     /// Offset of the next byte in the image, for messages.
     pub(super) fn position(&self) -> u64 {
         (self.base + self.pos) as u64

@@ -1,5 +1,6 @@
 //! The module-information section of an image: everything about a module except its code.
 
+use alloc::borrow::Cow;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -31,7 +32,9 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
         w.u32(import.index);
     }
     w.len(info.funcs.len())?;
-    for &ty in &info.funcs {
+    // 4-byte aligned in the image (the section is), so the loader uses it in place.
+    w.align4();
+    for &ty in info.funcs.iter() {
         w.u32(ty);
     }
     for n in [
@@ -234,6 +237,8 @@ pub(super) struct Keep<'a> {
     pub(super) bytes: fn(&'a [u8]) -> Bytes,
     /// The packed table of function names (`FuncNames::packed`).
     pub(super) func_names: fn(usize, &'a [u8]) -> Result<FuncNames, Message>,
+    /// An array of little-endian `u32`s (`None` when it cannot be used in place).
+    pub(super) u32s: fn(&'a [u8]) -> Option<Cow<'static, [u32]>>,
 }
 
 impl Keep<'static> {
@@ -242,6 +247,7 @@ impl Keep<'static> {
         name: Name::from_static,
         bytes: Bytes::from_static,
         func_names: FuncNames::packed,
+        u32s: |bytes| super::u32s_in_place(bytes).map(Cow::Borrowed),
     };
 }
 
@@ -252,20 +258,32 @@ impl<'a> Keep<'a> {
             name: Name::from,
             bytes: Bytes::from,
             func_names: FuncNames::copied,
+            u32s: |bytes| {
+                let words = bytes.chunks_exact(4);
+                Some(Cow::Owned(
+                    words
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect(),
+                ))
+            },
         }
     }
 }
 
-/// Reads what [`write`] wrote, with data segments in `data`. Every value is range-checked
-/// here or by [`ModuleInfo::check`] afterwards. The reader's errors are sticky, so the reads
-/// below need no error branches: the first problem is reported at the end.
+/// Reads what [`write`] wrote into `info` (a default one), with data segments in `data`.
+/// Every value is range-checked here or by [`ModuleInfo::check`] afterwards. The reader's
+/// errors are sticky, so the reads below need no error branches: the first problem is reported
+/// at the end. Not inlined, so its temporaries leave the stack before the checks run.
+#[inline(never)]
 pub(super) fn read<'a>(
     r: &mut Reader<'a>,
     data: &'a [u8],
     keep: &Keep<'a>,
-) -> Result<ModuleInfo, Error> {
-    let mut info = ModuleInfo::default();
-    for _ in 0..r.count(8) {
+    info: &mut ModuleInfo,
+) -> Result<(), Error> {
+    let n = r.count(8);
+    info.types.reserve_exact(n);
+    for _ in 0..n {
         let params = r.count(1);
         let results = r.count(1);
         let all: Vec<ValType> = (0..params.saturating_add(results))
@@ -275,7 +293,9 @@ pub(super) fn read<'a>(
         info.types
             .push(FuncType::new(p.iter().copied(), res.iter().copied()));
     }
-    for _ in 0..r.count(13) {
+    let n = r.count(13);
+    info.imports.reserve_exact(n);
+    for _ in 0..n {
         let module = (keep.name)(r.str());
         let name = (keep.name)(r.str());
         let kind = extern_kind(r);
@@ -287,12 +307,20 @@ pub(super) fn read<'a>(
             index,
         });
     }
-    info.funcs = (0..r.count(4)).map(|_| r.u32()).collect();
+    let n = r.count(4);
+    r.align4();
+    let funcs = r.take(n.saturating_mul(4));
+    info.funcs = (keep.u32s)(funcs).unwrap_or_else(|| {
+        r.fail("function types: not 4-byte aligned");
+        Cow::Borrowed(&[])
+    });
     info.imported_funcs = r.u32();
     info.imported_tables = r.u32();
     info.imported_memories = r.u32();
     info.imported_globals = r.u32();
-    for _ in 0..r.count(19) {
+    let n = r.count(19);
+    info.tables.reserve_exact(n);
+    for _ in 0..n {
         let element = ref_type(r);
         let minimum = r.u64();
         let maximum = read_option_u64(r);
@@ -304,11 +332,15 @@ pub(super) fn read<'a>(
             table64,
         });
     }
-    for _ in 0..r.count(1) {
+    let n = r.count(1);
+    info.table_inits.reserve_exact(n);
+    for _ in 0..n {
         let init = r.bool().then(|| read_const(r));
         info.table_inits.push(init);
     }
-    for _ in 0..r.count(20) {
+    let n = r.count(20);
+    info.memories.reserve_exact(n);
+    for _ in 0..n {
         let minimum = r.u64();
         let maximum = read_option_u64(r);
         let page_size_log2 = r.u8();
@@ -322,7 +354,9 @@ pub(super) fn read<'a>(
             shared,
         });
     }
-    for _ in 0..r.count(2) {
+    let n = r.count(2);
+    info.globals.reserve_exact(n);
+    for _ in 0..n {
         let content = val_type(r);
         let mutability = if r.bool() {
             Mutability::Var
@@ -332,7 +366,9 @@ pub(super) fn read<'a>(
         info.globals.push(GlobalType::new(content, mutability));
     }
     info.global_inits = (0..r.count(4)).map(|_| read_const(r)).collect();
-    for _ in 0..r.count(9) {
+    let n = r.count(9);
+    info.exports.reserve_exact(n);
+    for _ in 0..n {
         let name = (keep.name)(r.str());
         let kind = extern_kind(r);
         let index = r.u32();
@@ -342,7 +378,9 @@ pub(super) fn read<'a>(
     let has_start = r.bool();
     let start = r.u32();
     info.start = has_start.then_some(start);
-    for _ in 0..r.count(7) {
+    let n = r.count(7);
+    info.elems.reserve_exact(n);
+    for _ in 0..n {
         let mode = match r.code(3, "element segment mode") {
             0 => ElemMode::Active {
                 table: r.u32(),
@@ -359,7 +397,9 @@ pub(super) fn read<'a>(
         };
         info.elems.push(ElemSegment { mode, ty, items });
     }
-    for _ in 0..r.count(9) {
+    let n = r.count(9);
+    info.datas.reserve_exact(n);
+    for _ in 0..n {
         let mode = if r.code(2, "data segment mode") == 0 {
             DataMode::Active {
                 memory: r.u32(),
@@ -388,7 +428,7 @@ pub(super) fn read<'a>(
     let table = r.take(table_len);
     r.finish()?;
     info.func_names = (keep.func_names)(count, table).map_err(|e| Error::bad_image(e, table_at))?;
-    Ok(info)
+    Ok(())
 }
 
 /// Reads the permutation of the exports by name that [`write`] put after them, and checks that
@@ -398,7 +438,9 @@ fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) {
     let mut previous: Option<&str> = None;
     for _ in 0..exports.len() {
         let i = r.u32() as usize;
-        let fresh = seen.get_mut(i).is_some_and(|s| !core::mem::replace(s, true));
+        let fresh = seen
+            .get_mut(i)
+            .is_some_and(|s| !core::mem::replace(s, true));
         if !fresh {
             return r.fail("exports by name: not a permutation");
         }

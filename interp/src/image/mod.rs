@@ -39,6 +39,7 @@ mod tests;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use mote_core::engine::CompiledCode;
 use mote_core::module::ModuleInfo;
 use mote_core::{Config, Engine, Error, Message, Module};
 
@@ -256,6 +257,9 @@ pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Vec<u8>, Error> {
 /// # Errors
 /// `BadImage` for anything wrong with the bytes; `Limit` when the code exceeds
 /// [`Limits::code_bytes`](mote_core::Limits::code_bytes).
+// Not inlined into the backend's `load_image`, here and in `load_copy`: the two loaders' frames
+// would add up on the device's stack.
+#[inline(never)]
 pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Error> {
     if !(image.as_ptr() as usize).is_multiple_of(4) {
         return Err(Error::bad_image(
@@ -263,42 +267,47 @@ pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Erro
             0,
         ));
     }
-    let header = ImageHeader::parse(image)?;
-    let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, parts.data, &Keep::IN_PLACE)?;
-    let code = CompiledModule {
-        funcs: Cow::Borrowed(funcs_in_place(parts.funcs)),
-        code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
-        offsets: Cow::Borrowed(u32s_in_place(parts.offsets)),
-    };
-    finish(engine, &header, info, code)
+    let parts = Parts::open(engine.config(), image)?;
+    Module::build(engine, |info| {
+        load_info(&parts, parts.data, &Keep::IN_PLACE, info)?;
+        let code = CompiledModule {
+            funcs: Cow::Borrowed(funcs_in_place(parts.funcs)),
+            code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
+            offsets: Cow::Borrowed(u32s_in_place(parts.offsets).unwrap_or(&[])),
+        };
+        verify(info, code, parts.fuel)
+    })
 }
 
 /// Loads an image from bytes that do not outlive the call: everything is copied to the heap.
 ///
 /// # Errors
 /// As [`load_static`].
+#[inline(never)]
 pub fn load_copy(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
-    let header = ImageHeader::parse(image)?;
-    let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, parts.data, &Keep::copied())?;
-    check_op_tags(parts.code, parts.code_at)?;
-    let code = CompiledModule {
-        funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
-        code: Cow::Owned(parts.code.chunks_exact(OP_SIZE).map(read_op).collect()),
-        offsets: Cow::Owned(
-            parts
-                .offsets
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-        ),
-    };
-    finish(engine, &header, info, code)
+    let parts = Parts::open(engine.config(), image)?;
+    Module::build(engine, |info| {
+        load_info(&parts, parts.data, &Keep::copied(), info)?;
+        check_op_tags(parts.code, parts.code_at)?;
+        let code = CompiledModule {
+            funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
+            code: Cow::Owned(parts.code.chunks_exact(OP_SIZE).map(read_op).collect()),
+            offsets: Cow::Owned(
+                parts
+                    .offsets
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect(),
+            ),
+        };
+        verify(info, code, parts.fuel)
+    })
 }
 
-/// The sections of a checked header.
+/// The sections of an image whose header was checked, also against the engine.
 struct Parts<'a> {
+    /// Whether the code meters fuel.
+    fuel: bool,
     info: &'a [u8],
     info_at: usize,
     funcs: &'a [u8],
@@ -309,14 +318,42 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn find(header: &ImageHeader, image: &'a [u8]) -> Result<Self, Error> {
+    /// Checks the header of `image` and that its configuration and size suit an engine with
+    /// `config`, and finds the sections. (Not inlined: the header leaves the stack here.)
+    #[inline(never)]
+    fn open(config: &Config, image: &'a [u8]) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
             return Err(Error::unsupported(
                 "compiled images on big-endian targets",
                 None,
             ));
         }
+        let header = ImageHeader::parse(image)?;
+        if header.fuel != config.fuel_enabled() {
+            return Err(Error::bad_image(
+                if header.fuel {
+                    "the image was compiled with fuel metering on, the engine has it off: \
+                     compile it with the engine's configuration"
+                } else {
+                    "the image was compiled with fuel metering off, the engine has it on: \
+                     compile it with the engine's configuration"
+                },
+                12,
+            ));
+        }
+        if header.canonicalize_nans != config.canonicalize_nans_enabled() {
+            return Err(Error::bad_image(
+                "the image and the engine differ in NaN canonicalisation",
+                12,
+            ));
+        }
+        let code_bytes = u64::from(header.sections[2].1).saturating_mul(OP_SIZE as u64);
+        let limit = config.get_limits().code_bytes;
+        if code_bytes > limit {
+            return Err(Error::limit("translated code bytes", code_bytes, limit));
+        }
         Ok(Parts {
+            fuel: header.fuel,
             info: header.section(image, 0, 1)?,
             info_at: header.sections[0].0 as usize,
             funcs: header.section(image, 1, FUNC_SIZE)?,
@@ -328,9 +365,16 @@ impl<'a> Parts<'a> {
     }
 }
 
-fn load_info<'a>(parts: &Parts<'a>, data: &'a [u8], keep: &Keep<'a>) -> Result<ModuleInfo, Error> {
+/// Reads and checks the module information into `info`. (Written into the caller's value, not
+/// returned: the device's stack holds one `ModuleInfo`, not one per frame.)
+fn load_info<'a>(
+    parts: &Parts<'a>,
+    data: &'a [u8],
+    keep: &Keep<'a>,
+    info: &mut ModuleInfo,
+) -> Result<(), Error> {
     let mut r = Reader::new(parts.info, parts.info_at);
-    let info = info::read(&mut r, data, keep)?;
+    info::read(&mut r, data, keep, info)?;
     info.check()
         .map_err(|e| Error::bad_image(e, parts.info_at as u64))?;
     if info.memories.iter().any(|m| m.shared) {
@@ -343,49 +387,16 @@ fn load_info<'a>(parts: &Parts<'a>, data: &'a [u8], keep: &Keep<'a>) -> Result<M
             None,
         ));
     }
-    Ok(info)
+    Ok(())
 }
 
-/// Checks the configuration, the limits and the code, and makes the module.
-fn finish(
-    engine: &Engine,
-    header: &ImageHeader,
-    info: ModuleInfo,
-    code: CompiledModule,
-) -> Result<Module, Error> {
-    let config: &Config = engine.config();
-    if header.fuel != config.fuel_enabled() {
-        return Err(Error::bad_image(
-            if header.fuel {
-                "the image was compiled with fuel metering on, the engine has it off: compile \
-                 it with the engine's configuration"
-            } else {
-                "the image was compiled with fuel metering off, the engine has it on: compile \
-                 it with the engine's configuration"
-            },
-            12,
-        ));
+/// Verifies the code of a module with `info` (and with `fuel`, that it pays).
+fn verify(info: &ModuleInfo, code: CompiledModule, fuel: bool) -> Result<CompiledCode, Error> {
+    crate::verify::verify_module(info, &code, crate::verify::Depth::References)?;
+    if fuel {
+        crate::verify::verify_fuel(info, &code)?;
     }
-    if header.canonicalize_nans != config.canonicalize_nans_enabled() {
-        return Err(Error::bad_image(
-            "the image and the engine differ in NaN canonicalisation",
-            12,
-        ));
-    }
-    let code_bytes = (code.code.len() as u64).saturating_mul(OP_SIZE as u64);
-    let limit = config.get_limits().code_bytes;
-    if code_bytes > limit {
-        return Err(Error::limit("translated code bytes", code_bytes, limit));
-    }
-    crate::verify::verify_module(&info, &code, crate::verify::Depth::References)?;
-    if header.fuel {
-        crate::verify::verify_fuel(&info, &code)?;
-    }
-    Ok(Module::from_parts(
-        engine,
-        info,
-        mote_core::engine::compiled_code(code),
-    ))
+    Ok(mote_core::engine::compiled_code(code))
 }
 
 /// Checks that every 12-byte record of `code` has a valid instruction tag.
@@ -453,12 +464,15 @@ fn funcs_in_place(funcs: &'static [u8]) -> &'static [CompiledFunc] {
     }
 }
 
-/// The `u32`s of a `'static`, 4-byte aligned section, in place.
-fn u32s_in_place(bytes: &'static [u8]) -> &'static [u32] {
-    debug_assert!((bytes.as_ptr() as usize).is_multiple_of(4));
-    // SAFETY: aligned to 4 like `ops_in_place`; any 4 bytes are a `u32` (little-endian as
-    // stored); the length is whole `u32`s inside `bytes`; immutable for `'static`.
-    unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<u32>(), bytes.len() / 4) }
+/// The `u32`s of `'static` bytes, in place; `None` unless they are 4-byte aligned.
+fn u32s_in_place(bytes: &'static [u8]) -> Option<&'static [u32]> {
+    if !(bytes.as_ptr() as usize).is_multiple_of(4) {
+        return None;
+    }
+    // SAFETY: the pointer is 4-byte aligned (checked above), as `u32` needs; any 4 bytes are
+    // a `u32` (little-endian as stored: `Parts::open` refuses big-endian targets); the length
+    // is the whole `u32`s inside `bytes`; the bytes are immutable for `'static`.
+    Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<u32>(), bytes.len() / 4) })
 }
 
 /// Which bytes of each instruction hold fields (the rest is padding), found once per tag
