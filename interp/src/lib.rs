@@ -75,17 +75,7 @@ impl Backend for Interpreter {
         config: &Config,
         info: &ModuleInfo,
     ) -> Result<Box<dyn ModuleTranslator>, Error> {
-        if info.memories.iter().any(|m| m.memory64)
-            && info.funcs.len() > info.imported_funcs as usize
-        {
-            // Memory64 modules are validated but not executed yet; refuse them only when they
-            // have code that could touch the memory.
-            return Err(Error::unsupported(
-                "64-bit memories (memory64) in executable code",
-                None,
-            ));
-        }
-        Ok(Box::new(translate::Translator::new(config)))
+        new_translator(config, info)
     }
 
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
@@ -102,6 +92,48 @@ impl Backend for Interpreter {
             ImageSource::Transient(bytes) => image::load_copy(engine, bytes),
         }
     }
+}
+
+/// The interpreter without the compiled-image loader, for devices that validate and translate
+/// `.wasm` themselves and never load images: [`Module::from_image`](mote_core::Module::from_image)
+/// refuses with `Unsupported`, and the loader, its checks and the reference pass are not in the
+/// firmware (about 14 KB of flash on a Cortex-M4, `cargo xtask size`). It is a type of its own
+/// because a backend is called through a table of its methods, which keeps all of them.
+#[cfg(feature = "translate")]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct InterpreterWithoutImages;
+
+#[cfg(feature = "translate")]
+impl Backend for InterpreterWithoutImages {
+    fn name(&self) -> &'static str {
+        "interp"
+    }
+
+    fn new_translator(
+        &self,
+        config: &Config,
+        info: &ModuleInfo,
+    ) -> Result<Box<dyn ModuleTranslator>, Error> {
+        new_translator(config, info)
+    }
+
+    fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
+        Box::new(exec::Executor::new(config))
+    }
+}
+
+/// The translator of a module, for both backends.
+#[cfg(feature = "translate")]
+fn new_translator(config: &Config, info: &ModuleInfo) -> Result<Box<dyn ModuleTranslator>, Error> {
+    if info.memories.iter().any(|m| m.memory64) && info.funcs.len() > info.imported_funcs as usize {
+        // Memory64 modules are validated but not executed yet; refuse them only when they
+        // have code that could touch the memory.
+        return Err(Error::unsupported(
+            "64-bit memories (memory64) in executable code",
+            None,
+        ));
+    }
+    Ok(Box::new(translate::Translator::new(config)))
 }
 
 /// Embeds a compiled image file (see [`image`]) in the program, 4-byte aligned as

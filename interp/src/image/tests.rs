@@ -201,6 +201,29 @@ fn the_engine_configuration_must_match() {
     assert!(err.to_string().contains("fuel"), "{err}");
 }
 
+#[test]
+fn the_interpreter_without_images_runs_wasm_and_refuses_images() {
+    let engine = Engine::new(&Config::default(), crate::InterpreterWithoutImages);
+    let wasm = wat::parse_str(APP).expect("valid text");
+    let module = Module::new(&engine, &wasm).expect("translates");
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let fib = instance
+        .get_typed_func::<i64, i64>(&store, "fib")
+        .expect("fib");
+    assert_eq!(fib.call(&mut store, 20).expect("runs"), 6765);
+    let image = leak_aligned(&image());
+    for err in [
+        Module::from_image(&engine, image).expect_err("no loader"),
+        Module::from_image_bytes(&engine, image).expect_err("no loader"),
+    ] {
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { .. }),
+            "{err}"
+        );
+    }
+}
+
 /// A small deterministic generator (no dependencies in unit tests).
 struct Lcg(u64);
 
