@@ -54,8 +54,19 @@ use mote_core::{Config, Error};
 pub use exec::numeric;
 
 /// The interpreter backend: pass it to [`Engine::new`](mote_core::Engine::new).
+///
+/// `IMAGES` says whether it loads compiled images ([`Module::from_image`](mote_core::Module::from_image)).
+/// [`InterpreterWithoutImages`] is the one that does not, for devices that validate and
+/// translate `.wasm` themselves: the loader, its checks and the reference pass are then not in
+/// the firmware (about 14 KB of flash on a Cortex-M4, `cargo xtask size`). That takes a type
+/// of its own because a backend is called through a table of its methods, which keeps all of
+/// them.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Interpreter;
+pub struct Interpreter<const IMAGES: bool = true>;
+
+/// The interpreter without the compiled-image loader (see [`Interpreter`]): images are refused
+/// with `Unsupported`.
+pub type InterpreterWithoutImages = Interpreter<false>;
 
 impl Interpreter {
     /// Creates the interpreter backend.
@@ -64,7 +75,7 @@ impl Interpreter {
     }
 }
 
-impl Backend for Interpreter {
+impl<const IMAGES: bool> Backend for Interpreter<IMAGES> {
     fn name(&self) -> &'static str {
         "interp"
     }
@@ -87,38 +98,16 @@ impl Backend for Interpreter {
         engine: &mote_core::Engine,
         image: ImageSource<'_>,
     ) -> Result<mote_core::Module, Error> {
+        if !IMAGES {
+            return Err(Error::unsupported(
+                "compiled images on an interpreter without the image loader",
+                None,
+            ));
+        }
         match image {
             ImageSource::Static(bytes) => image::load_static(engine, bytes),
             ImageSource::Transient(bytes) => image::load_copy(engine, bytes),
         }
-    }
-}
-
-/// The interpreter without the compiled-image loader, for devices that validate and translate
-/// `.wasm` themselves and never load images: [`Module::from_image`](mote_core::Module::from_image)
-/// refuses with `Unsupported`, and the loader, its checks and the reference pass are not in the
-/// firmware (about 14 KB of flash on a Cortex-M4, `cargo xtask size`). It is a type of its own
-/// because a backend is called through a table of its methods, which keeps all of them.
-#[cfg(feature = "translate")]
-#[derive(Debug, Default, Clone, Copy)]
-pub struct InterpreterWithoutImages;
-
-#[cfg(feature = "translate")]
-impl Backend for InterpreterWithoutImages {
-    fn name(&self) -> &'static str {
-        "interp"
-    }
-
-    fn new_translator(
-        &self,
-        config: &Config,
-        info: &ModuleInfo,
-    ) -> Result<Box<dyn ModuleTranslator>, Error> {
-        new_translator(config, info)
-    }
-
-    fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
-        Box::new(exec::Executor::new(config))
     }
 }
 

@@ -78,7 +78,7 @@ fn run(n: u32) -> Option<u32> {
     #[cfg(not(feature = "full"))]
     let engine = Engine::new(&config, mote_interp::Interpreter::new());
     #[cfg(feature = "full")]
-    let engine = Engine::new(&config, mote_interp::InterpreterWithoutImages);
+    let engine = Engine::new(&config, mote_interp::InterpreterWithoutImages::default());
     let module = load(&engine).ok()?;
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).ok()?;

@@ -203,7 +203,10 @@ fn the_engine_configuration_must_match() {
 
 #[test]
 fn the_interpreter_without_images_runs_wasm_and_refuses_images() {
-    let engine = Engine::new(&Config::default(), crate::InterpreterWithoutImages);
+    let engine = Engine::new(
+        &Config::default(),
+        crate::InterpreterWithoutImages::default(),
+    );
     let wasm = wat::parse_str(APP).expect("valid text");
     let module = Module::new(&engine, &wasm).expect("translates");
     let mut store = Store::new(&engine, ());
@@ -217,10 +220,7 @@ fn the_interpreter_without_images_runs_wasm_and_refuses_images() {
         Module::from_image(&engine, image).expect_err("no loader"),
         Module::from_image_bytes(&engine, image).expect_err("no loader"),
     ] {
-        assert!(
-            matches!(err.kind(), ErrorKind::Unsupported { .. }),
-            "{err}"
-        );
+        assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
     }
 }
 
