@@ -23,627 +23,693 @@
 /// A frame slot: index of a 64-bit word relative to the frame base.
 pub type Slot = u16;
 
-/// One interpreter instruction.
-///
-/// The layout is fixed (`repr(u16)`: a 16-bit tag, then the variant's fields in declaration
-/// order, as a C struct), because compiled images store instructions in exactly this form and
-/// the executor runs them in place from flash. Two rules keep that sound and small:
-/// - every field is a plain integer (`u8`, `u16`, `i16`, `u32`, `i32`), so any bytes with a
-///   valid tag are a valid instruction (see [`Op::tag_of_bytes`]);
-/// - 16-bit fields come before 32-bit ones, so every instruction stays 12 bytes.
-///
-/// Changing this enum changes the image format: bump [`crate::image::ABI_VERSION`] (a test
-/// compares a fingerprint of the variant list and fails until you do).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-#[allow(
-    missing_docs,
-    reason = "operand roles follow the naming grammar in the module docs"
-)]
-pub enum Op {
-    // ---- control ----
-    /// Trap with `unreachable`.
-    Unreachable,
-    /// Charge `amount` fuel for the straight-line code that follows; suspend if there is less.
-    ConsumeFuel { amount: u32 },
-    /// Jump to `target`.
-    Br { target: u32 },
-    /// Jump to `target` if slot `cond` (i32) is not zero.
-    BrIfNez { cond: Slot, target: u32 },
-    /// Jump to `target` if slot `cond` (i32) is zero.
-    BrIfEqz { cond: Slot, target: u32 },
-    /// Jump to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
-    BrTable { index: Slot, len: u32 },
-    /// Return `count` results starting at slot `src` to the caller.
-    Return { src: Slot, count: u16 },
-    /// Call function `func` (module index); its frame starts at slot `base`, where the arguments
-    /// are and where the results will be.
-    Call { func: u32, base: Slot },
-    /// Call through table `table` a function of module type `ty`; arguments at `base`, the table
-    /// index right after them.
-    CallIndirect { base: Slot, ty: u32, table: u32 },
-    /// Tail call (`return_call`) of function `func`: its arguments at `base` replace the current
-    /// frame. A host function is called like `Call`, and the `Return` that the translator puts
-    /// next returns its results.
-    ReturnCall { func: u32, base: Slot },
-    /// Tail call through a table (`return_call_indirect`); operands as in `CallIndirect`.
-    ReturnCallIndirect { base: Slot, ty: u32, table: u32 },
-    /// `dst = if cond != 0 { a } else { b }`.
-    Select {
-        dst: Slot,
-        cond: Slot,
-        a: Slot,
-        b: Slot,
-    },
+/// Calls macro `$m` with the list of every instruction, in tag order: for each, its doc
+/// comment and its name, with its typed operands in braces unless it has none. This list is the
+/// one definition of the instruction set: [`Op`] is generated from it, and so are the
+/// executor's dispatch (`exec/dispatch.rs`, and `exec/threaded.rs` behind the
+/// `threaded-dispatch` feature), whose handlers are named after the instructions.
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+            // ---- control ----
+            /// Trap with `unreachable`.
+            Unreachable,
+            /// Charge `amount` fuel for the straight-line code that follows; suspend if there is less.
+            ConsumeFuel { amount: u32 },
+            /// Jump to `target`.
+            Br { target: u32 },
+            /// Jump to `target` if slot `cond` (i32) is not zero.
+            BrIfNez { cond: Slot, target: u32 },
+            /// Jump to `target` if slot `cond` (i32) is zero.
+            BrIfEqz { cond: Slot, target: u32 },
+            /// Jump to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
+            BrTable { index: Slot, len: u32 },
+            /// Return `count` results starting at slot `src` to the caller.
+            Return { src: Slot, count: u16 },
+            /// Call function `func` (module index); its frame starts at slot `base`, where the arguments
+            /// are and where the results will be.
+            Call { func: u32, base: Slot },
+            /// Call through table `table` a function of module type `ty`; arguments at `base`, the table
+            /// index right after them.
+            CallIndirect { base: Slot, ty: u32, table: u32 },
+            /// Tail call (`return_call`) of function `func`: its arguments at `base` replace the current
+            /// frame. A host function is called like `Call`, and the `Return` that the translator puts
+            /// next returns its results.
+            ReturnCall { func: u32, base: Slot },
+            /// Tail call through a table (`return_call_indirect`); operands as in `CallIndirect`.
+            ReturnCallIndirect { base: Slot, ty: u32, table: u32 },
+            /// `dst = if cond != 0 { a } else { b }`.
+            Select {
+                dst: Slot,
+                cond: Slot,
+                a: Slot,
+                b: Slot,
+            },
 
-    // ---- compare and branch (a comparison fused with the `br_if` or `if` that uses it) ----
-    /// Jump to `target` if `i32.eq` of slots `a` and `b` holds.
-    BrI32Eq { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.ne` of slots `a` and `b` holds.
-    BrI32Ne { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
-    BrI32LtS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
-    BrI32LtU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.gt_s` of slots `a` and `b` holds.
-    BrI32GtS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.gt_u` of slots `a` and `b` holds.
-    BrI32GtU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.le_s` of slots `a` and `b` holds.
-    BrI32LeS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.le_u` of slots `a` and `b` holds.
-    BrI32LeU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.ge_s` of slots `a` and `b` holds.
-    BrI32GeS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.ge_u` of slots `a` and `b` holds.
-    BrI32GeU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.eq` of slots `a` and `b` holds.
-    BrI64Eq { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.ne` of slots `a` and `b` holds.
-    BrI64Ne { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.lt_s` of slots `a` and `b` holds.
-    BrI64LtS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.lt_u` of slots `a` and `b` holds.
-    BrI64LtU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.gt_s` of slots `a` and `b` holds.
-    BrI64GtS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.gt_u` of slots `a` and `b` holds.
-    BrI64GtU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.le_s` of slots `a` and `b` holds.
-    BrI64LeS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.le_u` of slots `a` and `b` holds.
-    BrI64LeU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.ge_s` of slots `a` and `b` holds.
-    BrI64GeS { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i64.ge_u` of slots `a` and `b` holds.
-    BrI64GeU { a: Slot, b: Slot, target: u32 },
-    /// Jump to `target` if `i32.eq` of slot `a` and the constant `imm` holds.
-    BrI32EqImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.ne` of slot `a` and the constant `imm` holds.
-    BrI32NeImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.lt_s` of slot `a` and the constant `imm` holds.
-    BrI32LtSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.lt_u` of slot `a` and the constant `imm` holds.
-    BrI32LtUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.gt_s` of slot `a` and the constant `imm` holds.
-    BrI32GtSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.gt_u` of slot `a` and the constant `imm` holds.
-    BrI32GtUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.le_s` of slot `a` and the constant `imm` holds.
-    BrI32LeSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.le_u` of slot `a` and the constant `imm` holds.
-    BrI32LeUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.ge_s` of slot `a` and the constant `imm` holds.
-    BrI32GeSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i32.ge_u` of slot `a` and the constant `imm` holds.
-    BrI32GeUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.eq` of slot `a` and the constant `imm` holds.
-    BrI64EqImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.ne` of slot `a` and the constant `imm` holds.
-    BrI64NeImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.lt_s` of slot `a` and the constant `imm` holds.
-    BrI64LtSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.lt_u` of slot `a` and the constant `imm` holds.
-    BrI64LtUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.gt_s` of slot `a` and the constant `imm` holds.
-    BrI64GtSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.gt_u` of slot `a` and the constant `imm` holds.
-    BrI64GtUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.le_s` of slot `a` and the constant `imm` holds.
-    BrI64LeSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.le_u` of slot `a` and the constant `imm` holds.
-    BrI64LeUImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.ge_s` of slot `a` and the constant `imm` holds.
-    BrI64GeSImm { a: Slot, imm: i16, target: u32 },
-    /// Jump to `target` if `i64.ge_u` of slot `a` and the constant `imm` holds.
-    BrI64GeUImm { a: Slot, imm: i16, target: u32 },
+            // ---- compare and branch (a comparison fused with the `br_if` or `if` that uses it) ----
+            /// Jump to `target` if `i32.eq` of slots `a` and `b` holds.
+            BrI32Eq { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.ne` of slots `a` and `b` holds.
+            BrI32Ne { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
+            BrI32LtS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
+            BrI32LtU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.gt_s` of slots `a` and `b` holds.
+            BrI32GtS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.gt_u` of slots `a` and `b` holds.
+            BrI32GtU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.le_s` of slots `a` and `b` holds.
+            BrI32LeS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.le_u` of slots `a` and `b` holds.
+            BrI32LeU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.ge_s` of slots `a` and `b` holds.
+            BrI32GeS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.ge_u` of slots `a` and `b` holds.
+            BrI32GeU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.eq` of slots `a` and `b` holds.
+            BrI64Eq { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.ne` of slots `a` and `b` holds.
+            BrI64Ne { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.lt_s` of slots `a` and `b` holds.
+            BrI64LtS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.lt_u` of slots `a` and `b` holds.
+            BrI64LtU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.gt_s` of slots `a` and `b` holds.
+            BrI64GtS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.gt_u` of slots `a` and `b` holds.
+            BrI64GtU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.le_s` of slots `a` and `b` holds.
+            BrI64LeS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.le_u` of slots `a` and `b` holds.
+            BrI64LeU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.ge_s` of slots `a` and `b` holds.
+            BrI64GeS { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i64.ge_u` of slots `a` and `b` holds.
+            BrI64GeU { a: Slot, b: Slot, target: u32 },
+            /// Jump to `target` if `i32.eq` of slot `a` and the constant `imm` holds.
+            BrI32EqImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.ne` of slot `a` and the constant `imm` holds.
+            BrI32NeImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.lt_s` of slot `a` and the constant `imm` holds.
+            BrI32LtSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.lt_u` of slot `a` and the constant `imm` holds.
+            BrI32LtUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.gt_s` of slot `a` and the constant `imm` holds.
+            BrI32GtSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.gt_u` of slot `a` and the constant `imm` holds.
+            BrI32GtUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.le_s` of slot `a` and the constant `imm` holds.
+            BrI32LeSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.le_u` of slot `a` and the constant `imm` holds.
+            BrI32LeUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.ge_s` of slot `a` and the constant `imm` holds.
+            BrI32GeSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i32.ge_u` of slot `a` and the constant `imm` holds.
+            BrI32GeUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.eq` of slot `a` and the constant `imm` holds.
+            BrI64EqImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.ne` of slot `a` and the constant `imm` holds.
+            BrI64NeImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.lt_s` of slot `a` and the constant `imm` holds.
+            BrI64LtSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.lt_u` of slot `a` and the constant `imm` holds.
+            BrI64LtUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.gt_s` of slot `a` and the constant `imm` holds.
+            BrI64GtSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.gt_u` of slot `a` and the constant `imm` holds.
+            BrI64GtUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.le_s` of slot `a` and the constant `imm` holds.
+            BrI64LeSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.le_u` of slot `a` and the constant `imm` holds.
+            BrI64LeUImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.ge_s` of slot `a` and the constant `imm` holds.
+            BrI64GeSImm { a: Slot, imm: i16, target: u32 },
+            /// Jump to `target` if `i64.ge_u` of slot `a` and the constant `imm` holds.
+            BrI64GeUImm { a: Slot, imm: i16, target: u32 },
 
-    // ---- slots, constants, globals ----
-    /// `dst = src`.
-    Copy { dst: Slot, src: Slot },
-    /// If slot `slot` holds an `f32` NaN, make it the canonical NaN (`Config::canonicalize_nans`).
-    CanonicalizeF32 { slot: Slot },
-    /// If slot `slot` holds an `f64` NaN, make it the canonical NaN.
-    CanonicalizeF64 { slot: Slot },
-    /// `dst = value` (zero-extended: i32, f32 bits, null references).
-    Const32 { dst: Slot, value: u32 },
-    /// `dst = hi << 32 | lo` (i64, f64 bits).
-    Const64 { dst: Slot, lo: u32, hi: u32 },
-    /// `dst = global[index]`.
-    GlobalGet { dst: Slot, index: u32 },
-    /// `global[index] = src`.
-    GlobalSet { src: Slot, index: u32 },
+            // ---- slots, constants, globals ----
+            /// `dst = src`.
+            Copy { dst: Slot, src: Slot },
+            /// `dst = src`, then `dst2 = src2` (two consecutive copies, as at the end of a loop).
+            Copy2 {
+                dst: Slot,
+                src: Slot,
+                dst2: Slot,
+                src2: Slot,
+            },
+            /// If slot `slot` holds an `f32` NaN, make it the canonical NaN (`Config::canonicalize_nans`).
+            CanonicalizeF32 { slot: Slot },
+            /// If slot `slot` holds an `f64` NaN, make it the canonical NaN.
+            CanonicalizeF64 { slot: Slot },
+            /// `dst = value` (zero-extended: i32, f32 bits, null references).
+            Const32 { dst: Slot, value: u32 },
+            /// `dst = hi << 32 | lo` (i64, f64 bits).
+            Const64 { dst: Slot, lo: u32, hi: u32 },
+            /// `dst = global[index]`.
+            GlobalGet { dst: Slot, index: u32 },
+            /// `global[index] = src`.
+            GlobalSet { src: Slot, index: u32 },
 
-    // ---- memory (memory 0) ----
-    /// Load one byte, zero-extended.
-    Load8U { dst: Slot, addr: Slot, offset: u32 },
-    /// Load one byte, sign-extended to 32 bits.
-    Load8S32 { dst: Slot, addr: Slot, offset: u32 },
-    /// Load one byte, sign-extended to 64 bits.
-    Load8S64 { dst: Slot, addr: Slot, offset: u32 },
-    /// Load two bytes, zero-extended.
-    Load16U { dst: Slot, addr: Slot, offset: u32 },
-    /// Load two bytes, sign-extended to 32 bits.
-    Load16S32 { dst: Slot, addr: Slot, offset: u32 },
-    /// Load two bytes, sign-extended to 64 bits.
-    Load16S64 { dst: Slot, addr: Slot, offset: u32 },
-    /// Load four bytes, zero-extended.
-    Load32U { dst: Slot, addr: Slot, offset: u32 },
-    /// Load four bytes, sign-extended to 64 bits.
-    Load32S64 { dst: Slot, addr: Slot, offset: u32 },
-    /// Load eight bytes.
-    Load64 { dst: Slot, addr: Slot, offset: u32 },
-    /// Store the low byte of `value`.
-    Store8 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    /// Store the low two bytes of `value`.
-    Store16 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    /// Store the low four bytes of `value`.
-    Store32 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    /// Store eight bytes.
-    Store64 {
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    /// `dst = memory.size` in pages.
-    MemorySize { dst: Slot },
-    /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
-    MemoryGrow { delta: Slot },
-    /// `memory.copy` with destination, source and length in `base`, `base+1`, `base+2`.
-    MemoryCopy { base: Slot },
-    /// `memory.fill` with destination, byte and length in `base`, `base+1`, `base+2`.
-    MemoryFill { base: Slot },
-    /// `memory.init` of data segment `segment`; destination, source, length at `base..`.
-    MemoryInit { segment: u32, base: Slot },
-    /// `data.drop`.
-    DataDrop { segment: u32 },
-    /// A load from memory `memory` other than 0 (multi-memory): the width and extension are
-    /// `kind`, as in the `Load*` instructions. (The memory index is 8 bits to keep the
-    /// instruction at 12 bytes; the translator refuses more than 256 memories.)
-    LoadMem {
-        /// A [`LoadKind`] code ([`LoadKind::code`]).
-        kind: u8,
-        memory: u8,
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    /// A store to memory `memory` other than 0.
-    StoreMem {
-        /// A [`StoreKind`] code ([`StoreKind::code`]).
-        kind: u8,
-        memory: u8,
-        addr: Slot,
-        value: Slot,
-        offset: u32,
-    },
-    /// `memory.size` of memory `memory`.
-    MemorySizeN { dst: Slot, memory: u32 },
-    /// `memory.grow` of memory `memory`.
-    MemoryGrowN { delta: Slot, memory: u32 },
-    /// `memory.copy` between any two memories.
-    MemoryCopyN {
-        base: Slot,
-        dst_memory: u32,
-        src_memory: u32,
-    },
-    /// `memory.fill` of memory `memory`.
-    MemoryFillN { base: Slot, memory: u32 },
-    /// `memory.init` of memory `memory`.
-    MemoryInitN {
-        base: Slot,
-        memory: u16,
-        segment: u32,
-    },
+            // ---- memory (memory 0) ----
+            /// Load one byte, zero-extended.
+            Load8U { dst: Slot, addr: Slot, offset: u32 },
+            /// Load one byte, sign-extended to 32 bits.
+            Load8S32 { dst: Slot, addr: Slot, offset: u32 },
+            /// Load one byte, sign-extended to 64 bits.
+            Load8S64 { dst: Slot, addr: Slot, offset: u32 },
+            /// Load two bytes, zero-extended.
+            Load16U { dst: Slot, addr: Slot, offset: u32 },
+            /// Load two bytes, sign-extended to 32 bits.
+            Load16S32 { dst: Slot, addr: Slot, offset: u32 },
+            /// Load two bytes, sign-extended to 64 bits.
+            Load16S64 { dst: Slot, addr: Slot, offset: u32 },
+            /// Load four bytes, zero-extended.
+            Load32U { dst: Slot, addr: Slot, offset: u32 },
+            /// Load four bytes, sign-extended to 64 bits.
+            Load32S64 { dst: Slot, addr: Slot, offset: u32 },
+            /// Load eight bytes.
+            Load64 { dst: Slot, addr: Slot, offset: u32 },
+            /// Store the low byte of `value`.
+            Store8 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
+            /// Store the low two bytes of `value`.
+            Store16 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
+            /// Store the low four bytes of `value`.
+            Store32 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
+            /// Store eight bytes.
+            Store64 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
+            // The `…Idx` forms take the address as the sum of two slots: an `i32.add` fused
+            // into the load or store that uses it (`addr = a + b`, wrapping, then `+ offset`).
+            /// `Load8U` at `a + b`.
+            Load8UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load8S32` at `a + b`.
+            Load8S32Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load16U` at `a + b`.
+            Load16UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load16S32` at `a + b`.
+            Load16S32Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load32U` at `a + b`.
+            Load32UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Load64` at `a + b`.
+            Load64Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            /// `Store8` at `a + b`.
+            Store8Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store16` at `a + b`.
+            Store16Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store32` at `a + b`.
+            Store32Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `Store64` at `a + b`.
+            Store64Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// `dst = memory.size` in pages.
+            MemorySize { dst: Slot },
+            /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
+            MemoryGrow { delta: Slot },
+            /// `memory.copy` with destination, source and length in `base`, `base+1`, `base+2`.
+            MemoryCopy { base: Slot },
+            /// `memory.fill` with destination, byte and length in `base`, `base+1`, `base+2`.
+            MemoryFill { base: Slot },
+            /// `memory.init` of data segment `segment`; destination, source, length at `base..`.
+            MemoryInit { segment: u32, base: Slot },
+            /// `data.drop`.
+            DataDrop { segment: u32 },
+            /// A load from memory `memory` other than 0 (multi-memory): the width and extension are
+            /// `kind`, as in the `Load*` instructions. (The memory index is 8 bits to keep the
+            /// instruction at 12 bytes; the translator refuses more than 256 memories.)
+            LoadMem {
+                /// A [`LoadKind`] code ([`LoadKind::code`]).
+                kind: u8,
+                memory: u8,
+                dst: Slot,
+                addr: Slot,
+                offset: u32,
+            },
+            /// A store to memory `memory` other than 0.
+            StoreMem {
+                /// A [`StoreKind`] code ([`StoreKind::code`]).
+                kind: u8,
+                memory: u8,
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
+            /// `memory.size` of memory `memory`.
+            MemorySizeN { dst: Slot, memory: u32 },
+            /// `memory.grow` of memory `memory`.
+            MemoryGrowN { delta: Slot, memory: u32 },
+            /// `memory.copy` between any two memories.
+            MemoryCopyN {
+                base: Slot,
+                dst_memory: u32,
+                src_memory: u32,
+            },
+            /// `memory.fill` of memory `memory`.
+            MemoryFillN { base: Slot, memory: u32 },
+            /// `memory.init` of memory `memory`.
+            MemoryInitN {
+                base: Slot,
+                memory: u16,
+                segment: u32,
+            },
 
-    // ---- tables and references ----
-    /// `dst = table[table][index]` where `dst` holds the index first.
-    TableGet { table: u32, dst: Slot },
-    /// `table[table][slot base] = slot base+1`.
-    TableSet { table: u32, base: Slot },
-    /// `dst = table.size`.
-    TableSize { table: u32, dst: Slot },
-    /// `table.grow` with init value at `base`, delta at `base+1`; result to `base`.
-    TableGrow { table: u32, base: Slot },
-    /// `table.fill` with index, value, length at `base..`.
-    TableFill { table: u32, base: Slot },
-    /// `table.copy` from `src_table` to `dst_table`; destination, source, length at `base..`.
-    TableCopy {
-        base: Slot,
-        dst_table: u32,
-        src_table: u32,
-    },
-    /// `table.init` of element segment `segment`; destination, source, length at `base..`.
-    TableInit {
-        base: Slot,
-        table: u32,
-        segment: u32,
-    },
-    /// `elem.drop`.
-    ElemDrop { segment: u32 },
-    /// `dst = ref.func func` (module function index).
-    RefFunc { dst: Slot, func: u32 },
+            // ---- tables and references ----
+            /// `dst = table[table][index]` where `dst` holds the index first.
+            TableGet { table: u32, dst: Slot },
+            /// `table[table][slot base] = slot base+1`.
+            TableSet { table: u32, base: Slot },
+            /// `dst = table.size`.
+            TableSize { table: u32, dst: Slot },
+            /// `table.grow` with init value at `base`, delta at `base+1`; result to `base`.
+            TableGrow { table: u32, base: Slot },
+            /// `table.fill` with index, value, length at `base..`.
+            TableFill { table: u32, base: Slot },
+            /// `table.copy` from `src_table` to `dst_table`; destination, source, length at `base..`.
+            TableCopy {
+                base: Slot,
+                dst_table: u32,
+                src_table: u32,
+            },
+            /// `table.init` of element segment `segment`; destination, source, length at `base..`.
+            TableInit {
+                base: Slot,
+                table: u32,
+                segment: u32,
+            },
+            /// `elem.drop`.
+            ElemDrop { segment: u32 },
+            /// `dst = ref.func func` (module function index).
+            RefFunc { dst: Slot, func: u32 },
 
-    // ---- i32 ----
-    /// `i32.eqz`
-    I32Eqz { dst: Slot, src: Slot },
-    /// `i32.eq`
-    I32Eq { dst: Slot, a: Slot, b: Slot },
-    /// `i32.ne`
-    I32Ne { dst: Slot, a: Slot, b: Slot },
-    /// `i32.lt_s`
-    I32LtS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.lt_u`
-    I32LtU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.gt_s`
-    I32GtS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.gt_u`
-    I32GtU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.le_s`
-    I32LeS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.le_u`
-    I32LeU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.ge_s`
-    I32GeS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.ge_u`
-    I32GeU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.clz`
-    I32Clz { dst: Slot, src: Slot },
-    /// `i32.ctz`
-    I32Ctz { dst: Slot, src: Slot },
-    /// `i32.popcnt`
-    I32Popcnt { dst: Slot, src: Slot },
-    /// `i32.add`
-    I32Add { dst: Slot, a: Slot, b: Slot },
-    /// `i32.sub`
-    I32Sub { dst: Slot, a: Slot, b: Slot },
-    /// `i32.mul`
-    I32Mul { dst: Slot, a: Slot, b: Slot },
-    /// `i32.div_s`
-    I32DivS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.div_u`
-    I32DivU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.rem_s`
-    I32RemS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.rem_u`
-    I32RemU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.and`
-    I32And { dst: Slot, a: Slot, b: Slot },
-    /// `i32.or`
-    I32Or { dst: Slot, a: Slot, b: Slot },
-    /// `i32.xor`
-    I32Xor { dst: Slot, a: Slot, b: Slot },
-    /// `i32.shl`
-    I32Shl { dst: Slot, a: Slot, b: Slot },
-    /// `i32.shr_s`
-    I32ShrS { dst: Slot, a: Slot, b: Slot },
-    /// `i32.shr_u`
-    I32ShrU { dst: Slot, a: Slot, b: Slot },
-    /// `i32.rotl`
-    I32Rotl { dst: Slot, a: Slot, b: Slot },
-    /// `i32.rotr`
-    I32Rotr { dst: Slot, a: Slot, b: Slot },
+            // ---- i32 ----
+            /// `i32.eqz`
+            I32Eqz { dst: Slot, src: Slot },
+            /// `i32.eq`
+            I32Eq { dst: Slot, a: Slot, b: Slot },
+            /// `i32.ne`
+            I32Ne { dst: Slot, a: Slot, b: Slot },
+            /// `i32.lt_s`
+            I32LtS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.lt_u`
+            I32LtU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.gt_s`
+            I32GtS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.gt_u`
+            I32GtU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.le_s`
+            I32LeS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.le_u`
+            I32LeU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.ge_s`
+            I32GeS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.ge_u`
+            I32GeU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.clz`
+            I32Clz { dst: Slot, src: Slot },
+            /// `i32.ctz`
+            I32Ctz { dst: Slot, src: Slot },
+            /// `i32.popcnt`
+            I32Popcnt { dst: Slot, src: Slot },
+            /// `i32.add`
+            I32Add { dst: Slot, a: Slot, b: Slot },
+            /// `i32.sub`
+            I32Sub { dst: Slot, a: Slot, b: Slot },
+            /// `i32.mul`
+            I32Mul { dst: Slot, a: Slot, b: Slot },
+            /// `i32.div_s`
+            I32DivS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.div_u`
+            I32DivU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.rem_s`
+            I32RemS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.rem_u`
+            I32RemU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.and`
+            I32And { dst: Slot, a: Slot, b: Slot },
+            /// `i32.or`
+            I32Or { dst: Slot, a: Slot, b: Slot },
+            /// `i32.xor`
+            I32Xor { dst: Slot, a: Slot, b: Slot },
+            /// `i32.shl`
+            I32Shl { dst: Slot, a: Slot, b: Slot },
+            /// `i32.shr_s`
+            I32ShrS { dst: Slot, a: Slot, b: Slot },
+            /// `i32.shr_u`
+            I32ShrU { dst: Slot, a: Slot, b: Slot },
+            /// `i32.rotl`
+            I32Rotl { dst: Slot, a: Slot, b: Slot },
+            /// `i32.rotr`
+            I32Rotr { dst: Slot, a: Slot, b: Slot },
 
-    // ---- i64 ----
-    /// `i64.eqz` (also `ref.is_null`: null is 0)
-    I64Eqz { dst: Slot, src: Slot },
-    /// `i64.eq`
-    I64Eq { dst: Slot, a: Slot, b: Slot },
-    /// `i64.ne`
-    I64Ne { dst: Slot, a: Slot, b: Slot },
-    /// `i64.lt_s`
-    I64LtS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.lt_u`
-    I64LtU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.gt_s`
-    I64GtS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.gt_u`
-    I64GtU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.le_s`
-    I64LeS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.le_u`
-    I64LeU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.ge_s`
-    I64GeS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.ge_u`
-    I64GeU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.clz`
-    I64Clz { dst: Slot, src: Slot },
-    /// `i64.ctz`
-    I64Ctz { dst: Slot, src: Slot },
-    /// `i64.popcnt`
-    I64Popcnt { dst: Slot, src: Slot },
-    /// `i64.add`
-    I64Add { dst: Slot, a: Slot, b: Slot },
-    /// `i64.sub`
-    I64Sub { dst: Slot, a: Slot, b: Slot },
-    /// `i64.mul`
-    I64Mul { dst: Slot, a: Slot, b: Slot },
-    /// `i64.div_s`
-    I64DivS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.div_u`
-    I64DivU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.rem_s`
-    I64RemS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.rem_u`
-    I64RemU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.and`
-    I64And { dst: Slot, a: Slot, b: Slot },
-    /// `i64.or`
-    I64Or { dst: Slot, a: Slot, b: Slot },
-    /// `i64.xor`
-    I64Xor { dst: Slot, a: Slot, b: Slot },
-    /// `i64.shl`
-    I64Shl { dst: Slot, a: Slot, b: Slot },
-    /// `i64.shr_s`
-    I64ShrS { dst: Slot, a: Slot, b: Slot },
-    /// `i64.shr_u`
-    I64ShrU { dst: Slot, a: Slot, b: Slot },
-    /// `i64.rotl`
-    I64Rotl { dst: Slot, a: Slot, b: Slot },
-    /// `i64.rotr`
-    I64Rotr { dst: Slot, a: Slot, b: Slot },
+            // ---- i64 ----
+            /// `i64.eqz` (also `ref.is_null`: null is 0)
+            I64Eqz { dst: Slot, src: Slot },
+            /// `i64.eq`
+            I64Eq { dst: Slot, a: Slot, b: Slot },
+            /// `i64.ne`
+            I64Ne { dst: Slot, a: Slot, b: Slot },
+            /// `i64.lt_s`
+            I64LtS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.lt_u`
+            I64LtU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.gt_s`
+            I64GtS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.gt_u`
+            I64GtU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.le_s`
+            I64LeS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.le_u`
+            I64LeU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.ge_s`
+            I64GeS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.ge_u`
+            I64GeU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.clz`
+            I64Clz { dst: Slot, src: Slot },
+            /// `i64.ctz`
+            I64Ctz { dst: Slot, src: Slot },
+            /// `i64.popcnt`
+            I64Popcnt { dst: Slot, src: Slot },
+            /// `i64.add`
+            I64Add { dst: Slot, a: Slot, b: Slot },
+            /// `i64.sub`
+            I64Sub { dst: Slot, a: Slot, b: Slot },
+            /// `i64.mul`
+            I64Mul { dst: Slot, a: Slot, b: Slot },
+            /// `i64.div_s`
+            I64DivS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.div_u`
+            I64DivU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.rem_s`
+            I64RemS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.rem_u`
+            I64RemU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.and`
+            I64And { dst: Slot, a: Slot, b: Slot },
+            /// `i64.or`
+            I64Or { dst: Slot, a: Slot, b: Slot },
+            /// `i64.xor`
+            I64Xor { dst: Slot, a: Slot, b: Slot },
+            /// `i64.shl`
+            I64Shl { dst: Slot, a: Slot, b: Slot },
+            /// `i64.shr_s`
+            I64ShrS { dst: Slot, a: Slot, b: Slot },
+            /// `i64.shr_u`
+            I64ShrU { dst: Slot, a: Slot, b: Slot },
+            /// `i64.rotl`
+            I64Rotl { dst: Slot, a: Slot, b: Slot },
+            /// `i64.rotr`
+            I64Rotr { dst: Slot, a: Slot, b: Slot },
 
-    // ---- binary operations with an immediate right operand ----
-    /// `i32.add` with a constant right operand.
-    I32AddImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.mul` with a constant right operand.
-    I32MulImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.and` with a constant right operand.
-    I32AndImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.or` with a constant right operand.
-    I32OrImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.xor` with a constant right operand.
-    I32XorImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.shl` with a constant right operand.
-    I32ShlImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.shr_s` with a constant right operand.
-    I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.shr_u` with a constant right operand.
-    I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.eq` with a constant right operand.
-    I32EqImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.ne` with a constant right operand.
-    I32NeImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.lt_s` with a constant right operand.
-    I32LtSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.lt_u` with a constant right operand.
-    I32LtUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.gt_s` with a constant right operand.
-    I32GtSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.gt_u` with a constant right operand.
-    I32GtUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.le_s` with a constant right operand.
-    I32LeSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.le_u` with a constant right operand.
-    I32LeUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.ge_s` with a constant right operand.
-    I32GeSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i32.ge_u` with a constant right operand.
-    I32GeUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.add` with a constant right operand (sign-extended to 64 bits).
-    I64AddImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.mul` with a constant right operand (sign-extended to 64 bits).
-    I64MulImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.and` with a constant right operand (sign-extended to 64 bits).
-    I64AndImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.or` with a constant right operand (sign-extended to 64 bits).
-    I64OrImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.xor` with a constant right operand (sign-extended to 64 bits).
-    I64XorImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.shl` with a constant right operand (sign-extended to 64 bits).
-    I64ShlImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.shr_s` with a constant right operand (sign-extended to 64 bits).
-    I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.shr_u` with a constant right operand (sign-extended to 64 bits).
-    I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.eq` with a constant right operand (sign-extended to 64 bits).
-    I64EqImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.ne` with a constant right operand (sign-extended to 64 bits).
-    I64NeImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.lt_s` with a constant right operand (sign-extended to 64 bits).
-    I64LtSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.lt_u` with a constant right operand (sign-extended to 64 bits).
-    I64LtUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.gt_s` with a constant right operand (sign-extended to 64 bits).
-    I64GtSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.gt_u` with a constant right operand (sign-extended to 64 bits).
-    I64GtUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.le_s` with a constant right operand (sign-extended to 64 bits).
-    I64LeSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.le_u` with a constant right operand (sign-extended to 64 bits).
-    I64LeUImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.ge_s` with a constant right operand (sign-extended to 64 bits).
-    I64GeSImm { dst: Slot, a: Slot, imm: i32 },
-    /// `i64.ge_u` with a constant right operand (sign-extended to 64 bits).
-    I64GeUImm { dst: Slot, a: Slot, imm: i32 },
+            // ---- binary operations with an immediate right operand ----
+            /// `i32.add` with a constant right operand.
+            I32AddImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.mul` with a constant right operand.
+            I32MulImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.and` with a constant right operand.
+            I32AndImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.or` with a constant right operand.
+            I32OrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.xor` with a constant right operand.
+            I32XorImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.shl` with a constant right operand.
+            I32ShlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.shr_s` with a constant right operand.
+            I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.shr_u` with a constant right operand.
+            I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.eq` with a constant right operand.
+            I32EqImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.ne` with a constant right operand.
+            I32NeImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.lt_s` with a constant right operand.
+            I32LtSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.lt_u` with a constant right operand.
+            I32LtUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.gt_s` with a constant right operand.
+            I32GtSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.gt_u` with a constant right operand.
+            I32GtUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.le_s` with a constant right operand.
+            I32LeSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.le_u` with a constant right operand.
+            I32LeUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.ge_s` with a constant right operand.
+            I32GeSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.ge_u` with a constant right operand.
+            I32GeUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.add` with a constant right operand (sign-extended to 64 bits).
+            I64AddImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.mul` with a constant right operand (sign-extended to 64 bits).
+            I64MulImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.and` with a constant right operand (sign-extended to 64 bits).
+            I64AndImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.or` with a constant right operand (sign-extended to 64 bits).
+            I64OrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.xor` with a constant right operand (sign-extended to 64 bits).
+            I64XorImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.shl` with a constant right operand (sign-extended to 64 bits).
+            I64ShlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.shr_s` with a constant right operand (sign-extended to 64 bits).
+            I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.shr_u` with a constant right operand (sign-extended to 64 bits).
+            I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.eq` with a constant right operand (sign-extended to 64 bits).
+            I64EqImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.ne` with a constant right operand (sign-extended to 64 bits).
+            I64NeImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.lt_s` with a constant right operand (sign-extended to 64 bits).
+            I64LtSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.lt_u` with a constant right operand (sign-extended to 64 bits).
+            I64LtUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.gt_s` with a constant right operand (sign-extended to 64 bits).
+            I64GtSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.gt_u` with a constant right operand (sign-extended to 64 bits).
+            I64GtUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.le_s` with a constant right operand (sign-extended to 64 bits).
+            I64LeSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.le_u` with a constant right operand (sign-extended to 64 bits).
+            I64LeUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.ge_s` with a constant right operand (sign-extended to 64 bits).
+            I64GeSImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.ge_u` with a constant right operand (sign-extended to 64 bits).
+            I64GeUImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.rotl` by a constant.
+            I32RotlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i32.rotr` by a constant.
+            I32RotrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.rotl` by a constant.
+            I64RotlImm { dst: Slot, a: Slot, imm: i32 },
+            /// `i64.rotr` by a constant.
+            I64RotrImm { dst: Slot, a: Slot, imm: i32 },
+            /// `dst = a + (b << imm)`: an `i32.shl` by a constant fused into the `i32.add` that
+            /// uses it (array indexing).
+            I32AddShlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
 
-    // ---- f32 ----
-    /// `f32.eq`
-    F32Eq { dst: Slot, a: Slot, b: Slot },
-    /// `f32.ne`
-    F32Ne { dst: Slot, a: Slot, b: Slot },
-    /// `f32.lt`
-    F32Lt { dst: Slot, a: Slot, b: Slot },
-    /// `f32.gt`
-    F32Gt { dst: Slot, a: Slot, b: Slot },
-    /// `f32.le`
-    F32Le { dst: Slot, a: Slot, b: Slot },
-    /// `f32.ge`
-    F32Ge { dst: Slot, a: Slot, b: Slot },
-    /// `f32.abs`
-    F32Abs { dst: Slot, src: Slot },
-    /// `f32.neg`
-    F32Neg { dst: Slot, src: Slot },
-    /// `f32.ceil`
-    F32Ceil { dst: Slot, src: Slot },
-    /// `f32.floor`
-    F32Floor { dst: Slot, src: Slot },
-    /// `f32.trunc`
-    F32Trunc { dst: Slot, src: Slot },
-    /// `f32.nearest`
-    F32Nearest { dst: Slot, src: Slot },
-    /// `f32.sqrt`
-    F32Sqrt { dst: Slot, src: Slot },
-    /// `f32.add`
-    F32Add { dst: Slot, a: Slot, b: Slot },
-    /// `f32.sub`
-    F32Sub { dst: Slot, a: Slot, b: Slot },
-    /// `f32.mul`
-    F32Mul { dst: Slot, a: Slot, b: Slot },
-    /// `f32.div`
-    F32Div { dst: Slot, a: Slot, b: Slot },
-    /// `f32.min`
-    F32Min { dst: Slot, a: Slot, b: Slot },
-    /// `f32.max`
-    F32Max { dst: Slot, a: Slot, b: Slot },
-    /// `f32.copysign`
-    F32Copysign { dst: Slot, a: Slot, b: Slot },
+            // ---- f32 ----
+            /// `f32.eq`
+            F32Eq { dst: Slot, a: Slot, b: Slot },
+            /// `f32.ne`
+            F32Ne { dst: Slot, a: Slot, b: Slot },
+            /// `f32.lt`
+            F32Lt { dst: Slot, a: Slot, b: Slot },
+            /// `f32.gt`
+            F32Gt { dst: Slot, a: Slot, b: Slot },
+            /// `f32.le`
+            F32Le { dst: Slot, a: Slot, b: Slot },
+            /// `f32.ge`
+            F32Ge { dst: Slot, a: Slot, b: Slot },
+            /// `f32.abs`
+            F32Abs { dst: Slot, src: Slot },
+            /// `f32.neg`
+            F32Neg { dst: Slot, src: Slot },
+            /// `f32.ceil`
+            F32Ceil { dst: Slot, src: Slot },
+            /// `f32.floor`
+            F32Floor { dst: Slot, src: Slot },
+            /// `f32.trunc`
+            F32Trunc { dst: Slot, src: Slot },
+            /// `f32.nearest`
+            F32Nearest { dst: Slot, src: Slot },
+            /// `f32.sqrt`
+            F32Sqrt { dst: Slot, src: Slot },
+            /// `f32.add`
+            F32Add { dst: Slot, a: Slot, b: Slot },
+            /// `f32.sub`
+            F32Sub { dst: Slot, a: Slot, b: Slot },
+            /// `f32.mul`
+            F32Mul { dst: Slot, a: Slot, b: Slot },
+            /// `f32.div`
+            F32Div { dst: Slot, a: Slot, b: Slot },
+            /// `f32.min`
+            F32Min { dst: Slot, a: Slot, b: Slot },
+            /// `f32.max`
+            F32Max { dst: Slot, a: Slot, b: Slot },
+            /// `f32.copysign`
+            F32Copysign { dst: Slot, a: Slot, b: Slot },
 
-    // ---- f64 ----
-    /// `f64.eq`
-    F64Eq { dst: Slot, a: Slot, b: Slot },
-    /// `f64.ne`
-    F64Ne { dst: Slot, a: Slot, b: Slot },
-    /// `f64.lt`
-    F64Lt { dst: Slot, a: Slot, b: Slot },
-    /// `f64.gt`
-    F64Gt { dst: Slot, a: Slot, b: Slot },
-    /// `f64.le`
-    F64Le { dst: Slot, a: Slot, b: Slot },
-    /// `f64.ge`
-    F64Ge { dst: Slot, a: Slot, b: Slot },
-    /// `f64.abs`
-    F64Abs { dst: Slot, src: Slot },
-    /// `f64.neg`
-    F64Neg { dst: Slot, src: Slot },
-    /// `f64.ceil`
-    F64Ceil { dst: Slot, src: Slot },
-    /// `f64.floor`
-    F64Floor { dst: Slot, src: Slot },
-    /// `f64.trunc`
-    F64Trunc { dst: Slot, src: Slot },
-    /// `f64.nearest`
-    F64Nearest { dst: Slot, src: Slot },
-    /// `f64.sqrt`
-    F64Sqrt { dst: Slot, src: Slot },
-    /// `f64.add`
-    F64Add { dst: Slot, a: Slot, b: Slot },
-    /// `f64.sub`
-    F64Sub { dst: Slot, a: Slot, b: Slot },
-    /// `f64.mul`
-    F64Mul { dst: Slot, a: Slot, b: Slot },
-    /// `f64.div`
-    F64Div { dst: Slot, a: Slot, b: Slot },
-    /// `f64.min`
-    F64Min { dst: Slot, a: Slot, b: Slot },
-    /// `f64.max`
-    F64Max { dst: Slot, a: Slot, b: Slot },
-    /// `f64.copysign`
-    F64Copysign { dst: Slot, a: Slot, b: Slot },
+            // ---- f64 ----
+            /// `f64.eq`
+            F64Eq { dst: Slot, a: Slot, b: Slot },
+            /// `f64.ne`
+            F64Ne { dst: Slot, a: Slot, b: Slot },
+            /// `f64.lt`
+            F64Lt { dst: Slot, a: Slot, b: Slot },
+            /// `f64.gt`
+            F64Gt { dst: Slot, a: Slot, b: Slot },
+            /// `f64.le`
+            F64Le { dst: Slot, a: Slot, b: Slot },
+            /// `f64.ge`
+            F64Ge { dst: Slot, a: Slot, b: Slot },
+            /// `f64.abs`
+            F64Abs { dst: Slot, src: Slot },
+            /// `f64.neg`
+            F64Neg { dst: Slot, src: Slot },
+            /// `f64.ceil`
+            F64Ceil { dst: Slot, src: Slot },
+            /// `f64.floor`
+            F64Floor { dst: Slot, src: Slot },
+            /// `f64.trunc`
+            F64Trunc { dst: Slot, src: Slot },
+            /// `f64.nearest`
+            F64Nearest { dst: Slot, src: Slot },
+            /// `f64.sqrt`
+            F64Sqrt { dst: Slot, src: Slot },
+            /// `f64.add`
+            F64Add { dst: Slot, a: Slot, b: Slot },
+            /// `f64.sub`
+            F64Sub { dst: Slot, a: Slot, b: Slot },
+            /// `f64.mul`
+            F64Mul { dst: Slot, a: Slot, b: Slot },
+            /// `f64.div`
+            F64Div { dst: Slot, a: Slot, b: Slot },
+            /// `f64.min`
+            F64Min { dst: Slot, a: Slot, b: Slot },
+            /// `f64.max`
+            F64Max { dst: Slot, a: Slot, b: Slot },
+            /// `f64.copysign`
+            F64Copysign { dst: Slot, a: Slot, b: Slot },
 
-    // ---- conversions ----
-    /// `i32.wrap_i64`
-    I32WrapI64 { dst: Slot, src: Slot },
-    /// `i32.trunc_f32_s`
-    I32TruncF32S { dst: Slot, src: Slot },
-    /// `i32.trunc_f32_u`
-    I32TruncF32U { dst: Slot, src: Slot },
-    /// `i32.trunc_f64_s`
-    I32TruncF64S { dst: Slot, src: Slot },
-    /// `i32.trunc_f64_u`
-    I32TruncF64U { dst: Slot, src: Slot },
-    /// `i64.extend_i32_s`
-    I64ExtendI32S { dst: Slot, src: Slot },
-    /// `i64.extend_i32_u`
-    I64ExtendI32U { dst: Slot, src: Slot },
-    /// `i64.trunc_f32_s`
-    I64TruncF32S { dst: Slot, src: Slot },
-    /// `i64.trunc_f32_u`
-    I64TruncF32U { dst: Slot, src: Slot },
-    /// `i64.trunc_f64_s`
-    I64TruncF64S { dst: Slot, src: Slot },
-    /// `i64.trunc_f64_u`
-    I64TruncF64U { dst: Slot, src: Slot },
-    /// `f32.convert_i32_s`
-    F32ConvertI32S { dst: Slot, src: Slot },
-    /// `f32.convert_i32_u`
-    F32ConvertI32U { dst: Slot, src: Slot },
-    /// `f32.convert_i64_s`
-    F32ConvertI64S { dst: Slot, src: Slot },
-    /// `f32.convert_i64_u`
-    F32ConvertI64U { dst: Slot, src: Slot },
-    /// `f32.demote_f64`
-    F32DemoteF64 { dst: Slot, src: Slot },
-    /// `f64.convert_i32_s`
-    F64ConvertI32S { dst: Slot, src: Slot },
-    /// `f64.convert_i32_u`
-    F64ConvertI32U { dst: Slot, src: Slot },
-    /// `f64.convert_i64_s`
-    F64ConvertI64S { dst: Slot, src: Slot },
-    /// `f64.convert_i64_u`
-    F64ConvertI64U { dst: Slot, src: Slot },
-    /// `f64.promote_f32`
-    F64PromoteF32 { dst: Slot, src: Slot },
-    /// `i32.extend8_s`
-    I32Extend8S { dst: Slot, src: Slot },
-    /// `i32.extend16_s`
-    I32Extend16S { dst: Slot, src: Slot },
-    /// `i64.extend8_s`
-    I64Extend8S { dst: Slot, src: Slot },
-    /// `i64.extend16_s`
-    I64Extend16S { dst: Slot, src: Slot },
-    /// `i64.extend32_s`
-    I64Extend32S { dst: Slot, src: Slot },
-    /// `i32.trunc_sat_f32_s`
-    I32TruncSatF32S { dst: Slot, src: Slot },
-    /// `i32.trunc_sat_f32_u`
-    I32TruncSatF32U { dst: Slot, src: Slot },
-    /// `i32.trunc_sat_f64_s`
-    I32TruncSatF64S { dst: Slot, src: Slot },
-    /// `i32.trunc_sat_f64_u`
-    I32TruncSatF64U { dst: Slot, src: Slot },
-    /// `i64.trunc_sat_f32_s`
-    I64TruncSatF32S { dst: Slot, src: Slot },
-    /// `i64.trunc_sat_f32_u`
-    I64TruncSatF32U { dst: Slot, src: Slot },
-    /// `i64.trunc_sat_f64_s`
-    I64TruncSatF64S { dst: Slot, src: Slot },
-    /// `i64.trunc_sat_f64_u`
-    I64TruncSatF64U { dst: Slot, src: Slot },
+            // ---- conversions ----
+            /// `i32.wrap_i64`
+            I32WrapI64 { dst: Slot, src: Slot },
+            /// `i32.trunc_f32_s`
+            I32TruncF32S { dst: Slot, src: Slot },
+            /// `i32.trunc_f32_u`
+            I32TruncF32U { dst: Slot, src: Slot },
+            /// `i32.trunc_f64_s`
+            I32TruncF64S { dst: Slot, src: Slot },
+            /// `i32.trunc_f64_u`
+            I32TruncF64U { dst: Slot, src: Slot },
+            /// `i64.extend_i32_s`
+            I64ExtendI32S { dst: Slot, src: Slot },
+            /// `i64.extend_i32_u`
+            I64ExtendI32U { dst: Slot, src: Slot },
+            /// `i64.trunc_f32_s`
+            I64TruncF32S { dst: Slot, src: Slot },
+            /// `i64.trunc_f32_u`
+            I64TruncF32U { dst: Slot, src: Slot },
+            /// `i64.trunc_f64_s`
+            I64TruncF64S { dst: Slot, src: Slot },
+            /// `i64.trunc_f64_u`
+            I64TruncF64U { dst: Slot, src: Slot },
+            /// `f32.convert_i32_s`
+            F32ConvertI32S { dst: Slot, src: Slot },
+            /// `f32.convert_i32_u`
+            F32ConvertI32U { dst: Slot, src: Slot },
+            /// `f32.convert_i64_s`
+            F32ConvertI64S { dst: Slot, src: Slot },
+            /// `f32.convert_i64_u`
+            F32ConvertI64U { dst: Slot, src: Slot },
+            /// `f32.demote_f64`
+            F32DemoteF64 { dst: Slot, src: Slot },
+            /// `f64.convert_i32_s`
+            F64ConvertI32S { dst: Slot, src: Slot },
+            /// `f64.convert_i32_u`
+            F64ConvertI32U { dst: Slot, src: Slot },
+            /// `f64.convert_i64_s`
+            F64ConvertI64S { dst: Slot, src: Slot },
+            /// `f64.convert_i64_u`
+            F64ConvertI64U { dst: Slot, src: Slot },
+            /// `f64.promote_f32`
+            F64PromoteF32 { dst: Slot, src: Slot },
+            /// `i32.extend8_s`
+            I32Extend8S { dst: Slot, src: Slot },
+            /// `i32.extend16_s`
+            I32Extend16S { dst: Slot, src: Slot },
+            /// `i64.extend8_s`
+            I64Extend8S { dst: Slot, src: Slot },
+            /// `i64.extend16_s`
+            I64Extend16S { dst: Slot, src: Slot },
+            /// `i64.extend32_s`
+            I64Extend32S { dst: Slot, src: Slot },
+            /// `i32.trunc_sat_f32_s`
+            I32TruncSatF32S { dst: Slot, src: Slot },
+            /// `i32.trunc_sat_f32_u`
+            I32TruncSatF32U { dst: Slot, src: Slot },
+            /// `i32.trunc_sat_f64_s`
+            I32TruncSatF64S { dst: Slot, src: Slot },
+            /// `i32.trunc_sat_f64_u`
+            I32TruncSatF64U { dst: Slot, src: Slot },
+            /// `i64.trunc_sat_f32_s`
+            I64TruncSatF32S { dst: Slot, src: Slot },
+            /// `i64.trunc_sat_f32_u`
+            I64TruncSatF32U { dst: Slot, src: Slot },
+            /// `i64.trunc_sat_f64_s`
+            I64TruncSatF64S { dst: Slot, src: Slot },
+            /// `i64.trunc_sat_f64_u`
+            I64TruncSatF64U { dst: Slot, src: Slot },
+        }
+    };
 }
+pub(crate) use for_each_op;
+
+/// Defines [`Op`] from the list of [`for_each_op`].
+macro_rules! define_op {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident $({ $( $(#[$field_attr:meta])* $field:ident : $ty:ty ),* $(,)? })?
+    ),* $(,)?) => {
+        /// One interpreter instruction.
+        ///
+        /// The layout is fixed (`repr(u16)`: a 16-bit tag, then the variant's fields in declaration
+        /// order, as a C struct), because compiled images store instructions in exactly this form and
+        /// the executor runs them in place from flash. Two rules keep that sound and small:
+        /// - every field is a plain integer (`u8`, `u16`, `i16`, `u32`, `i32`), so any bytes with a
+        ///   valid tag are a valid instruction (see [`Op::tag_of_bytes`]);
+        /// - 16-bit fields come before 32-bit ones, so every instruction stays 12 bytes.
+        ///
+        /// Changing this enum changes the image format: bump [`crate::image::ABI_VERSION`] (a test
+        /// compares a fingerprint of the variant list and fails until you do).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u16)]
+        #[allow(
+            missing_docs,
+            reason = "operand roles follow the naming grammar in the module docs"
+        )]
+        pub enum Op {
+            $(
+                $(#[$attr])*
+                $name $({ $( $(#[$field_attr])* $field: $ty ),* })?,
+            )*
+        }
+    };
+}
+for_each_op!(define_op);
 
 impl Op {
     /// The jump target of a branch instruction (not `BrTable`, whose targets are the `Br`s that
@@ -716,6 +782,12 @@ impl Op {
             | Op::Load32U { dst, .. }
             | Op::Load32S64 { dst, .. }
             | Op::Load64 { dst, .. }
+            | Op::Load8UIdx { dst, .. }
+            | Op::Load8S32Idx { dst, .. }
+            | Op::Load16UIdx { dst, .. }
+            | Op::Load16S32Idx { dst, .. }
+            | Op::Load32UIdx { dst, .. }
+            | Op::Load64Idx { dst, .. }
             | Op::MemorySize { dst, .. }
             | Op::LoadMem { dst, .. }
             | Op::MemorySizeN { dst, .. }
@@ -815,6 +887,11 @@ impl Op {
             | Op::I64LeUImm { dst, .. }
             | Op::I64GeSImm { dst, .. }
             | Op::I64GeUImm { dst, .. }
+            | Op::I32RotlImm { dst, .. }
+            | Op::I32RotrImm { dst, .. }
+            | Op::I64RotlImm { dst, .. }
+            | Op::I64RotrImm { dst, .. }
+            | Op::I32AddShlImm { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }
@@ -989,6 +1066,21 @@ impl Op {
     }
 }
 
+/// The text of the instruction list in [`for_each_op`] (between its braces), for tests that
+/// check other tables against it.
+#[cfg(test)]
+pub(crate) fn op_list_source() -> &'static str {
+    let source = include_str!("op.rs");
+    let start = source
+        .find("macro_rules! for_each_op {")
+        .and_then(|at| source[at..].find("$m! {").map(|i| at + i + "$m! {".len()))
+        .unwrap_or(0);
+    let end = source[start..]
+        .find("\n        }\n    };\n}")
+        .map_or(source.len(), |i| start + i);
+    &source[start..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::Op;
@@ -1002,10 +1094,7 @@ mod tests {
     fn last_variant_is_named() {
         // `OP_TAGS` names the last variant; a variant added after it would be rejected in images
         // (or worse, accepted with a wrong count). Compare against the enum's source text.
-        let source = include_str!("op.rs");
-        let start = source.find("pub enum Op {").expect("the enum");
-        let end = start + source[start..].find("\n}\n").expect("the enum's end");
-        let last = source[start..end]
+        let last = super::op_list_source()
             .lines()
             .rev()
             .map(str::trim)

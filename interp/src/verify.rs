@@ -479,6 +479,92 @@ impl Verifier<'_> {
                 v.slot(value, 1)?;
                 v.memory(0)?;
             }
+            Op::Load8UIdx {
+                dst,
+                a,
+                b,
+                offset: _,
+            }
+            | Op::Load8S32Idx {
+                dst,
+                a,
+                b,
+                offset: _,
+            }
+            | Op::Load16UIdx {
+                dst,
+                a,
+                b,
+                offset: _,
+            }
+            | Op::Load16S32Idx {
+                dst,
+                a,
+                b,
+                offset: _,
+            }
+            | Op::Load32UIdx {
+                dst,
+                a,
+                b,
+                offset: _,
+            }
+            | Op::Load64Idx {
+                dst,
+                a,
+                b,
+                offset: _,
+            } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.memory(0)?;
+            }
+            Op::Store8Idx {
+                a,
+                b,
+                value,
+                offset: _,
+            }
+            | Op::Store16Idx {
+                a,
+                b,
+                value,
+                offset: _,
+            }
+            | Op::Store32Idx {
+                a,
+                b,
+                value,
+                offset: _,
+            }
+            | Op::Store64Idx {
+                a,
+                b,
+                value,
+                offset: _,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.slot(value, 1)?;
+                v.memory(0)?;
+            }
+            Op::Copy2 {
+                dst,
+                src,
+                dst2,
+                src2,
+            } => {
+                v.slot(dst, 1)?;
+                v.slot(src, 1)?;
+                v.slot(dst2, 1)?;
+                v.slot(src2, 1)?;
+            }
+            Op::I32AddShlImm { dst, a, b, imm: _ } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+            }
             Op::MemorySize { dst } => {
                 v.slot(dst, 1)?;
                 v.memory(0)?;
@@ -671,6 +757,10 @@ impl Verifier<'_> {
                 v.slot(b, 1)?;
             }
             Op::I32AddImm { dst, a, imm: _ }
+            | Op::I32RotlImm { dst, a, imm: _ }
+            | Op::I32RotrImm { dst, a, imm: _ }
+            | Op::I64RotlImm { dst, a, imm: _ }
+            | Op::I64RotrImm { dst, a, imm: _ }
             | Op::I32MulImm { dst, a, imm: _ }
             | Op::I32AndImm { dst, a, imm: _ }
             | Op::I32OrImm { dst, a, imm: _ }

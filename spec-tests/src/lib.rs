@@ -20,8 +20,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod cli;
-mod host;
+mod convert;
 mod panic;
 mod runner;
 pub mod skip;

@@ -10,6 +10,7 @@ use mote_spec_tests::cli::{self, Command};
 fn main() -> ExitCode {
     let (options, verbose) = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Run { options, verbose }) => (options, verbose),
+        Ok(Command::WriteBundle { options, path }) => return write_bundle(&options, &path),
         Ok(Command::Help) => {
             println!("{}", cli::usage());
             return ExitCode::SUCCESS;
@@ -55,6 +56,37 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `--write-bundle`: writes the bundle and says what it holds.
+fn write_bundle(
+    options: &mote_spec_tests::bundle::BundleOptions,
+    path: &std::path::Path,
+) -> ExitCode {
+    let written = match mote_spec_tests::bundle::write(options) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    for entry in &written.stale_device_skips {
+        eprintln!(
+            "warning: stale device skip-list entry (matched nothing), remove it from spec-tests/src/skip.rs: {entry:?}"
+        );
+    }
+    let bytes = written.bytes;
+    if let Err(e) = std::fs::write(path, &bytes) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "wrote {} ({} bytes, suite {})",
+        path.display(),
+        bytes.len(),
+        options.suite
+    );
+    ExitCode::SUCCESS
 }
 
 /// Indents the continuation lines of a multi-line message.

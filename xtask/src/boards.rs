@@ -27,6 +27,10 @@ pub enum TraceFormat {
     /// nRF51 (`microbit`): `nrf51_gpio_update_output_irq line LINE value LEVEL` (level -1: the
     /// output is disconnected).
     Nrf51,
+    /// SiFive GPIO (`sifive_e`): `sifive_gpio_write offset OFFSET value VALUE`, every register
+    /// write (QEMU 7.2 traces no output levels for this model): the levels follow from the
+    /// writes of `output_en` (0x8) and `output_val` (0xc).
+    SifiveWrites,
 }
 
 /// The GPIO trace of a board and where its LED is in it.
@@ -62,6 +66,18 @@ pub struct LargeRam {
     pub qemu_property: &'static str,
 }
 
+/// The spec testsuite's smoke subset for a board (`cargo xtask qemu-test`): a spec bundle of
+/// compiled images of these files, embedded in the firmware's `bin` (`MOTE_SPEC_BUNDLE`).
+#[derive(Debug, Clone, Copy)]
+pub struct SpecSmoke {
+    /// The firmware binary that runs an embedded bundle.
+    pub bin: &'static str,
+    /// The suite.
+    pub suite: &'static str,
+    /// Its files (the ones that fit the board's RAM).
+    pub files: &'static [&'static str],
+}
+
 /// A firmware package for a QEMU machine.
 #[derive(Debug, Clone, Copy)]
 pub struct QemuBoard {
@@ -89,6 +105,11 @@ pub struct QemuBoard {
     pub on_device_translate: bool,
     /// A larger RAM the firmware can be built and booted with (`--large-ram`), if any.
     pub large_ram: Option<LargeRam>,
+    /// Why an app that runs out of the chip's RAM is a known gap on a machine whose RAM QEMU
+    /// cannot enlarge (`None`: running out of RAM fails, or retries with [`Self::large_ram`]).
+    pub ram_gap: Option<&'static str>,
+    /// The spec testsuite's smoke subset that `qemu-test` runs on the board, if any.
+    pub spec_smoke: Option<SpecSmoke>,
     /// The firmware's engine configuration, which apps are compiled with: an image runs only
     /// with the fuel and NaN settings it was compiled with, and must fit the limits.
     pub config: fn() -> Config,
@@ -120,6 +141,12 @@ fn microbit_config() -> Config {
     config
 }
 
+/// The configuration of `boards/sifive_e/src/app.rs` (`app::config`): the defaults with its
+/// `app::LIMITS` (those of microbit, which has the same 16 KiB of RAM).
+fn sifive_e_config() -> Config {
+    microbit_config()
+}
+
 /// Every board.
 pub const QEMU_BOARDS: &[QemuBoard] = &[
     QemuBoard {
@@ -147,6 +174,8 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         uart_app: UartApp::Thermometer,
         on_device_translate: true,
         large_ram: None,
+        ram_gap: None,
+        spec_smoke: None,
         config: lm3s6965evb_config,
     },
     QemuBoard {
@@ -174,7 +203,61 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
             heap_bytes: 28 * 1024,
             qemu_property: "nrf51-soc.sram-size",
         }),
+        ram_gap: None,
+        spec_smoke: None,
         config: microbit_config,
+    },
+    QemuBoard {
+        name: "sifive_e",
+        dir: "boards/sifive_e",
+        target: "riscv32imac-unknown-none-elf",
+        app_bin: "mote-sifive-e",
+        selftest_bin: "selftest",
+        qemu: "qemu-system-riscv32",
+        machine: "sifive_e",
+        // QEMU 7.2's sifive_e has no I2C controller.
+        sensor: None,
+        gpio_trace: GpioTrace {
+            event: "sifive_gpio_write",
+            format: TraceFormat::SifiveWrites,
+            // GPIO 19, the green LED.
+            led_line: 19,
+        },
+        uart_app: UartApp::Hello,
+        on_device_translate: false,
+        large_ram: None,
+        ram_gap: Some(
+            "QEMU's sifive_e has a fixed 16 KiB of RAM; the WASI-lite linker's transient heap \
+             fragments it (docs/boards.md, \"sifive_e\")",
+        ),
+        spec_smoke: Some(SpecSmoke {
+            bin: "spec-smoke",
+            suite: "wasm-v2",
+            // The files whose modules fit in 16 KiB without the spectest memory (measured one
+            // by one, docs/boards.md): integer and soft-float arithmetic, conversions,
+            // control flow, locals, tables.
+            files: &[
+                "i32.wast",
+                "i64.wast",
+                "f32.wast",
+                "f64.wast",
+                "f32_cmp.wast",
+                "f64_cmp.wast",
+                "f32_bitwise.wast",
+                "f64_bitwise.wast",
+                "conversions.wast",
+                "float_misc.wast",
+                "int_literals.wast",
+                "labels.wast",
+                "switch.wast",
+                "stack.wast",
+                "unwind.wast",
+                "local_get.wast",
+                "local_set.wast",
+                "table_fill.wast",
+            ],
+        }),
+        config: sifive_e_config,
     },
 ];
 
@@ -184,6 +267,47 @@ pub fn find(name: &str) -> Result<&'static QemuBoard, Error> {
         let known: Vec<&str> = QEMU_BOARDS.iter().map(|b| b.name).collect();
         Error(format!(
             "unknown board `{name}` (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+/// A firmware that runs spec bundles (`cargo xtask qemu-spec`, `xtask/src/qemu_spec.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecBoard {
+    /// The board's name on the command line (and in the device skip list).
+    pub name: &'static str,
+    /// The firmware package's directory, relative to the repository root.
+    pub dir: &'static str,
+    /// Its Rust target.
+    pub target: &'static str,
+    /// The binary.
+    pub bin: &'static str,
+    /// The QEMU system emulator.
+    pub qemu: &'static str,
+    /// The QEMU machine.
+    pub machine: &'static str,
+    /// The name in the summary line: `spec SUITE NAME: ...`.
+    pub report_name: &'static str,
+}
+
+/// Every board that runs the spec testsuite.
+pub const SPEC_BOARDS: &[SpecBoard] = &[SpecBoard {
+    name: "mps2-an386",
+    dir: "boards/mps2-an386",
+    target: "thumbv7em-none-eabihf",
+    bin: "mote-mps2-an386",
+    qemu: "qemu-system-arm",
+    machine: "mps2-an386",
+    report_name: "qemu-mps2-an386",
+}];
+
+/// The spec board called `name`.
+pub fn find_spec(name: &str) -> Result<&'static SpecBoard, Error> {
+    SPEC_BOARDS.iter().find(|b| b.name == name).ok_or_else(|| {
+        let known: Vec<&str> = SPEC_BOARDS.iter().map(|b| b.name).collect();
+        Error(format!(
+            "unknown spec board `{name}` (known: {})",
             known.join(", ")
         ))
     })

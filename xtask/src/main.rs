@@ -8,6 +8,7 @@
 mod boards;
 mod mcu_bench;
 mod qemu;
+mod qemu_spec;
 mod qemu_test;
 mod qmp;
 mod size;
@@ -40,6 +41,14 @@ Commands:
       summary. An app whose firmware does not fit in flash is skipped; with --strict it fails,
       except on-device translation (a known gap while it does not fit). On microbit the apps
       also run with 32 KiB of RAM, and running out of the chip's 16 KiB is a known gap.
+  qemu-spec BOARD --suite SUITE [--filter SUBSTR] [--verbose] [--timeout SECONDS]
+      Run the official spec testsuite on the device: build BOARD's spec firmware (mps2-an386:
+      the full runtime), write SUITE (wasm-v1, wasm-v2, proposals/NAME, ...) as a spec bundle,
+      boot QEMU, which reads the bundle from the host through semihosting, and print one line
+      per .wast file, then `spec SUITE qemu-BOARD: N passed, M failed, K skipped`. A file that
+      crashes the firmware or makes no progress for --timeout seconds (default 120) counts as
+      failed, and QEMU boots again from the next file. --verbose prints every failure. Exits
+      non-zero when a directive failed.
   size [--no-budgets]
       Build the reference firmware benches/mcu for thumbv7em-none-eabihf (opt-level z, LTO)
       without a runtime, with the executor only (a compiled image) and with the full
@@ -56,7 +65,8 @@ Commands:
   help
       Print this text.
 
-Boards: lm3s6965evb (QEMU `lm3s6965evb`; install QEMU with the apt line in docs/boards.md).";
+Boards: lm3s6965evb (QEMU `lm3s6965evb`; install QEMU with the apt line in docs/boards.md).
+QEMU boards for qemu and qemu-test: lm3s6965evb, microbit, sifive_e; for qemu-spec: mps2-an386.";
 
 /// A task failure: the message says what failed, and where.
 #[derive(Debug)]
@@ -87,6 +97,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Error> {
     match args.first().map(String::as_str) {
         Some("qemu") => qemu::run(&args[1..]),
         Some("qemu-test") => qemu_test::run(&args[1..]),
+        Some("qemu-spec") => qemu_spec::run(&args[1..]),
         Some("size") => size::run(&args[1..]),
         Some("mcu-bench") => mcu_bench::run(&args[1..]),
         Some("help" | "--help" | "-h") => {

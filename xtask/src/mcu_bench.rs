@@ -27,9 +27,10 @@ const CALIBRATION_SLACK: u64 = 200;
 const COREMARK_ITERATIONS: u32 = 10;
 
 /// The builds: (engine, cargo features).
-const ENGINES: [(&str, &str); 4] = [
+const ENGINES: [(&str, &str); 5] = [
     ("native", "bench"),
     ("mote", "bench-mote"),
+    ("mote-threaded", "bench-mote-threaded"),
     ("wasmi", "bench-wasmi"),
     ("wasm3", "bench-wasm3"),
 ];

@@ -41,6 +41,9 @@ pub enum Firmware<'a> {
     AppTranslatedOnDevice(&'a Path),
     /// The drivers' self-test.
     SelfTest,
+    /// The board's spec-smoke binary ([`QemuBoard::spec_smoke`]) with this spec bundle of
+    /// compiled images embedded.
+    SpecBundle(&'a Path),
 }
 
 /// Where [`image_for`] puts the images it compiles, under the board's target directory.
@@ -166,6 +169,21 @@ pub fn build_with(
             eprintln!("xtask: building {} (self-test)", board.dir);
             cmd.env_remove("MOTE_APP");
             board.selftest_bin
+        }
+        Firmware::SpecBundle(bundle) => {
+            let Some(smoke) = board.spec_smoke else {
+                return Err(BuildError::Failed(Error(format!(
+                    "{} has no spec-smoke firmware",
+                    board.name
+                ))));
+            };
+            eprintln!(
+                "xtask: building {} with {} embedded",
+                board.dir,
+                bundle.display()
+            );
+            cmd.env("MOTE_SPEC_BUNDLE", bundle);
+            smoke.bin
         }
     };
     match board.large_ram {
@@ -612,6 +630,8 @@ mod tests {
             &["microbit", "a.wasm", "--on-device-translate"],
             &["microbit", "a.wasm", "--sensor-temp", "20"],
             &["lm3s6965evb", "a.wasm", "--large-ram"],
+            &["sifive_e", "a.wasm", "--large-ram"],
+            &["sifive_e", "a.wasm", "--on-device-translate"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }

@@ -15,12 +15,16 @@
 //!    (feature `on-device-translate`, lm3s6965evb only). It does not fit in flash yet (a known
 //!    gap, see docs/boards.md): while it does not, it is reported as skipped, with `--strict`
 //!    too; it runs, and must pass, by itself once it fits.
+//! 4. On a board with a spec smoke subset (sifive_e): those `.wast` files as a spec bundle of
+//!    compiled images, run by the executor on the device; nothing may fail. On a machine whose
+//!    RAM QEMU cannot enlarge (sifive_e), an app that runs out of it is a reported known gap.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::boards::{self, GpioTrace, QemuBoard, TraceFormat, UartApp};
 use crate::qemu::{self, Boot, BuildError, Firmware, Outcome};
+use crate::qemu_spec;
 use crate::{Error, repo_root};
 
 /// A run that takes longer is stuck (each takes about a second).
@@ -148,6 +152,12 @@ const HELLO_LINE: &str = "Hello from Mote!";
 fn led_toggles(trace: &str, gpio: &GpioTrace) -> Result<(), String> {
     let event = gpio.event;
     let mut outputs: Vec<((&str, u32), Vec<i64>)> = Vec::new();
+    let mut record =
+        |device, pin, level| match outputs.iter_mut().find(|(key, _)| *key == (device, pin)) {
+            Some((_, levels)) => levels.push(level),
+            None => outputs.push(((device, pin), vec![level])),
+        };
+    let mut registers = SifiveRegisters::default();
     for line in trace.lines() {
         let Some(at) = line.find(event) else {
             continue;
@@ -160,15 +170,22 @@ fn led_toggles(trace: &str, gpio: &GpioTrace) -> Result<(), String> {
             }
             // `<event> line <line> value <level>` (one GPIO port)
             (TraceFormat::Nrf51, ["line", pin, "value", level]) => ("gpio", pin, level),
+            // `<event> offset <register> value <bits>`: the levels follow from the writes.
+            (TraceFormat::SifiveWrites, ["offset", offset, "value", value]) => {
+                let (Some(offset), Some(value)) = (hex(offset), hex(value)) else {
+                    return Err(format!("unexpected trace line {line:?}"));
+                };
+                for (pin, level) in registers.write(offset, value) {
+                    record("gpio", pin, level);
+                }
+                continue;
+            }
             _ => return Err(format!("unexpected trace line {line:?}")),
         };
         let (Ok(pin), Ok(level)) = (pin.parse::<u32>(), level.parse::<i64>()) else {
             return Err(format!("unexpected trace line {line:?}"));
         };
-        match outputs.iter_mut().find(|(key, _)| *key == (device, pin)) {
-            Some((_, levels)) => levels.push(level),
-            None => outputs.push(((device, pin), vec![level])),
-        }
+        record(device, pin, level);
     }
     let toggled: Vec<&((&str, u32), Vec<i64>)> = outputs
         .iter()
@@ -189,6 +206,51 @@ fn led_toggles(trace: &str, gpio: &GpioTrace) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A `0x`-prefixed hexadecimal number of a trace line.
+fn hex(text: &str) -> Option<u32> {
+    u32::from_str_radix(text.strip_prefix("0x")?, 16).ok()
+}
+
+/// The SiFive GPIO's output registers, followed through the writes QEMU traces.
+#[derive(Debug, Default)]
+struct SifiveRegisters {
+    output_en: u32,
+    output_val: u32,
+    /// The level each driven pin was last reported at (bit set: driven; in `levels`: high).
+    driven: u32,
+    levels: u32,
+}
+
+impl SifiveRegisters {
+    /// `output_en`.
+    const OUTPUT_EN: u32 = 0x8;
+    /// `output_val`.
+    const OUTPUT_VAL: u32 = 0xc;
+
+    /// A write of `value` to the register at `offset`; returns the pins whose driven level it
+    /// changed (a pin that becomes an output counts as a change), with their new level.
+    fn write(&mut self, offset: u32, value: u32) -> Vec<(u32, i64)> {
+        match offset {
+            Self::OUTPUT_EN => self.output_en = value,
+            Self::OUTPUT_VAL => self.output_val = value,
+            _ => return Vec::new(),
+        }
+        let mut changed = Vec::new();
+        for pin in 0..32 {
+            let bit = 1 << pin;
+            let level = self.output_val & bit;
+            if self.output_en & bit == 0 {
+                self.driven &= !bit;
+            } else if self.driven & bit == 0 || self.levels & bit != level {
+                self.driven |= bit;
+                self.levels = (self.levels & !bit) | level;
+                changed.push((pin, i64::from(level != 0)));
+            }
+        }
+        changed
+    }
 }
 
 fn selftest(board: &QemuBoard, report: &mut Report) {
@@ -255,6 +317,14 @@ fn app(
                     ),
                     true,
                 ),
+                (Err(why), None) if out_of_memory(&why) => match board.ram_gap {
+                    Some(gap) => report.skip(
+                        label,
+                        &format!("the app does not fit in the chip's RAM ({why}); {gap}"),
+                        true,
+                    ),
+                    None => report.record(label, Err(why)),
+                },
                 (result, _) => report.record(label, result),
             }
         }
@@ -307,6 +377,97 @@ fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
     })
 }
 
+/// The spec testsuite's smoke subset ([`QemuBoard::spec_smoke`]): writes its files as a
+/// bundle of compiled images, builds the firmware with it embedded and boots it; every file
+/// must report, nothing may fail, and the skips may only be the checks that need the
+/// validator. Prints the RAM the run used.
+fn spec_smoke(board: &QemuBoard, report: &mut Report) {
+    let Some(smoke) = board.spec_smoke else {
+        return;
+    };
+    let label = format!(
+        "spec smoke: {} files of {} from compiled images",
+        smoke.files.len(),
+        smoke.suite
+    );
+    let selection = qemu_spec::Selection {
+        files: smoke.files,
+        images: true,
+        ..qemu_spec::Selection::default()
+    };
+    let result = qemu_spec::write_bundle(board.dir, board.name, smoke.suite, "smoke", selection)
+        .map_err(|e| e.to_string())
+        .and_then(|bundle| {
+            qemu::build(board, Firmware::SpecBundle(&bundle))
+                .map_err(|e| Error::from(e).to_string())
+        })
+        .and_then(|path| {
+            let elf = Elf {
+                path: &path,
+                large_ram: false,
+            };
+            boot(board, &elf, None, false)
+        })
+        .and_then(|outcome| check_smoke(&outcome, smoke.files.len()));
+    match result {
+        Ok((counts, memory)) => {
+            report.record(
+                &format!(
+                    "{label}: {} passed, 0 failed, {} skipped (the checks that need the validator)",
+                    counts.passed, counts.skipped
+                ),
+                Ok(()),
+            );
+            if let Some([heap_peak, heap, stack_peak, stack]) = memory {
+                println!(
+                    "        RAM of the spec smoke run: heap peak {heap_peak} of {heap} bytes, \
+                     main stack peak {stack_peak} of {stack} bytes"
+                );
+            }
+        }
+        Err(why) => report.record(&label, Err(why)),
+    }
+}
+
+/// Checks the smoke run's report: status 0, `files` files counted, nothing failed; returns the
+/// total and the memory line.
+fn check_smoke(
+    outcome: &Outcome,
+    files: usize,
+) -> Result<(qemu_spec::Counts, Option<[u64; 4]>), String> {
+    let mut total = qemu_spec::Counts::default();
+    let mut counted = 0;
+    let mut memory = None;
+    let mut failures = Vec::new();
+    for line in outcome.uart.lines() {
+        match qemu_spec::parse_report(line) {
+            qemu_spec::Report::Counts { counts, .. } => {
+                total.add(counts);
+                counted += 1;
+            }
+            qemu_spec::Report::Memory(m) => memory = Some(m),
+            qemu_spec::Report::Fail(failure) => failures.push(failure),
+            qemu_spec::Report::Fatal(message) => failures.push(message),
+            _ => {}
+        }
+    }
+    if outcome.status != 0 || total.failed > 0 || counted != files || !failures.is_empty() {
+        return Err(format!(
+            "exit status {}, {counted} of {files} files reported, {} failed; {}",
+            outcome.status,
+            total.failed,
+            failures.first().map_or_else(
+                || format!(
+                    "UART output: {:?}",
+                    outcome.uart.lines().last().unwrap_or_default()
+                ),
+                Clone::clone
+            )
+        ));
+    }
+    Ok((total, memory))
+}
+
 /// `cargo xtask qemu-test BOARD`.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let (board, strict) = match args {
@@ -356,6 +517,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
             thermometer,
         );
     }
+    spec_smoke(board, &mut report);
     println!(
         "{}: {} passed, {} failed, {} skipped",
         board.name, report.passed, report.failed, report.skipped
@@ -455,6 +617,65 @@ Timer with period zero, disabling
             .map(|l| format!("{l}\n"))
             .collect();
         assert!(led_toggles(&short, &NRF51).is_err());
+    }
+
+    const SIFIVE: GpioTrace = GpioTrace {
+        event: "sifive_gpio_write",
+        format: TraceFormat::SifiveWrites,
+        led_line: 19,
+    };
+
+    /// The register writes of a good blink run on sifive_e: the pins set up as inputs, the
+    /// UART's pins, then the LED (bit 19, 0x80000) driven low and toggled six times.
+    fn good_sifive() -> String {
+        let mut trace = String::from(
+            "sifive_gpio_write offset 0x38 value 0x0\n\
+             sifive_gpio_write offset 0x8 value 0x0\n\
+             sifive_gpio_write offset 0x10 value 0x200\n\
+             sifive_gpio_write offset 0x4 value 0xfc0600\n\
+             sifive_gpio_write offset 0x38 value 0x30000\n\
+             sifive_gpio_write offset 0xc value 0x0\n\
+             sifive_gpio_write offset 0x8 value 0x80000\n",
+        );
+        for i in 0..6 {
+            let value = if i % 2 == 0 { "0x80000" } else { "0x0" };
+            trace.push_str(&format!(
+                "sifive_gpio_write offset 0xc value {value}\nsifive_gpio_write offset 0x8 value 0x80000\n"
+            ));
+        }
+        trace
+    }
+
+    #[test]
+    fn sifive_blinks() {
+        assert_eq!(led_toggles(&good_sifive(), &SIFIVE), Ok(()));
+        // Toggles of another pin than the LED's.
+        let wrong = good_sifive().replace("0x80000", "0x40000");
+        assert!(led_toggles(&wrong, &SIFIVE).is_err());
+        // A level written while the pin is not an output is not driven.
+        let undriven = good_sifive().replace("offset 0x8 value 0x80000", "offset 0x8 value 0x0");
+        assert!(led_toggles(&undriven, &SIFIVE).is_err());
+        assert!(led_toggles("sifive_gpio_write offset zz value 0x1", &SIFIVE).is_err());
+    }
+
+    #[test]
+    fn smoke_reports() {
+        let uart = "@suite wasm-v2 2\n@file 0 a.wast\nok   a.wast: 3 passed, 0 failed, 1 skipped\n\
+                    @counts 0 3 0 1 0\n@file 1 b.wast\n@counts 1 2 0 0 0\n@memory 1 2 3 4\n";
+        let outcome = Outcome {
+            status: 0,
+            uart: uart.to_owned(),
+            gpio_trace: None,
+        };
+        let (counts, memory) = check_smoke(&outcome, 2).expect("a good run");
+        assert_eq!((counts.passed, counts.skipped), (5, 1));
+        assert_eq!(memory, Some([1, 2, 3, 4]));
+        assert!(check_smoke(&outcome, 3).is_err(), "a file is missing");
+        let failed = Outcome {
+            uart: format!("{uart}@fail assert_return at 1:1: expected [i32:1], got [i32:2]\n"),
+            ..outcome
+        };
+        assert!(check_smoke(&failed, 2).is_err());
     }
 
     #[test]

@@ -2,10 +2,15 @@
 //! recurse on the host stack, and any call can stop at a host call or fuel check and continue
 //! later.
 
+#[cfg(not(all(feature = "threaded-dispatch", not(debug_assertions))))]
 mod dispatch;
+mod handlers;
 mod memory;
 pub mod numeric;
 mod table;
+#[cfg(all(feature = "threaded-dispatch", not(debug_assertions)))]
+mod threaded;
+mod vm;
 
 use alloc::vec::Vec;
 use mote_core::sync::Arc;
@@ -16,14 +21,28 @@ use mote_core::{Config, RawVal, Trap, TrapCode};
 
 use crate::code::CompiledModule;
 
-/// A suspended caller.
+/// A suspended caller: its function (module index), the position after its call, and its
+/// frame's first slot.
 #[derive(Debug, Clone, Copy)]
 struct Frame {
     instance: u32,
     func: u32,
-    pc: u32,
+    /// The position after the call, in bytes from the function's first instruction (bytes,
+    /// not instructions, so that calls and returns need no multiplication or division).
+    pc_bytes: u32,
     fp: u32,
 }
+
+impl Frame {
+    /// The position after the call, in instructions.
+    fn pc(&self) -> u32 {
+        self.pc_bytes / OP_BYTES
+    }
+}
+
+/// The size of one instruction.
+#[expect(clippy::cast_possible_truncation, reason = "12, checked by a size test")]
+const OP_BYTES: u32 = size_of::<crate::op::Op>() as u32;
 
 /// The function being executed.
 #[derive(Debug, Clone)]
@@ -54,20 +73,23 @@ struct PendingHost {
     results: usize,
 }
 
-/// What a run of the dispatch loop ended with.
+/// Why a run of the dispatch loop stopped without a trap (see [`vm::Stop::Exit`]).
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Exit {
-    /// Call store function `func` with its frame at slot `base` of the current frame.
+    /// Call store function `func` (a host function, or a function of another instance) with
+    /// its frame at slot `base` of the current frame.
     Call { func: u32, base: u16 },
-    /// Call the instance's own function `def` (a defined-function index) with its frame at
-    /// slot `base`: the fast path for calls within a module.
-    CallDefined { def: u32, base: u16 },
-    /// Tail-call store function `func` with its arguments at slot `base`: the callee replaces the
-    /// current frame.
+    /// Tail-call store function `func` with its arguments at slot `base`: the callee replaces
+    /// the current frame.
     TailCall { func: u32, base: u16 },
-    /// Return `count` values from slot `src`.
-    Return { src: u16, count: u16 },
+    /// Return `count` values, already moved to the start of the current frame, to a caller in
+    /// another instance or to the host.
+    Return { count: u16 },
     /// Not enough fuel for the next segment.
     OutOfFuel { required: u64 },
+    /// The call instruction at the stop position needs the value stack to be `slots` slots
+    /// long and one more free frame: grow them, then run it again.
+    Grow { slots: usize },
 }
 
 /// The interpreter's [`Execution`]: value stack and frames of one call.
@@ -104,20 +126,7 @@ impl Executor {
 
     /// Makes sure slots `0..end` exist, within the limit.
     fn reserve(&mut self, end: usize) -> Result<(), TrapCode> {
-        if end > self.max_slots {
-            return Err(TrapCode::StackOverflow);
-        }
-        if end > self.stack.len() {
-            // Grow geometrically to amortise, but never past the limit.
-            let target = end
-                .max(self.stack.len().saturating_mul(2))
-                .min(self.max_slots);
-            self.stack
-                .try_reserve_exact(target - self.stack.len())
-                .map_err(|_| TrapCode::StackOverflow)?;
-            self.stack.resize(target, 0);
-        }
-        Ok(())
+        vm::grow(&mut self.stack, end, self.max_slots)
     }
 
     /// The translated code of `instance`.
@@ -207,7 +216,7 @@ impl Executor {
                         .info()
                         .imported_funcs;
                     let func = module.funcs.get((frame.func - imported) as usize)?;
-                    module.offset_of(func, (frame.pc as usize).wrapping_sub(1))
+                    module.offset_of(func, (frame.pc() as usize).wrapping_sub(1))
                 });
             self.backtrace.push(BacktraceFrame {
                 instance: frame.instance,
@@ -245,186 +254,55 @@ impl Executor {
 
     /// Runs until the call returns, a host function is called, fuel runs out or a trap.
     ///
-    /// Wasm-to-Wasm calls and returns stay in this loop: the caller's position goes to
-    /// `self.frames`, so the host stack does not grow with guest recursion. The instance's code
-    /// is fetched (one reference-count increment) only when a call crosses instances.
+    /// Wasm-to-Wasm calls and returns within an instance stay in the dispatch loop (the
+    /// caller's position goes to `self.frames`, so the host stack does not grow with guest
+    /// recursion). The loop stops for calls and returns that cross instances, which this
+    /// function handles, and for host calls, fuel and traps, which go back to the driver.
     fn run_loop(&mut self, store: &mut StoreInner) -> Result<RunOutcome, TrapCode> {
         loop {
-            let Some(activation) = self.current.as_mut() else {
+            let Some(activation) = self.current.as_ref() else {
                 return Ok(RunOutcome::Returned);
             };
             let module = activation.module.clone();
-            let instance = activation.instance;
-            let memory = activation.memory;
-            let imported = activation.imported;
-            let mut def = activation.func as usize;
-            let mut func_index = activation.func_index;
-            let mut pc = activation.pc as usize;
-            let mut fp = activation.fp as usize;
-            // Calls and returns within this instance loop here without touching `current`.
-            let exit = loop {
-                let func = &module.funcs[def];
-                let frame_end = fp + usize::from(func.frame_size);
-                let regs = &mut self.stack[fp..frame_end];
-                let context = dispatch::Context {
-                    instance: instance as usize,
-                    memory,
-                    imported,
-                };
-                let code = module.code_of(func);
-                // SAFETY: every `CompiledModule` passed `verify::verify_module` when it was made
-                // (`Translator::finish`, `image::finish`: its only constructors), which checks
-                // each function's code for a frame of `frame_size` slots, and `regs` is exactly
-                // `frame_size` slots. `pc` is 0 for a fresh frame, or what `execute` left: just
-                // after a call (the verifier made sure a call is never last), or at a
-                // `ConsumeFuel` that was not paid.
-                let exit = unsafe { dispatch::execute(regs, code, &mut pc, store, &context) };
-                match exit {
-                    Ok(Exit::CallDefined {
-                        def: callee_def,
-                        base,
-                    }) => {
-                        if self.frames.len() >= self.max_depth {
-                            break Err(TrapCode::StackOverflow);
-                        }
-                        let callee_fp = fp + usize::from(base);
-                        let callee_func = &module.funcs[callee_def as usize];
-                        if let Err(code) =
-                            self.reserve(callee_fp + usize::from(callee_func.frame_size))
-                        {
-                            break Err(code);
-                        }
-                        let locals_start = callee_fp + usize::from(callee_func.params);
-                        let locals_end = callee_fp + usize::from(callee_func.locals);
-                        for slot in &mut self.stack[locals_start..locals_end] {
-                            *slot = 0;
-                        }
-                        self.frames.push(Frame {
-                            instance,
-                            func: func_index,
-                            pc: u32::try_from(pc).unwrap_or(u32::MAX),
-                            fp: u32::try_from(fp).unwrap_or(u32::MAX),
-                        });
-                        def = callee_def as usize;
-                        func_index = callee_def + imported;
-                        pc = 0;
-                        fp = callee_fp;
-                    }
-                    Ok(Exit::Call { func: callee, base }) => {
-                        let callee_fp = fp + usize::from(base);
-                        match store.funcs[callee as usize].kind {
-                            FuncKind::Wasm {
-                                instance: callee_instance,
-                                index,
-                            } if callee_instance == instance => {
-                                if self.frames.len() >= self.max_depth {
-                                    break Err(TrapCode::StackOverflow);
-                                }
-                                let callee_def = (index - imported) as usize;
-                                let callee_func = &module.funcs[callee_def];
-                                if let Err(code) =
-                                    self.reserve(callee_fp + usize::from(callee_func.frame_size))
-                                {
-                                    break Err(code);
-                                }
-                                let locals_start = callee_fp + usize::from(callee_func.params);
-                                let locals_end = callee_fp + usize::from(callee_func.locals);
-                                self.stack[locals_start..locals_end].fill(0);
-                                self.frames.push(Frame {
-                                    instance,
-                                    func: func_index,
-                                    pc: u32::try_from(pc).unwrap_or(u32::MAX),
-                                    fp: u32::try_from(fp).unwrap_or(u32::MAX),
-                                });
-                                def = callee_def;
-                                func_index = index;
-                                pc = 0;
-                                fp = callee_fp;
-                            }
-                            _ => break Ok(Exit::Call { func: callee, base }),
-                        }
-                    }
-                    Ok(Exit::TailCall { func: callee, base }) => {
-                        match store.funcs[callee as usize].kind {
-                            FuncKind::Wasm {
-                                instance: callee_instance,
-                                index,
-                            } if callee_instance == instance => {
-                                let callee_def = (index - imported) as usize;
-                                let callee_func = &module.funcs[callee_def];
-                                // The arguments move down to where the current frame starts.
-                                let args = fp + usize::from(base);
-                                let params = usize::from(callee_func.params);
-                                self.stack.copy_within(args..args + params, fp);
-                                if let Err(code) =
-                                    self.reserve(fp + usize::from(callee_func.frame_size))
-                                {
-                                    break Err(code);
-                                }
-                                let locals_start = fp + params;
-                                let locals_end = fp + usize::from(callee_func.locals);
-                                self.stack[locals_start..locals_end].fill(0);
-                                def = callee_def;
-                                func_index = index;
-                                pc = 0;
-                            }
-                            _ => break Ok(Exit::TailCall { func: callee, base }),
-                        }
-                    }
-                    Ok(Exit::Return { src, count }) => {
-                        let src = fp + usize::from(src);
-                        let count = usize::from(count);
-                        if count == 1 {
-                            // The common case, without a call to `memmove`.
-                            self.stack[fp] = self.stack[src];
-                        } else {
-                            self.stack.copy_within(src..src + count, fp);
-                        }
-                        match self.frames.last() {
-                            Some(frame) if frame.instance == instance => {
-                                let imported_index = frame.func;
-                                pc = frame.pc as usize;
-                                fp = frame.fp as usize;
-                                def = (imported_index - imported) as usize;
-                                func_index = imported_index;
-                                self.frames.pop();
-                            }
-                            _ => {
-                                break Ok(Exit::Return {
-                                    src: 0,
-                                    count: u16::try_from(count).unwrap_or(u16::MAX),
-                                });
-                            }
-                        }
-                    }
-                    other => break other,
-                }
+            let entry = vm::Entry {
+                instance: activation.instance,
+                imported: activation.imported,
+                memory: activation.memory,
+                def: activation.func,
+                pc: activation.pc,
+                fp: activation.fp,
             };
-            // Leaving this instance's loop: bring `current` up to date.
+            let stacks = vm::Stacks {
+                stack: &mut self.stack,
+                frames: &mut self.frames,
+                max_depth: self.max_depth,
+            };
+            let mut vm = vm::Vm::new(store, &module, stacks, &entry);
+            // SAFETY: every `CompiledModule` passed `verify::verify_module` when it was made
+            // (`Translator::finish`, `image::finish`: its only constructors), `enter` made sure
+            // the function's frame is in the value stack, and `pc` is 0 for a fresh frame or
+            // where a run stopped (after a call, or at an unpaid `ConsumeFuel`).
+            let stop = unsafe {
+                let regs = vm.regs();
+                #[cfg(not(all(feature = "threaded-dispatch", not(debug_assertions))))]
+                let stop = dispatch::run(&mut vm, regs);
+                #[cfg(all(feature = "threaded-dispatch", not(debug_assertions)))]
+                let stop = threaded::run(&mut vm, regs);
+                stop
+            };
+            let (def, func_index, pc, fp, exit) = (vm.def, vm.func_index, vm.pc, vm.fp, vm.exit);
             if let Some(a) = self.current.as_mut() {
-                a.func = u32::try_from(def).unwrap_or(u32::MAX);
+                a.func = def;
                 a.func_index = func_index;
-                a.pc = u32::try_from(pc).unwrap_or(u32::MAX);
-                a.fp = u32::try_from(fp).unwrap_or(u32::MAX);
+                a.pc = pc;
+                a.fp = fp;
             }
-            match exit? {
-                // The inner loop handles these; entering the callee is right here too.
-                Exit::CallDefined {
-                    def: callee_def,
-                    base,
-                } => {
-                    if self.frames.len() >= self.max_depth {
-                        return Err(TrapCode::StackOverflow);
-                    }
-                    self.frames.push(Frame {
-                        instance,
-                        func: func_index,
-                        pc: u32::try_from(pc).unwrap_or(u32::MAX),
-                        fp: u32::try_from(fp).unwrap_or(u32::MAX),
-                    });
-                    let callee_fp = fp + usize::from(base);
-                    self.enter(store, instance, callee_def + imported, callee_fp, true)?;
-                }
+            let (instance, fp) = (entry.instance, fp as usize);
+            match stop {
+                vm::Stop::Trap(code) => return Err(code),
+                vm::Stop::Exit => {}
+            }
+            match exit {
                 Exit::Call { func: callee, base } => {
                     let callee_fp = fp + usize::from(base);
                     match store.funcs[callee as usize].kind {
@@ -438,10 +316,13 @@ impl Executor {
                             if self.frames.len() >= self.max_depth {
                                 return Err(TrapCode::StackOverflow);
                             }
+                            self.frames
+                                .try_reserve(1)
+                                .map_err(|_| TrapCode::StackOverflow)?;
                             self.frames.push(Frame {
                                 instance,
                                 func: func_index,
-                                pc: u32::try_from(pc).unwrap_or(u32::MAX),
+                                pc_bytes: pc.saturating_mul(OP_BYTES),
                                 fp: u32::try_from(fp).unwrap_or(u32::MAX),
                             });
                             self.enter(store, callee_instance, index, callee_fp, true)?;
@@ -470,7 +351,7 @@ impl Executor {
                         }
                     }
                 }
-                Exit::Return { count, .. } => match self.frames.pop() {
+                Exit::Return { count } => match self.frames.pop() {
                     None => {
                         self.results = (fp, fp + usize::from(count));
                         self.current = None;
@@ -479,11 +360,25 @@ impl Executor {
                     Some(frame) => {
                         self.enter(store, frame.instance, frame.func, frame.fp as usize, false)?;
                         if let Some(a) = &mut self.current {
-                            a.pc = frame.pc;
+                            a.pc = frame.pc();
                         }
                     }
                 },
                 Exit::OutOfFuel { required } => return Ok(RunOutcome::OutOfFuel { required }),
+                Exit::Grow { slots } => {
+                    let grown = self.reserve(slots).and_then(|()| {
+                        self.frames
+                            .try_reserve(1)
+                            .map_err(|_| TrapCode::StackOverflow)
+                    });
+                    if let Err(code) = grown {
+                        // The trap names the call: the position just after it.
+                        if let Some(a) = self.current.as_mut() {
+                            a.pc += 1;
+                        }
+                        return Err(code);
+                    }
+                }
             }
         }
     }

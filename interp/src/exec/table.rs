@@ -1,30 +1,32 @@
 //! Indirect-call resolution. The other table instructions are `mote_core::tables`, shared with
 //! the JIT.
 
+use mote_core::TrapCode;
 use mote_core::store::StoreInner;
 pub(super) use mote_core::tables::{copy, drop_elem, fill, get, grow, init, set, size};
-use mote_core::{RawVal, TrapCode};
+
+use super::vm::Regs;
 
 use crate::op::Slot;
 
 /// Finds the store function for `call_indirect`: checks bounds, null and the signature.
+/// Inlined, so that the caller's registers stay in machine registers.
+#[inline(always)]
 pub(super) fn resolve_indirect(
-    regs: &[RawVal],
+    regs: &Regs,
     store: &StoreInner,
-    instance: usize,
+    instance: u32,
     ty: u32,
     table: u32,
     base: Slot,
 ) -> Result<u32, TrapCode> {
-    let entity = &store.instances[instance];
+    let entity = &store.instances[instance as usize];
     let expected = entity.types[ty as usize];
     let params = store.types.get(expected).params().len();
-    let index_slot = usize::from(base) + params;
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "the table index is an i32 in the low half"
-    )]
-    let index = regs[index_slot] as u32;
+    // The verifier checked that the arguments and the index lie inside the frame, whose slots
+    // are 16-bit numbers.
+    let index_slot = Slot::try_from(usize::from(base) + params).map_err(|_| TrapCode::HostTrap)?;
+    let index = regs.u32(index_slot);
     let table = &store.tables[entity.tables[table as usize] as usize];
     let raw = *table
         .elements

@@ -71,6 +71,42 @@ impl Translator {
     }
 }
 
+/// Shortens the paths that end a function, once its code is complete:
+/// - a jump to a `Return` becomes that `Return` (the end of an `if` arm, or of a block that
+///   ends the function);
+/// - a `Copy` into the one slot that the next instruction returns becomes a `Return` of the
+///   copy's source (the original `Return` stays, for jumps to it).
+///
+/// The jumps that follow a `BrTable` stay jumps, as the table needs them.
+fn thread_jumps_to_returns(code: &mut [Op]) {
+    // Jumps first, so that a `Copy` before a threaded jump sees the `Return`.
+    for pass in [0, 1] {
+        let mut pc = 0;
+        while pc < code.len() {
+            match code[pc] {
+                Op::BrTable { len, .. } => {
+                    pc += len as usize + 2;
+                    continue;
+                }
+                Op::Br { target } if pass == 0 => {
+                    if let Some(ret @ Op::Return { .. }) = code.get(target as usize).copied() {
+                        code[pc] = ret;
+                    }
+                }
+                Op::Copy { dst, src } if pass == 1 => {
+                    if let Some(Op::Return { src: ret, count: 1 }) = code.get(pc + 1).copied()
+                        && ret == dst
+                    {
+                        code[pc] = Op::Return { src, count: 1 };
+                    }
+                }
+                _ => {}
+            }
+            pc += 1;
+        }
+    }
+}
+
 fn invalid(e: &wasmparser::BinaryReaderError) -> Error {
     Error::invalid(e.message(), e.offset())
 }
@@ -128,6 +164,7 @@ impl ModuleTranslator for Translator {
             reachable: true,
             fuel: self.fuel,
             fuel_op: None,
+            label_pc: 0,
         };
         func.start(results);
 
@@ -139,6 +176,7 @@ impl ModuleTranslator for Translator {
             func.translate(op, offset)?;
         }
         reader.finish().map_err(|e| invalid(&e))?;
+        thread_jumps_to_returns(&mut func.code);
 
         let frame_size = locals + func.max_height;
         if frame_size >= MAX_FRAME_SLOTS {
@@ -299,6 +337,10 @@ struct FuncTranslator<'a> {
     fuel: bool,
     /// Index of the `ConsumeFuel` that pays for the current straight-line code.
     fuel_op: Option<usize>,
+    /// Where the last label may be: the code length after the last control operator, or
+    /// `usize::MAX` while one is being translated. Instructions may be merged with the one
+    /// before them only past it (a jump may land on the second).
+    label_pc: usize,
 }
 
 impl FuncTranslator<'_> {
@@ -480,10 +522,46 @@ impl FuncTranslator<'_> {
     }
 
     fn emit(&mut self, op: Op) {
+        // Two consecutive copies (moves into loop variables, block results) become one
+        // instruction, unless a jump may land between them.
+        if let Op::Copy {
+            dst: dst2,
+            src: src2,
+        } = op
+            && self.label_pc != usize::MAX
+            && self.code.len() > self.label_pc
+            && let Some(last) = self.code.last_mut()
+            && let Op::Copy { dst, src } = *last
+        {
+            *last = Op::Copy2 {
+                dst,
+                src,
+                dst2,
+                src2,
+            };
+            return;
+        }
         self.code.push(op);
         if self.debug_info {
             self.offsets.push(self.offset);
         }
+    }
+
+    /// The instruction that computed the entry at stack height `h`, if it is the last one
+    /// emitted and the entry is still in that instruction's own slot: the consumer may then
+    /// take it back ([`FuncTranslator::drop_producer`]) and do its work itself.
+    fn producer_of(&self, h: u32) -> Option<Op> {
+        let at = self.code.len().checked_sub(1)?;
+        (self.operands.get(h as usize) == Some(&Operand::Temp)
+            && self.last_producer == Some((at, self.slot(h))))
+        .then(|| self.code[at])
+    }
+
+    /// Takes back the last instruction, a producer found by [`FuncTranslator::producer_of`]
+    /// whose result nothing else reads (its entry is about to be popped by its consumer).
+    fn drop_producer(&mut self) {
+        self.unemit();
+        self.last_producer = None;
     }
 
     /// Takes back the last instruction.

@@ -23,6 +23,9 @@ impl FuncTranslator<'_> {
             // Validated but never executed: nothing to emit.
             return Ok(());
         }
+        if is_control {
+            self.label_pc = usize::MAX;
+        }
         if self.reachable {
             self.charge();
         }
@@ -416,12 +419,16 @@ impl FuncTranslator<'_> {
                 Some(|dst, a, imm| Op::I32LeUImm { dst, a, imm }),
                 false,
             ),
-            Operator::I32Add => self.binary_imm(
-                |dst, a, b| Op::I32Add { dst, a, b },
-                |dst, a, imm| Op::I32AddImm { dst, a, imm },
-                Some(|dst, a, imm| Op::I32AddImm { dst, a, imm }),
-                false,
-            ),
+            Operator::I32Add => {
+                if !self.add_shifted() {
+                    self.binary_imm(
+                        |dst, a, b| Op::I32Add { dst, a, b },
+                        |dst, a, imm| Op::I32AddImm { dst, a, imm },
+                        Some(|dst, a, imm| Op::I32AddImm { dst, a, imm }),
+                        false,
+                    );
+                }
+            }
             Operator::I32Sub => self.sub_imm(false),
             Operator::I32Mul => self.binary_imm(
                 |dst, a, b| Op::I32Mul { dst, a, b },
@@ -469,8 +476,18 @@ impl FuncTranslator<'_> {
                 None,
                 false,
             ),
-            Operator::I32Rotl => self.binary(|dst, a, b| Op::I32Rotl { dst, a, b }),
-            Operator::I32Rotr => self.binary(|dst, a, b| Op::I32Rotr { dst, a, b }),
+            Operator::I32Rotl => self.binary_imm(
+                |dst, a, b| Op::I32Rotl { dst, a, b },
+                |dst, a, imm| Op::I32RotlImm { dst, a, imm },
+                None,
+                false,
+            ),
+            Operator::I32Rotr => self.binary_imm(
+                |dst, a, b| Op::I32Rotr { dst, a, b },
+                |dst, a, imm| Op::I32RotrImm { dst, a, imm },
+                None,
+                false,
+            ),
             Operator::I64Eq => self.binary_imm(
                 |dst, a, b| Op::I64Eq { dst, a, b },
                 |dst, a, imm| Op::I64EqImm { dst, a, imm },
@@ -584,8 +601,18 @@ impl FuncTranslator<'_> {
                 None,
                 true,
             ),
-            Operator::I64Rotl => self.binary(|dst, a, b| Op::I64Rotl { dst, a, b }),
-            Operator::I64Rotr => self.binary(|dst, a, b| Op::I64Rotr { dst, a, b }),
+            Operator::I64Rotl => self.binary_imm(
+                |dst, a, b| Op::I64Rotl { dst, a, b },
+                |dst, a, imm| Op::I64RotlImm { dst, a, imm },
+                None,
+                true,
+            ),
+            Operator::I64Rotr => self.binary_imm(
+                |dst, a, b| Op::I64Rotr { dst, a, b },
+                |dst, a, imm| Op::I64RotrImm { dst, a, imm },
+                None,
+                true,
+            ),
             Operator::F32Eq => self.binary(|dst, a, b| Op::F32Eq { dst, a, b }),
             Operator::F32Ne => self.binary(|dst, a, b| Op::F32Ne { dst, a, b }),
             Operator::F32Lt => self.binary(|dst, a, b| Op::F32Lt { dst, a, b }),
@@ -630,6 +657,7 @@ impl FuncTranslator<'_> {
             // reach): the last instruction no longer computes the only value that reaches the
             // code after it, so `local.set` must not redirect it.
             self.last_producer = None;
+            self.label_pc = self.code.len();
         }
         Ok(())
     }
@@ -672,6 +700,38 @@ impl FuncTranslator<'_> {
         self.binary(make);
     }
 
+    /// `i32.add` of a value shifted by a constant (`base + (i << k)`, array indexing) as one
+    /// `I32AddShlImm`, when the shift is the instruction just emitted and the other operand
+    /// needs no code. Returns whether it did.
+    fn add_shifted(&mut self) -> bool {
+        let h = self.height() - 1;
+        // The shift is the right operand, or the left one under a local.
+        let shifted = if let Some(Op::I32ShlImm { a, imm, .. }) = self.producer_of(h) {
+            Some((a, imm, true))
+        } else if matches!(self.operands.last(), Some(Operand::Local(_)))
+            && let Some(Op::I32ShlImm { a, imm, .. }) = self.producer_of(h - 1)
+        {
+            Some((a, imm, false))
+        } else {
+            None
+        };
+        let Some((b, imm, on_top)) = shifted else {
+            return false;
+        };
+        self.drop_producer();
+        let a = if on_top {
+            self.operands.pop();
+            self.pop()
+        } else {
+            let a = self.pop();
+            self.operands.pop();
+            a
+        };
+        let dst = self.slot(self.height());
+        self.push_produced(Op::I32AddShlImm { dst, a, b, imm });
+        true
+    }
+
     /// `sub`: `x - c` is `x + (-c)` when `-c` fits the immediate.
     fn sub_imm(&mut self, wide: bool) {
         let negated = self.top_const().and_then(|v| {
@@ -700,6 +760,10 @@ impl FuncTranslator<'_> {
     }
 
     /// `local.tee`: the value stays on the stack and is also written to the local.
+    ///
+    /// When the value was computed by the instruction just emitted and nothing else on the
+    /// stack refers to the local, that instruction writes the local directly and the stack
+    /// entry refers to the local (as after `local.get`), so no copy is needed.
     fn local_tee(&mut self, local: u32) {
         let h = self.height() - 1;
         let dst = Self::local(local);
@@ -708,6 +772,22 @@ impl FuncTranslator<'_> {
             Operand::Const(value) => {
                 self.materialize_local(local);
                 self.emit_const(dst, value);
+            }
+            Operand::Temp
+                if self.last_producer == Some((self.code.len().wrapping_sub(1), self.slot(h)))
+                    && !self.operands.contains(&Operand::Local(local)) =>
+            {
+                let at = self.code.len() - 1;
+                if let Some(result) = self.code[at].result_slot_mut() {
+                    *result = dst;
+                    self.operands[h as usize] = Operand::Local(local);
+                    self.last_producer = None;
+                } else {
+                    self.emit(Op::Copy {
+                        dst,
+                        src: self.slot(h),
+                    });
+                }
             }
             _ => {
                 let src = self.operand_slot(h);
@@ -843,6 +923,17 @@ impl FuncTranslator<'_> {
     fn load(&mut self, memarg: MemArg, offset: u64, kind: LoadKind) -> Result<(), Error> {
         let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
+        // An address computed by the `i32.add` just emitted: the load adds itself.
+        if memory == 0
+            && let Some(Op::I32Add { a, b, .. }) = self.producer_of(self.height() - 1)
+            && let Some(make) = indexed_load(kind)
+        {
+            self.drop_producer();
+            self.operands.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make(dst, a, b, offset));
+            return Ok(());
+        }
         let addr = self.pop();
         let dst = self.slot(self.height());
         self.push_produced(match memory {
@@ -861,6 +952,19 @@ impl FuncTranslator<'_> {
     fn store(&mut self, memarg: MemArg, offset: u64, kind: StoreKind) -> Result<(), Error> {
         let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
+        // An address computed by the `i32.add` just emitted (the value needed no code): the
+        // store adds itself.
+        let h = self.height();
+        if memory == 0
+            && matches!(self.operands.last(), Some(Operand::Local(_)))
+            && let Some(Op::I32Add { a, b, .. }) = self.producer_of(h - 2)
+        {
+            let value = self.pop();
+            self.drop_producer();
+            self.operands.pop();
+            self.emit(indexed_store(kind, a, b, value, offset));
+            return Ok(());
+        }
         let value = self.pop();
         let addr = self.pop();
         self.emit(match memory {
@@ -874,6 +978,52 @@ impl FuncTranslator<'_> {
             },
         });
         Ok(())
+    }
+}
+
+/// Makes an `…Idx` load from `dst, a, b, offset`.
+type IndexedLoad = fn(Slot, Slot, Slot, u32) -> Op;
+
+/// The `…Idx` form of a memory-0 load, where there is one.
+fn indexed_load(kind: LoadKind) -> Option<IndexedLoad> {
+    Some(match kind {
+        LoadKind::L8U => |dst, a, b, offset| Op::Load8UIdx { dst, a, b, offset },
+        LoadKind::L8S32 => |dst, a, b, offset| Op::Load8S32Idx { dst, a, b, offset },
+        LoadKind::L16U => |dst, a, b, offset| Op::Load16UIdx { dst, a, b, offset },
+        LoadKind::L16S32 => |dst, a, b, offset| Op::Load16S32Idx { dst, a, b, offset },
+        LoadKind::L32U => |dst, a, b, offset| Op::Load32UIdx { dst, a, b, offset },
+        LoadKind::L64 => |dst, a, b, offset| Op::Load64Idx { dst, a, b, offset },
+        LoadKind::L8S64 | LoadKind::L16S64 | LoadKind::L32S64 => return None,
+    })
+}
+
+/// The `…Idx` form of a memory-0 store.
+fn indexed_store(kind: StoreKind, a: Slot, b: Slot, value: Slot, offset: u32) -> Op {
+    match kind {
+        StoreKind::S8 => Op::Store8Idx {
+            a,
+            b,
+            value,
+            offset,
+        },
+        StoreKind::S16 => Op::Store16Idx {
+            a,
+            b,
+            value,
+            offset,
+        },
+        StoreKind::S32 => Op::Store32Idx {
+            a,
+            b,
+            value,
+            offset,
+        },
+        StoreKind::S64 => Op::Store64Idx {
+            a,
+            b,
+            value,
+            offset,
+        },
     }
 }
 

@@ -79,6 +79,7 @@ impl State {
 #[cfg(test)]
 pub(crate) const MODELLED_WRITERS: &[&str] = &[
     "TableGet",
+    "Copy2",
     "CanonicalizeF32",
     "CanonicalizeF64",
     "MemoryGrow",
@@ -208,6 +209,15 @@ impl Pass<'_> {
         let at = |s: Slot, offset: usize| usize::from(s) + offset;
         match *op {
             Op::Copy { dst, src } => state[at(dst, 0)] = state[at(src, 0)],
+            Op::Copy2 {
+                dst,
+                src,
+                dst2,
+                src2,
+            } => {
+                state[at(dst, 0)] = state[at(src, 0)];
+                state[at(dst2, 0)] = state[at(src2, 0)];
+            }
             Op::Select { dst, a, b, .. } => {
                 state[at(dst, 0)] = state[at(a, 0)].join(state[at(b, 0)]);
             }

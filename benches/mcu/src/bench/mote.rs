@@ -4,7 +4,11 @@ use mote_core::{Config, Engine, Instance, Limits, Module, Store};
 
 use super::{App, Sample, ticks};
 
-pub const NAME: &str = "mote";
+pub const NAME: &str = if cfg!(feature = "bench-mote-threaded") {
+    "mote-threaded"
+} else {
+    "mote"
+};
 
 /// The compiled image of `app` (made on the host with the same `Config`).
 fn image(app: &App) -> &'static [u8] {

@@ -9,7 +9,7 @@ use mote_core::{
     Table, TableType, Val, ValType,
 };
 
-/// The print functions: name and parameter types. They print nothing here, to keep the output
+/// The print functions: name and parameter types. They print nothing, to keep the output
 /// readable; the tests only check that they can be imported and called.
 const PRINT_FUNCS: &[(&str, &[ValType])] = &[
     ("print", &[]),
@@ -22,12 +22,17 @@ const PRINT_FUNCS: &[(&str, &[ValType])] = &[
 ];
 
 /// Defines the `spectest` module in `linker`; its table, memory and globals are created in
-/// `store`.
+/// `store`. Without `with_memory` it has no `memory` (one 64 KiB page): for devices with less
+/// RAM, whose modules that import it then fail to link.
 ///
 /// # Errors
 /// When `store` cannot allocate the table, memory or globals, or a name is already defined and
 /// `linker` does not allow shadowing.
-pub(crate) fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), Error> {
+pub fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    store: &mut Store<T>,
+    with_memory: bool,
+) -> Result<(), Error> {
     for (name, params) in PRINT_FUNCS {
         linker.func_new(
             "spectest",
@@ -56,7 +61,9 @@ pub(crate) fn define_spectest(linker: &mut Linker<()>, store: &mut Store<()>) ->
     )?;
     linker.define("spectest", "table", table)?;
 
-    let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
-    linker.define("spectest", "memory", memory)?;
+    if with_memory {
+        let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
+        linker.define("spectest", "memory", memory)?;
+    }
     Ok(())
 }
