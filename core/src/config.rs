@@ -80,6 +80,7 @@ pub struct Config {
     pub(crate) fuel: bool,
     pub(crate) debug_info: bool,
     pub(crate) canonicalize_nans: bool,
+    pub(crate) memory_reservation: u64,
 }
 
 impl Default for Config {
@@ -90,6 +91,7 @@ impl Default for Config {
             fuel: false,
             debug_info: true,
             canonicalize_nans: false,
+            memory_reservation: 0,
         }
     }
 }
@@ -127,6 +129,26 @@ impl Config {
     pub fn canonicalize_nans(&mut self, enable: bool) -> &mut Self {
         self.canonicalize_nans = enable;
         self
+    }
+
+    /// Makes each new linear memory reserve room for `bytes` (capped at its maximum size and
+    /// [`Limits::memory_bytes`]) when it is created, so that `memory.grow` within that room
+    /// never moves or copies the memory. Without it (the default, 0) a memory takes only what
+    /// it uses, and growing reallocates: in place when the allocator can, else by copying,
+    /// which needs the old and the new size at once for a moment (on a microcontroller, that
+    /// can be the difference between growing and `memory.grow` returning -1).
+    ///
+    /// When the room cannot be allocated, the memory is created without it.
+    ///
+    /// Costs: the reserved RAM, used or not, from instantiation on.
+    pub fn memory_reservation(&mut self, bytes: u64) -> &mut Self {
+        self.memory_reservation = bytes;
+        self
+    }
+
+    /// The bytes each new linear memory reserves ([`Config::memory_reservation`]).
+    pub fn get_memory_reservation(&self) -> u64 {
+        self.memory_reservation
     }
 
     /// Whether NaNs are canonicalized.

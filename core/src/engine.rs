@@ -109,7 +109,7 @@ pub trait Backend: Send + Sync + 'static {
     fn load_image(&self, engine: &Engine, image: ImageSource<'_>) -> Result<Module, Error> {
         let _ = (engine, image);
         Err(Error::unsupported(
-            alloc::format!("compiled images on the {} engine", self.name()),
+            "compiled images on this engine (the interpreter has an image format)",
             None,
         ))
     }

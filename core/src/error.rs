@@ -5,6 +5,7 @@ use alloc::string::String;
 use core::fmt;
 
 use crate::trap::{Trap, TrapCode};
+use crate::types::FuncType;
 
 /// An error from Mote: a malformed or invalid module, a link or instantiation failure, an
 /// exhausted limit, or a trap.
@@ -31,21 +32,21 @@ pub enum ErrorKind {
     /// The bytes are not a well-formed WebAssembly module.
     Malformed {
         /// What is wrong.
-        message: String,
+        message: Message,
         /// Byte offset in the module.
         offset: u64,
     },
     /// The module is well-formed but does not validate.
     Invalid {
         /// What is wrong.
-        message: String,
+        message: Message,
         /// Byte offset in the module.
         offset: u64,
     },
     /// The module uses something this build or configuration does not support.
     Unsupported {
         /// What is not supported.
-        message: String,
+        message: Message,
         /// Byte offset in the module, when known.
         offset: Option<u64>,
     },
@@ -56,7 +57,7 @@ pub enum ErrorKind {
         /// Import field name.
         name: String,
         /// Why linking failed.
-        reason: String,
+        reason: Message,
     },
     /// A configured limit would be exceeded.
     Limit {
@@ -70,10 +71,10 @@ pub enum ErrorKind {
     /// Guest code trapped.
     Trap(Trap),
     /// A host function failed with a message.
-    Host(String),
+    Host(Message),
     /// The API was used wrongly (for example a value from another store, or a type mismatch
     /// between arguments and the function's parameters).
-    Usage(String),
+    Usage(Message),
     /// The guest asked to exit with a status (WASI `proc_exit`): not a failure of the runtime;
     /// embedders map it to their notion of an exit code.
     Exit(i32),
@@ -81,7 +82,7 @@ pub enum ErrorKind {
     /// configuration, or inconsistent.
     BadImage {
         /// What is wrong.
-        message: String,
+        message: Message,
         /// Byte offset in the image.
         offset: u64,
     },
@@ -92,6 +93,131 @@ pub enum ErrorKind {
     },
 }
 
+/// The text of an error, kept as its parts: static text and the numbers or types it names.
+/// They are put together only when the error is displayed, so a device build that never
+/// prints an error carries no formatting code, and making an error allocates no string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message(Text);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Text {
+    Static(&'static str),
+    /// Text made at run time (messages of `wasmparser`, of host functions).
+    Owned(String),
+    /// `{item} {index}: {problem}`, for example `export 3: index out of range`.
+    Item {
+        item: &'static str,
+        index: u64,
+        problem: &'static str,
+    },
+    /// ``{what} `{name}` ``, for example ``no exported function `main` ``.
+    Named {
+        what: &'static str,
+        name: String,
+    },
+    /// `{what}: expected {expected}, found {found}`.
+    Counts {
+        what: &'static str,
+        expected: u64,
+        found: u64,
+    },
+    /// `{what}: expected {expected}, found {found}`, of function types.
+    Types {
+        what: &'static str,
+        expected: FuncType,
+        found: FuncType,
+    },
+}
+
+impl Message {
+    /// `{item} {index}: {problem}`, for example `export 3: index out of range`.
+    #[cold]
+    pub fn item(item: &'static str, index: u64, problem: &'static str) -> Self {
+        Message(Text::Item {
+            item,
+            index,
+            problem,
+        })
+    }
+
+    /// ``{what} `{name}` ``, for example ``no exported function `main` ``.
+    #[cold]
+    pub fn named(what: &'static str, name: &str) -> Self {
+        Message(Text::Named {
+            what,
+            name: name.into(),
+        })
+    }
+
+    /// `{what}: expected {expected}, found {found}`, for counts.
+    #[cold]
+    pub fn counts(what: &'static str, expected: u64, found: u64) -> Self {
+        Message(Text::Counts {
+            what,
+            expected,
+            found,
+        })
+    }
+
+    /// `{what}: expected {expected}, found {found}`, for function types.
+    #[cold]
+    pub fn types(what: &'static str, expected: &FuncType, found: &FuncType) -> Self {
+        Message(Text::Types {
+            what,
+            expected: expected.clone(),
+            found: found.clone(),
+        })
+    }
+
+    /// The text, when it is one piece (not made of parts).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Text::Static(text) => Some(text),
+            Text::Owned(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl From<&'static str> for Message {
+    fn from(text: &'static str) -> Self {
+        Message(Text::Static(text))
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Self {
+        Message(Text::Owned(text))
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Text::Static(text) => f.write_str(text),
+            Text::Owned(text) => f.write_str(text),
+            Text::Item {
+                item,
+                index,
+                problem,
+            } => write!(f, "{item} {index}: {problem}"),
+            Text::Named { what, name } => write!(f, "{what} `{name}`"),
+            Text::Counts {
+                what,
+                expected,
+                found,
+            } => write!(f, "{what}: expected {expected}, found {found}"),
+            Text::Types {
+                what,
+                expected,
+                found,
+            } => write!(f, "{what}: expected {expected}, found {found}"),
+        }
+    }
+}
+
+// The constructors are cold and not inlined: an `ErrorKind` is large, and callers (the image
+// loader's frames on a device's stack) should not reserve room for one.
 impl Error {
     #[cold]
     fn from_kind(kind: ErrorKind) -> Self {
@@ -106,34 +232,38 @@ impl Error {
 
     /// A rejected compiled image, with the byte offset in the image.
     #[cold]
-    pub fn bad_image(message: impl Into<String>, offset: u64) -> Self {
+    #[inline(never)]
+    pub fn bad_image(message: impl Into<Message>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::BadImage {
             message: message.into(),
             offset,
         })
     }
 
-    /// A malformed-module error.
+    /// A malformed-module error (messages of the decoder, made at run time).
     #[cold]
+    #[inline(never)]
     pub fn malformed(message: impl Into<String>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::Malformed {
-            message: message.into(),
+            message: Message::from(message.into()),
             offset,
         })
     }
 
-    /// A validation error.
+    /// A validation error (messages of the validator, made at run time).
     #[cold]
+    #[inline(never)]
     pub fn invalid(message: impl Into<String>, offset: u64) -> Self {
         Self::from_kind(ErrorKind::Invalid {
-            message: message.into(),
+            message: Message::from(message.into()),
             offset,
         })
     }
 
     /// An unsupported-feature error.
     #[cold]
-    pub fn unsupported(message: impl Into<String>, offset: Option<u64>) -> Self {
+    #[inline(never)]
+    pub fn unsupported(message: impl Into<Message>, offset: Option<u64>) -> Self {
         Self::from_kind(ErrorKind::Unsupported {
             message: message.into(),
             offset,
@@ -142,7 +272,8 @@ impl Error {
 
     /// A link error for import `module`.`name`.
     #[cold]
-    pub fn link(module: &str, name: &str, reason: impl Into<String>) -> Self {
+    #[inline(never)]
+    pub fn link(module: &str, name: &str, reason: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Link {
             module: module.into(),
             name: name.into(),
@@ -152,6 +283,7 @@ impl Error {
 
     /// A limit error.
     #[cold]
+    #[inline(never)]
     pub fn limit(what: &'static str, requested: u64, limit: u64) -> Self {
         Self::from_kind(ErrorKind::Limit {
             what,
@@ -162,19 +294,22 @@ impl Error {
 
     /// A host error with a message.
     #[cold]
-    pub fn host(message: impl Into<String>) -> Self {
+    #[inline(never)]
+    pub fn host(message: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Host(message.into()))
     }
 
     /// An API usage error.
     #[cold]
-    pub fn usage(message: impl Into<String>) -> Self {
+    #[inline(never)]
+    pub fn usage(message: impl Into<Message>) -> Self {
         Self::from_kind(ErrorKind::Usage(message.into()))
     }
 
     /// The guest exits with `status` (returned by a host function such as WASI `proc_exit`, it
     /// unwinds the call like a trap, without being one).
     #[cold]
+    #[inline(never)]
     pub fn exit(status: i32) -> Self {
         Self::from_kind(ErrorKind::Exit(status))
     }
@@ -189,6 +324,7 @@ impl Error {
 
     /// An allocation failure.
     #[cold]
+    #[inline(never)]
     pub fn out_of_memory(bytes: u64) -> Self {
         Self::from_kind(ErrorKind::OutOfMemory { bytes })
     }
@@ -379,6 +515,28 @@ impl core::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_put_together_when_displayed() {
+        use alloc::string::ToString;
+        let item = Error::bad_image(Message::item("export", 3, "index out of range"), 96);
+        assert_eq!(
+            item.to_string(),
+            "bad compiled image at byte offset 0x60: export 3: index out of range"
+        );
+        let counts = Error::usage(Message::counts("arguments", 2, 1));
+        assert_eq!(counts.to_string(), "arguments: expected 2, found 1");
+        let ty = |n| FuncType::new([crate::ValType::I32; 2].into_iter().take(n), []);
+        let types = Error::usage(Message::types("typed function", &ty(1), &ty(2)));
+        assert_eq!(
+            types.to_string(),
+            "typed function: expected (func (param i32)), found (func (param i32 i32))"
+        );
+        let named = Error::usage(Message::named("no exported function", "main"));
+        assert_eq!(named.to_string(), "no exported function `main`");
+        assert_eq!(Message::from("static").as_str(), Some("static"));
+        assert_eq!(Message::item("a", 1, "b").as_str(), None);
+    }
 
     #[test]
     fn error_is_one_pointer() {

@@ -32,7 +32,7 @@ impl Memory {
                 u64::from(inner.limits.memories),
             ));
         }
-        let entity = MemoryEntity::new(ty, inner.limits.memory_bytes)?;
+        let entity = MemoryEntity::new(ty, inner.limits.memory_bytes, inner.memory_reservation)?;
         let index = next_index(&inner.memories, "memories per store")?;
         inner.memories.push(entity);
         Ok(Self::from_parts(inner.id, index))

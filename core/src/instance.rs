@@ -2,17 +2,16 @@
 //! running the start function.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 use crate::context::{AsContext, AsContextMut};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::externals::{Global, Memory, Table};
 use crate::func::{Func, TypedFunc, WasmParams, WasmResults};
 use crate::module::{Bytes, ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, Module};
 use crate::store::{
     DataEntity, ElemEntity, FuncEntity, FuncKind, GlobalEntity, InstanceEntity, MemoryEntity,
-    Store, StoreId, StoreInner, TableEntity, next_index,
+    Store, StoreId, StoreInner, TableEntity,
 };
 use crate::trap::TrapCode;
 use crate::types::{ExternType, MemoryType, TableType};
@@ -172,7 +171,12 @@ impl Instance {
             .info()
             .exports
             .iter()
-            .map(|e| (e.name.clone(), extern_of(inner, entity, e.kind, e.index)))
+            .map(|e| {
+                (
+                    Box::from(&*e.name),
+                    extern_of(inner, entity, e.kind, e.index),
+                )
+            })
             .collect()
     }
 
@@ -193,7 +197,7 @@ impl Instance {
         let store = store.as_context();
         let func = self
             .get_func(&store, name)
-            .ok_or_else(|| Error::usage(format!("no exported function `{name}`")))?;
+            .ok_or_else(|| Error::usage(Message::named("no exported function", name)))?;
         func.typed(&store)
     }
 
@@ -253,8 +257,39 @@ fn memory_matches(actual: &MemoryType, current_pages: u64, expected: &MemoryType
         }
 }
 
+/// The store indices that `n` new entities pushed onto `list` get, after making room for them.
+///
+/// # Errors
+/// A `Limit` error when the store would hold more than `u32::MAX` entities of this kind, and
+/// `OutOfMemory` when the room cannot be allocated.
+fn make_room<E>(
+    list: &mut Vec<E>,
+    n: usize,
+    what: &'static str,
+) -> Result<core::ops::Range<u32>, Error> {
+    let end = list.len().saturating_add(n);
+    let (Ok(first), Ok(end)) = (u32::try_from(list.len()), u32::try_from(end)) else {
+        return Err(Error::limit(what, end as u64, u64::from(u32::MAX)));
+    };
+    list.try_reserve_exact(n)
+        .map_err(|_| Error::out_of_memory((n * size_of::<E>()) as u64))?;
+    Ok(first..end)
+}
+
+/// Fails with a `Limit` error when a store with `current` entities of a kind would exceed
+/// `limit` by adding `new` more.
+fn within(current: usize, new: usize, limit: u32, what: &'static str) -> Result<(), Error> {
+    let wanted = current.saturating_add(new);
+    if wanted > limit as usize {
+        return Err(Error::limit(what, wanted as u64, u64::from(limit)));
+    }
+    Ok(())
+}
+
 /// Checks imports and creates the instance's state; returns its index. Does not run the start
-/// function.
+/// function. Not inlined into the generic callers: its temporaries would stay on the stack for
+/// as long as their frames (a device's call of guest code, say).
+#[inline(never)]
 fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<u32, Error> {
     if !crate::engine::Engine::same(module.engine(), &inner.engine) {
         return Err(Error::usage(
@@ -262,165 +297,174 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         ));
     }
     let info = module.info();
-    if inner.instances.len() >= inner.limits.instances as usize {
-        return Err(Error::limit(
-            "instances per store",
-            inner.instances.len() as u64 + 1,
-            u64::from(inner.limits.instances),
-        ));
-    }
+    let limits = inner.limits;
+    within(
+        inner.instances.len(),
+        1,
+        limits.instances,
+        "instances per store",
+    )?;
     if imports.len() != info.imports.len() {
-        return Err(Error::usage(format!(
-            "module has {} imports, {} given",
-            info.imports.len(),
-            imports.len()
+        return Err(Error::usage(Message::counts(
+            "imports",
+            info.imports.len() as u64,
+            imports.len() as u64,
         )));
     }
-    let instance_index = next_index(&inner.instances, "instances per store")?;
+    let instance_index = make_room(&mut inner.instances, 1, "instances per store")?.start;
+    let defined_tables = info.tables.len() - info.imported_tables as usize;
+    let defined_memories = info.memories.len() - info.imported_memories as usize;
+    within(
+        inner.tables.len(),
+        defined_tables,
+        limits.tables,
+        "tables per store",
+    )?;
+    within(
+        inner.memories.len(),
+        defined_memories,
+        limits.memories,
+        "memories per store",
+    )?;
     let mut funcs = Vec::with_capacity(info.funcs.len());
     let mut tables = Vec::with_capacity(info.tables.len());
     let mut memories = Vec::with_capacity(info.memories.len());
     let mut globals = Vec::with_capacity(info.globals.len());
-    let types: Box<[u32]> = info.types.iter().map(|t| inner.types.intern(t)).collect();
+    let types = inner.types.intern_all(&info.types);
 
     for (import, ext) in info.imports.iter().zip(imports) {
-        let link_err = |reason: &str| Error::link(&import.module, &import.name, reason);
+        let link_err = |reason: Message| Error::link(&import.module, &import.name, reason);
         if ext.store_id() != inner.id {
-            return Err(link_err("the value belongs to another store"));
+            return Err(link_err("the value belongs to another store".into()));
         }
-        match (import.kind, ext) {
+        let index = import.index as usize;
+        let problem = match (import.kind, ext) {
             (ExternKind::Func, Extern::Func(f)) => {
-                let expected = types[info.funcs[import.index as usize] as usize];
+                let expected = types[info.funcs[index] as usize];
                 let actual = inner.funcs[f.index() as usize].ty;
                 if actual != expected {
-                    return Err(link_err(&format!(
-                        "incompatible import type: expected {}, found {}",
+                    return Err(link_err(Message::types(
+                        "incompatible import type",
                         inner.types.get(expected),
-                        inner.types.get(actual)
+                        inner.types.get(actual),
                     )));
                 }
                 funcs.push(f.index());
+                None
             }
             (ExternKind::Table, Extern::Table(t)) => {
                 let entity = &inner.tables[t.index as usize];
-                let expected = &info.tables[import.index as usize];
-                if !table_matches(&entity.ty, entity.elements.len() as u64, expected) {
-                    return Err(link_err(
-                        "incompatible import type: table limits or element type differ",
-                    ));
-                }
                 tables.push(t.index);
+                let current = entity.elements.len() as u64;
+                (!table_matches(&entity.ty, current, &info.tables[index]))
+                    .then_some("incompatible import type: table limits or element type differ")
             }
             (ExternKind::Memory, Extern::Memory(m)) => {
                 let entity = &inner.memories[m.index as usize];
-                let expected = &info.memories[import.index as usize];
-                if !memory_matches(&entity.ty, entity.size_pages(), expected) {
-                    return Err(link_err(
-                        "incompatible import type: memory limits or page size differ",
-                    ));
-                }
                 memories.push(m.index);
+                (!memory_matches(&entity.ty, entity.size_pages(), &info.memories[index]))
+                    .then_some("incompatible import type: memory limits or page size differ")
             }
             (ExternKind::Global, Extern::Global(g)) => {
-                let actual = inner.globals[g.index as usize].ty;
-                if actual != info.globals[import.index as usize] {
-                    return Err(link_err("incompatible import type: global type differs"));
-                }
                 globals.push(g.index);
+                (inner.globals[g.index as usize].ty != info.globals[index])
+                    .then_some("incompatible import type: global type differs")
             }
-            (kind, _) => {
-                return Err(link_err(&format!(
-                    "incompatible import type: expected a {}",
-                    info.extern_type(kind, import.index).kind_name()
-                )));
-            }
+            (ExternKind::Func, _) => Some("incompatible import type: expected a function"),
+            (ExternKind::Table, _) => Some("incompatible import type: expected a table"),
+            (ExternKind::Memory, _) => Some("incompatible import type: expected a memory"),
+            (ExternKind::Global, _) => Some("incompatible import type: expected a global"),
+        };
+        if let Some(problem) = problem {
+            return Err(link_err(problem.into()));
         }
     }
 
-    // Defined functions.
-    for func_index in info.imported_funcs..info.imported_funcs + info.defined_funcs() {
-        let ty = types[info.funcs[func_index as usize] as usize];
-        funcs.push(next_index(&inner.funcs, "functions per store")?);
-        inner.funcs.push(FuncEntity {
-            ty,
+    // Defined functions: consecutive store indices.
+    let defined = info.defined_funcs();
+    funcs.extend(make_room(
+        &mut inner.funcs,
+        defined as usize,
+        "functions per store",
+    )?);
+    inner.funcs.extend(
+        (info.imported_funcs..info.imported_funcs + defined).map(|index| FuncEntity {
+            ty: types[info.funcs[index as usize] as usize],
             kind: FuncKind::Wasm {
                 instance: instance_index,
-                index: func_index,
+                index,
             },
-        });
-    }
+        }),
+    );
 
     // Defined globals: initialisers may read imported and earlier globals and take `ref.func`.
-    for (i, init) in info.global_inits.iter().enumerate() {
-        let ty = info.globals[info.imported_globals as usize + i];
+    let indices = make_room(
+        &mut inner.globals,
+        info.global_inits.len(),
+        "globals per store",
+    )?;
+    let defined = &info.globals[info.imported_globals as usize..];
+    for ((init, &ty), index) in info.global_inits.iter().zip(defined).zip(indices) {
         let value = eval_const(inner, init, &globals, &funcs)?;
-        globals.push(next_index(&inner.globals, "globals per store")?);
+        globals.push(index);
         inner.globals.push(GlobalEntity { ty, value });
     }
 
     // Defined tables.
-    for (i, init) in info.table_inits.iter().enumerate() {
-        let ty = info.tables[info.imported_tables as usize + i];
+    let indices = make_room(&mut inner.tables, defined_tables, "tables per store")?;
+    let defined = &info.tables[info.imported_tables as usize..];
+    for ((init, &ty), index) in info.table_inits.iter().zip(defined).zip(indices) {
         let init = match init {
             Some(expr) => eval_const(inner, expr, &globals, &funcs)?,
             None => 0,
         };
-        if inner.tables.len() >= inner.limits.tables as usize {
-            return Err(Error::limit(
-                "tables per store",
-                inner.tables.len() as u64 + 1,
-                u64::from(inner.limits.tables),
-            ));
-        }
-        let table = TableEntity::new(ty, init, inner.limits.table_elements)?;
-        tables.push(next_index(&inner.tables, "tables per store")?);
-        inner.tables.push(table);
+        inner
+            .tables
+            .push(TableEntity::new(ty, init, limits.table_elements)?);
+        tables.push(index);
     }
 
     // Defined memories.
-    for ty in &info.memories[info.imported_memories as usize..] {
-        if inner.memories.len() >= inner.limits.memories as usize {
-            return Err(Error::limit(
-                "memories per store",
-                inner.memories.len() as u64 + 1,
-                u64::from(inner.limits.memories),
-            ));
-        }
-        let memory = MemoryEntity::new(*ty, inner.limits.memory_bytes)?;
-        memories.push(next_index(&inner.memories, "memories per store")?);
+    let indices = make_room(&mut inner.memories, defined_memories, "memories per store")?;
+    let defined = &info.memories[info.imported_memories as usize..];
+    for (ty, index) in defined.iter().zip(indices) {
+        let memory = MemoryEntity::new(*ty, limits.memory_bytes, inner.memory_reservation)?;
         inner.memories.push(memory);
+        memories.push(index);
     }
 
-    // Element segments, evaluated now.
-    let mut elems = Vec::with_capacity(info.elems.len());
+    // Passive segments keep their contents for `table.init` and `memory.init`; active ones are
+    // applied below and declared ones only declare, so those start dropped.
+    let elems = make_room(
+        &mut inner.elems,
+        info.elems.len(),
+        "element segments per store",
+    )?;
     for segment in &info.elems {
-        let items: Box<[RawVal]> = match &segment.items {
-            ElemItems::Funcs(indices) => indices
-                .iter()
-                .map(|&f| u64::from(funcs[f as usize]) + 1)
-                .collect(),
-            ElemItems::Exprs(exprs) => {
-                let mut items = Vec::with_capacity(exprs.len());
-                for expr in exprs.iter() {
-                    items.push(eval_const(inner, expr, &globals, &funcs)?);
-                }
-                items.into_boxed_slice()
-            }
+        let items = match segment.mode {
+            ElemMode::Passive => elem_items(inner, &segment.items, &globals, &funcs)?,
+            _ => Box::new([]),
         };
-        elems.push(next_index(&inner.elems, "element segments per store")?);
         inner.elems.push(ElemEntity {
             ty: segment.ty,
             items,
         });
     }
-
-    let mut datas = Vec::with_capacity(info.datas.len());
-    for segment in &info.datas {
-        datas.push(next_index(&inner.datas, "data segments per store")?);
-        inner.datas.push(DataEntity {
-            bytes: segment.bytes.clone(),
-        });
-    }
+    let elems = elems.collect();
+    let datas = make_room(
+        &mut inner.datas,
+        info.datas.len(),
+        "data segments per store",
+    )?;
+    inner
+        .datas
+        .extend(info.datas.iter().map(|segment| DataEntity {
+            bytes: match segment.mode {
+                DataMode::Passive => segment.bytes.clone(),
+                DataMode::Active { .. } => Bytes::empty(),
+            },
+        }));
+    let datas = datas.collect();
 
     inner.instances.push(InstanceEntity {
         module: module.clone(),
@@ -428,8 +472,8 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         tables: tables.into_boxed_slice(),
         memories: memories.into_boxed_slice(),
         globals: globals.into_boxed_slice(),
-        elems: elems.into_boxed_slice(),
-        datas: datas.into_boxed_slice(),
+        elems,
+        datas,
         types,
     });
 
@@ -437,55 +481,64 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     Ok(instance_index)
 }
 
-/// Applies active element and data segments in order, then drops them (and declared ones).
+/// The references of an element segment's items. `globals` and `funcs` map module indices to
+/// store indices.
+fn elem_items(
+    inner: &StoreInner,
+    items: &ElemItems,
+    globals: &[u32],
+    funcs: &[u32],
+) -> Result<Box<[RawVal]>, Error> {
+    let mut out = Vec::with_capacity(items.len());
+    match items {
+        ElemItems::Funcs(indices) => {
+            out.extend(indices.iter().map(|&f| u64::from(funcs[f as usize]) + 1));
+        }
+        ElemItems::Exprs(exprs) => {
+            for expr in exprs.iter() {
+                out.push(eval_const(inner, expr, globals, funcs)?);
+            }
+        }
+    }
+    Ok(out.into_boxed_slice())
+}
+
+/// The range `[offset, offset + len)` if it ends within `size`.
+fn segment_range(offset: RawVal, len: usize, size: usize) -> Option<core::ops::Range<usize>> {
+    let start = usize::try_from(offset).ok()?;
+    let end = start.checked_add(len)?;
+    (end <= size).then_some(start..end)
+}
+
+/// Applies active element and data segments in order. A segment that does not fit traps, and
+/// the ones before it stay applied (as the specification requires).
 fn initialise_segments(
     inner: &mut StoreInner,
     module: &Module,
     instance: u32,
 ) -> Result<(), Error> {
     let info = module.info();
-    for (i, segment) in info.elems.iter().enumerate() {
-        let entity = &inner.instances[instance as usize];
-        let elem_index = entity.elems[i] as usize;
-        match &segment.mode {
-            ElemMode::Active { table, offset } => {
-                let table_index = entity.tables[*table as usize] as usize;
-                let globals = entity.globals.clone();
-                let funcs = entity.funcs.clone();
-                let offset = eval_const(inner, offset, &globals, &funcs)?;
-                let items = core::mem::take(&mut inner.elems[elem_index].items);
-                let table = &mut inner.tables[table_index];
-                let start = usize::try_from(offset).ok();
-                let end = start.and_then(|s| s.checked_add(items.len()));
-                match (start, end) {
-                    (Some(s), Some(e)) if e <= table.elements.len() => {
-                        table.elements[s..e].copy_from_slice(&items);
-                    }
-                    _ => return Err(TrapCode::TableOutOfBounds.into()),
-                }
-            }
-            ElemMode::Declared => inner.elems[elem_index].items = Box::new([]),
-            ElemMode::Passive => {}
+    for segment in &info.elems {
+        if let ElemMode::Active { table, offset } = &segment.mode {
+            let entity = &inner.instances[instance as usize];
+            let table_index = entity.tables[*table as usize] as usize;
+            let offset = eval_const(inner, offset, &entity.globals, &entity.funcs)?;
+            let items = elem_items(inner, &segment.items, &entity.globals, &entity.funcs)?;
+            let table = &mut inner.tables[table_index];
+            let range = segment_range(offset, items.len(), table.elements.len())
+                .ok_or(TrapCode::TableOutOfBounds)?;
+            table.elements[range].copy_from_slice(&items);
         }
     }
-    for (i, segment) in info.datas.iter().enumerate() {
-        let entity = &inner.instances[instance as usize];
-        let data_index = entity.datas[i] as usize;
+    for segment in &info.datas {
         if let DataMode::Active { memory, offset } = &segment.mode {
+            let entity = &inner.instances[instance as usize];
             let memory_index = entity.memories[*memory as usize] as usize;
-            let globals = entity.globals.clone();
-            let funcs = entity.funcs.clone();
-            let offset = eval_const(inner, offset, &globals, &funcs)?;
-            let bytes = core::mem::replace(&mut inner.datas[data_index].bytes, Bytes::empty());
+            let offset = eval_const(inner, offset, &entity.globals, &entity.funcs)?;
             let memory = &mut inner.memories[memory_index];
-            let start = usize::try_from(offset).ok();
-            let end = start.and_then(|s| s.checked_add(bytes.len()));
-            match (start, end) {
-                (Some(s), Some(e)) if e <= memory.data.len() => {
-                    memory.data[s..e].copy_from_slice(&bytes);
-                }
-                _ => return Err(TrapCode::MemoryOutOfBounds.into()),
-            }
+            let range = segment_range(offset, segment.bytes.len(), memory.data.len())
+                .ok_or(TrapCode::MemoryOutOfBounds)?;
+            memory.data[range].copy_from_slice(&segment.bytes);
         }
     }
     Ok(())

@@ -72,7 +72,7 @@ mod value;
 pub use config::{Config, Features};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
-pub use error::{Error, ErrorKind, FrameInfo};
+pub use error::{Error, ErrorKind, FrameInfo, Message};
 pub use externals::{Global, Memory, Table};
 pub use func::{
     CallOutcome, Caller, Func, IntoFunc, MAX_TYPED_ARITY, SuspendReason, SuspendedCall, TypedFunc,

@@ -3,7 +3,6 @@
 use crate::sync::Arc;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -177,7 +176,7 @@ impl<T> Linker<T> {
         for import in &module.info().imports {
             match self
                 .definitions
-                .get(&(import.module.clone(), import.name.clone()))
+                .get(&(Box::from(&*import.module), Box::from(&*import.name)))
             {
                 Some(def) => imports.push(self.materialise(store, def.clone())),
                 None => {
@@ -190,7 +189,7 @@ impl<T> Linker<T> {
             return Err(Error::link(
                 &module_name,
                 &name,
-                format!("unknown import: no definition for \"{module_name}\" \"{name}\""),
+                "unknown import: the linker has no definition of that name",
             ));
         }
         Instance::new(store, module, &imports)

@@ -2,7 +2,6 @@
 //! of the embedder's data `T`.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::Ordering;
@@ -193,6 +192,9 @@ pub struct StoreInner {
     pub nested_calls: u32,
     /// The limits in force.
     pub limits: Limits,
+    /// Bytes that each new linear memory reserves for growth
+    /// ([`Config::memory_reservation`](crate::Config::memory_reservation)).
+    pub memory_reservation: u64,
 }
 
 impl StoreInner {
@@ -215,6 +217,7 @@ impl StoreInner {
             yield_requested: false,
             nested_calls: 0,
             limits: config.limits,
+            memory_reservation: config.memory_reservation,
         }
     }
 
@@ -228,19 +231,82 @@ impl StoreInner {
 #[derive(Debug, Default)]
 pub struct TypeRegistry {
     types: Vec<FuncType>,
-    index: BTreeMap<FuncType, u32>,
+    /// Indices into `types`, in order of type, so equal types are found by binary search.
+    by_type: Vec<u32>,
 }
 
 impl TypeRegistry {
+    /// Where `ty` is in `by_type`, or where it would go.
+    fn find(&self, ty: &FuncType) -> Result<usize, usize> {
+        self.by_type
+            .binary_search_by(|&id| self.types[id as usize].cmp(ty))
+    }
+
     /// The index of `ty`, adding it if new.
     pub fn intern(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&i) = self.index.get(ty) {
-            return i;
+        match self.find(ty) {
+            Ok(at) => self.by_type[at],
+            Err(at) => {
+                let id = next_index_infallible(&self.types);
+                self.types.push(ty.clone());
+                self.by_type.insert(at, id);
+                id
+            }
         }
-        let i = next_index_infallible(&self.types);
-        self.types.push(ty.clone());
-        self.index.insert(ty.clone(), i);
-        i
+    }
+
+    /// The indices of all of `types` (a module's), adding the new ones. In O(n log n) for `n`
+    /// types, however many are new: the new ones are sorted among themselves and merged in.
+    pub fn intern_all(&mut self, types: &[FuncType]) -> Box<[u32]> {
+        let mut ids: Vec<u32> = Vec::with_capacity(types.len());
+        let mut new: Vec<u32> = Vec::new();
+        for ty in types {
+            let id = match self.find(ty) {
+                Ok(at) => self.by_type[at],
+                Err(_) => {
+                    // The module index of this type (it is about to be pushed).
+                    new.push(next_index_infallible(&ids));
+                    u32::MAX
+                }
+            };
+            ids.push(id);
+        }
+        if new.is_empty() {
+            return ids.into_boxed_slice();
+        }
+        heapsort(&mut new, |&a, &b| types[a as usize] < types[b as usize]);
+        self.types.reserve_exact(new.len());
+        // `new` holds module type indices in order of type; give each distinct type an id.
+        let mut added: Vec<u32> = Vec::with_capacity(new.len());
+        for (k, &i) in new.iter().enumerate() {
+            let ty = &types[i as usize];
+            ids[i as usize] = match k.checked_sub(1).map(|p| new[p]) {
+                Some(previous) if types[previous as usize] == *ty => ids[previous as usize],
+                _ => {
+                    let id = next_index_infallible(&self.types);
+                    self.types.push(ty.clone());
+                    added.push(id);
+                    id
+                }
+            };
+        }
+        // Merge the two sorted lists of ids.
+        let old = core::mem::take(&mut self.by_type);
+        let mut merged = Vec::with_capacity(old.len() + added.len());
+        let (mut a, mut b) = (old.iter().peekable(), added.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            if self.types[x as usize] < self.types[y as usize] {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        self.by_type = merged;
+        ids.into_boxed_slice()
     }
 
     /// The type with index `id`.
@@ -249,6 +315,33 @@ impl TypeRegistry {
     /// If `id` did not come from [`intern`](Self::intern) on this registry.
     pub fn get(&self, id: u32) -> &FuncType {
         &self.types[id as usize]
+    }
+}
+
+/// Sorts `v` by `less` in place: O(n log n) in the worst case, in little code (the registry
+/// sorts a hostile module's types with it).
+fn heapsort<T: Copy>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Moves `v[root]` down until the heap `v[..end]` below it is in order.
+    let sift_down = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    for root in (0..v.len() / 2).rev() {
+        sift_down(v, root, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
     }
 }
 
@@ -311,22 +404,26 @@ pub struct MemoryEntity {
 }
 
 impl MemoryEntity {
-    /// Creates a memory of `ty`'s minimum size.
+    /// Creates a memory of `ty`'s minimum size, with room to grow to `reservation` bytes
+    /// without moving (capped at its maximum; when the room cannot be allocated, the memory
+    /// starts without it).
     ///
     /// # Errors
     /// When the minimum exceeds `limit_bytes` or cannot be allocated.
-    pub fn new(ty: MemoryType, limit_bytes: u64) -> Result<Self, Error> {
-        let page = ty.page_size();
+    pub fn new(ty: MemoryType, limit_bytes: u64, reservation: u64) -> Result<Self, Error> {
         let type_max = ty.maximum.unwrap_or(ty.absolute_max_pages());
-        let max_bytes = type_max.saturating_mul(page).min(limit_bytes);
-        let initial = ty.minimum.saturating_mul(page);
+        let max_bytes = ty.pages_to_bytes(type_max).min(limit_bytes);
+        let initial = ty.pages_to_bytes(ty.minimum);
         if initial > max_bytes {
             return Err(Error::limit("memory bytes", initial, max_bytes));
         }
         let len = usize::try_from(initial).map_err(|_| Error::out_of_memory(initial))?;
+        let room = usize::try_from(reservation.min(max_bytes)).unwrap_or(len);
         let mut data = Vec::new();
-        data.try_reserve_exact(len)
-            .map_err(|_| Error::out_of_memory(initial))?;
+        if room <= len || data.try_reserve_exact(room).is_err() {
+            data.try_reserve_exact(len)
+                .map_err(|_| Error::out_of_memory(initial))?;
+        }
         data.resize(len, 0);
         Ok(Self {
             ty,
@@ -342,11 +439,13 @@ impl MemoryEntity {
 
     /// Grows by `delta` pages; returns the old size in pages, or `None` when the memory cannot
     /// grow that far (the Wasm `-1` result). Never panics, never aborts on allocation failure.
+    ///
+    /// Within the reserved room the bytes stay where they are. Beyond it the allocator
+    /// reallocates: in place when it can, else by copying, when the old and the new block are
+    /// both allocated for a moment.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old_pages = self.size_pages();
-        let new_bytes = old_pages
-            .checked_add(delta)?
-            .checked_mul(self.ty.page_size())?;
+        let new_bytes = self.ty.pages_to_bytes(old_pages.checked_add(delta)?);
         if new_bytes > self.max_bytes {
             return None;
         }
@@ -432,4 +531,68 @@ pub struct ElemEntity {
 pub struct DataEntity {
     /// The bytes (shared with the module).
     pub bytes: crate::module::Bytes,
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    use super::*;
+    use crate::types::ValType;
+
+    fn ty(params: &[ValType]) -> FuncType {
+        FuncType::new(params.iter().copied(), [])
+    }
+
+    #[test]
+    fn heapsort_sorts() {
+        for len in 0..40u32 {
+            let mut v: Vec<u32> = (0..len).map(|i| (i * 7919) % 31).collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            heapsort(&mut v, |a, b| a < b);
+            assert_eq!(v, expected, "length {len}");
+        }
+    }
+
+    #[test]
+    fn equal_types_get_equal_indices() {
+        use ValType::{F64, I32, I64};
+        let mut registry = TypeRegistry::default();
+        let a = registry.intern(&ty(&[I32]));
+        let module = [ty(&[I64]), ty(&[I32]), ty(&[]), ty(&[I64]), ty(&[F64, I32])];
+        let ids = registry.intern_all(&module);
+        assert_eq!(ids[1], a);
+        assert_eq!(ids[0], ids[3]);
+        let distinct: Vec<u32> = vec![ids[0], ids[1], ids[2], ids[4]];
+        for (i, x) in distinct.iter().enumerate() {
+            assert!(distinct[i + 1..].iter().all(|y| y != x), "{ids:?}");
+        }
+        for (id, t) in ids.iter().zip(&module) {
+            assert_eq!(registry.get(*id), t);
+        }
+        // A second module finds them all, and a single type too.
+        assert_eq!(registry.intern_all(&module), ids);
+        assert_eq!(registry.intern(&ty(&[F64, I32])), ids[4]);
+        assert_eq!(registry.types.len(), 4);
+        let sorted: Vec<&FuncType> = registry.by_type.iter().map(|&i| registry.get(i)).collect();
+        assert!(sorted.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn reserved_memory_grows_in_place() {
+        let ty = MemoryType::new(1, Some(4));
+        let mut memory = MemoryEntity::new(ty, u64::MAX, 3 * 65536).unwrap();
+        assert_eq!(memory.data.len(), 65536);
+        assert!(memory.data.capacity() >= 3 * 65536);
+        let at = memory.data.as_ptr();
+        assert_eq!(memory.grow(2), Some(1));
+        assert_eq!(memory.data.as_ptr(), at, "grew within the reservation");
+        assert_eq!(memory.grow(1), Some(3));
+        assert_eq!(memory.grow(1), None, "the type's maximum");
+        // The reservation is capped at the maximum.
+        let memory = MemoryEntity::new(ty, 2 * 65536, u64::MAX).unwrap();
+        assert_eq!(memory.data.capacity(), 2 * 65536);
+    }
 }

@@ -68,7 +68,7 @@ impl fmt::Display for RefType {
 /// The type of a function: parameters and results.
 ///
 /// Cheap to clone (one shared allocation).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
     /// Parameters followed by results, so that one allocation holds both.
     params_results: Arc<[ValType]>,
@@ -98,6 +98,25 @@ impl FuncType {
     /// The result types.
     pub fn results(&self) -> &[ValType] {
         &self.params_results[self.param_count as usize..]
+    }
+}
+
+/// An order of function types (for lookups): by parameter count, then by the value types'
+/// codes, which compiles to a byte comparison instead of one per enum variant.
+impl Ord for FuncType {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        fn codes(t: &FuncType) -> impl Iterator<Item = u8> + '_ {
+            t.params_results.iter().map(|v| *v as u8)
+        }
+        self.param_count
+            .cmp(&other.param_count)
+            .then_with(|| codes(self).cmp(codes(other)))
+    }
+}
+
+impl PartialOrd for FuncType {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -166,6 +185,15 @@ impl MemoryType {
     /// The page size in bytes.
     pub fn page_size(&self) -> u64 {
         1u64 << self.page_size_log2
+    }
+
+    /// `pages` pages in bytes, saturating at `u64::MAX` (in shifts: cheap on 32-bit targets).
+    pub fn pages_to_bytes(&self, pages: u64) -> u64 {
+        let log2 = u32::from(self.page_size_log2);
+        match u64::MAX.checked_shr(log2) {
+            Some(most) if pages <= most => pages << log2,
+            _ => u64::MAX,
+        }
     }
 
     /// The largest number of pages that the index type can address.

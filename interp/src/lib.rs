@@ -54,8 +54,19 @@ use mote_core::{Config, Error};
 pub use exec::numeric;
 
 /// The interpreter backend: pass it to [`Engine::new`](mote_core::Engine::new).
+///
+/// `IMAGES` says whether it loads compiled images ([`Module::from_image`](mote_core::Module::from_image)).
+/// [`InterpreterWithoutImages`] is the one that does not, for devices that validate and
+/// translate `.wasm` themselves: the loader, its checks and the reference pass are then not in
+/// the firmware (about 14 KB of flash on a Cortex-M4, `cargo xtask size`). That takes a type
+/// of its own because a backend is called through a table of its methods, which keeps all of
+/// them.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Interpreter;
+pub struct Interpreter<const IMAGES: bool = true>;
+
+/// The interpreter without the compiled-image loader (see [`Interpreter`]): images are refused
+/// with `Unsupported`.
+pub type InterpreterWithoutImages = Interpreter<false>;
 
 impl Interpreter {
     /// Creates the interpreter backend.
@@ -64,7 +75,7 @@ impl Interpreter {
     }
 }
 
-impl Backend for Interpreter {
+impl<const IMAGES: bool> Backend for Interpreter<IMAGES> {
     fn name(&self) -> &'static str {
         "interp"
     }
@@ -75,17 +86,7 @@ impl Backend for Interpreter {
         config: &Config,
         info: &ModuleInfo,
     ) -> Result<Box<dyn ModuleTranslator>, Error> {
-        if info.memories.iter().any(|m| m.memory64)
-            && info.funcs.len() > info.imported_funcs as usize
-        {
-            // Memory64 modules are validated but not executed yet; refuse them only when they
-            // have code that could touch the memory.
-            return Err(Error::unsupported(
-                "64-bit memories (memory64) in executable code",
-                None,
-            ));
-        }
-        Ok(Box::new(translate::Translator::new(config)))
+        new_translator(config, info)
     }
 
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
@@ -97,11 +98,31 @@ impl Backend for Interpreter {
         engine: &mote_core::Engine,
         image: ImageSource<'_>,
     ) -> Result<mote_core::Module, Error> {
+        if !IMAGES {
+            return Err(Error::unsupported(
+                "compiled images on an interpreter without the image loader",
+                None,
+            ));
+        }
         match image {
             ImageSource::Static(bytes) => image::load_static(engine, bytes),
             ImageSource::Transient(bytes) => image::load_copy(engine, bytes),
         }
     }
+}
+
+/// The translator of a module, for both backends.
+#[cfg(feature = "translate")]
+fn new_translator(config: &Config, info: &ModuleInfo) -> Result<Box<dyn ModuleTranslator>, Error> {
+    if info.memories.iter().any(|m| m.memory64) && info.funcs.len() > info.imported_funcs as usize {
+        // Memory64 modules are validated but not executed yet; refuse them only when they
+        // have code that could touch the memory.
+        return Err(Error::unsupported(
+            "64-bit memories (memory64) in executable code",
+            None,
+        ));
+    }
+    Ok(Box::new(translate::Translator::new(config)))
 }
 
 /// Embeds a compiled image file (see [`image`]) in the program, 4-byte aligned as

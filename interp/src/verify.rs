@@ -7,7 +7,7 @@
 //! access at run time; the compiled-image loader will run the same checks on bytes from flash.
 
 use mote_core::module::ModuleInfo;
-use mote_core::{Error, Mutability};
+use mote_core::{Error, Message, Mutability};
 
 use crate::code::{CompiledFunc, CompiledModule};
 use crate::op::{LoadKind, Op, Slot, StoreKind};
@@ -159,9 +159,13 @@ fn in_range(index: u32, len: usize, what: &'static str) -> Check {
 }
 
 #[cold]
-fn fail(pc: usize, what: &str) -> Error {
+fn fail(pc: usize, what: &'static str) -> Error {
     Error::unsupported(
-        alloc::format!("translated code failed verification at instruction {pc}: {what}"),
+        Message::item(
+            "translated code failed verification at instruction",
+            pc as u64,
+            what,
+        ),
         None,
     )
 }

@@ -62,6 +62,8 @@ pub struct Report {
     /// (instructions of the calibration loop, ticks measured).
     pub calibration: Option<(u64, u64)>,
     pub lines: Vec<Line>,
+    /// `phase=heap` lines: where an engine's heap beyond linear memory went.
+    pub phases: Vec<Line>,
     pub done: Option<bool>,
 }
 
@@ -96,11 +98,16 @@ pub fn parse(output: &str) -> Report {
             "done" => report.done = Some(fields.get("ok").is_some_and(|v| v == "1")),
             _ => {
                 if let (Some(engine), Some(app)) = (fields.get("engine"), fields.get("app")) {
-                    report.lines.push(Line {
+                    let line = Line {
                         engine: engine.clone(),
                         app: app.clone(),
                         fields: fields.clone(),
-                    });
+                    };
+                    if fields.contains_key("phase") {
+                        report.phases.push(line);
+                    } else {
+                        report.lines.push(line);
+                    }
                 }
             }
         }
@@ -157,6 +164,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
 
     let mut failures = Vec::new();
     let mut lines = Vec::new();
+    let mut phases = Vec::new();
     for (engine, features) in ENGINES.iter().filter(|(e, _)| engines.contains(e)) {
         let elf = match build(&root, engine, features, &apps, wasm3_source.as_deref()) {
             Ok(elf) => elf,
@@ -169,6 +177,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
             Ok((status, output)) => {
                 let report = parse(&output);
                 let mut problems = check(&report, status);
+                phases.extend(report.phases);
                 if problems.is_empty() {
                     lines.extend(report.lines);
                 } else {
@@ -182,6 +191,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     }
 
     print!("{}", table(&lines, &qemu_version(), &engines));
+    print!("{}", heap_table(&phases));
     if failures.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -524,40 +534,83 @@ pub fn table(lines: &[Line], qemu: &str, engines: &[&str]) -> String {
         s,
         "RAM per app, bytes. Heap: the peak over load and run, and what is live after the run \
          with the instance still alive; the guest's linear memory is part of both. Stack: the \
-         main stack's peak (painted at boot; it includes the benchmark's own frames, about 0.7 \
-         KB with native fib). Beyond memory: heap less linear memory, plus the stack."
+         main stack's peak from the top of RAM (with the benchmark's own frames, about 0.7 KB \
+         with native fib), and the engine's part of it (below the benchmark's frame). Beyond \
+         memory: heap less linear memory, plus the engine's stack."
     );
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "| app | engine | linear memory | heap peak | heap live | stack peak | beyond memory, live | beyond memory, peak |"
+        "| app | engine | linear memory | heap peak | heap live | stack peak | engine stack | beyond memory, live | beyond memory, peak |"
     );
-    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for app in ["fib", "fib-loop", "coremark"] {
         for line in lines
             .iter()
             .filter(|l| l.app == app && l.engine != "native")
         {
-            let (Some(peak), Some(live), Some(memory), Some(stack)) = (
+            let (Some(peak), Some(live), Some(memory), Some(stack), Some(engine_stack)) = (
                 line.get("heap_peak"),
                 line.get("heap_live"),
                 line.get("memory"),
                 line.get("stack_peak"),
+                line.get("engine_stack"),
             ) else {
                 continue;
             };
             let _ = writeln!(
                 s,
-                "| {app} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {app} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 line.engine,
                 thousands(memory),
                 thousands(peak),
                 thousands(live),
                 thousands(stack),
-                thousands(live.saturating_sub(memory) + stack),
-                thousands(peak.saturating_sub(memory) + stack)
+                thousands(engine_stack),
+                thousands(live.saturating_sub(memory) + engine_stack),
+                thousands(peak.saturating_sub(memory) + engine_stack)
             );
         }
+    }
+    s
+}
+
+/// Where Mote's heap beyond linear memory goes, per app (empty without `phase=heap` lines).
+pub fn heap_table(phases: &[Line]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    if phases.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Heap beyond linear memory by phase, bytes: what loading the module keeps (with the \
+         engine), what the store and instance add (linear memory excluded), and what the call \
+         adds (the execution context's value and frame stacks; memory growth excluded)."
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "| app | engine | module | store + instance | call | total |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|");
+    for line in phases {
+        let (Some(module), Some(instance), Some(call)) =
+            (line.get("module"), line.get("instance"), line.get("call"))
+        else {
+            continue;
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            line.app,
+            line.engine,
+            thousands(module),
+            thousands(instance),
+            thousands(call),
+            thousands(module + instance + call)
+        );
     }
     s
 }
@@ -568,6 +621,7 @@ mod tests {
 
     const OUTPUT: &str = "\
 MCU-BENCH calibrate insns=2000000 ticks=50001
+MCU-BENCH engine=mote app=fib phase=heap module=500 instance=700 call=1800
 MCU-BENCH engine=mote app=fib load_ticks=100 run_ticks=200000 result=0x1a6d ok=1 heap_peak=3000 heap_after=0 memory=0 stack_peak=900
 noise
 MCU-BENCH engine=mote app=coremark error=\"call\"
@@ -589,6 +643,12 @@ MCU-BENCH done ok=0
         assert_eq!(report.lines[0].get("run_ticks"), Some(200_000));
         let problems = check(&report, 1);
         assert_eq!(problems, vec!["coremark: call".to_owned()]);
+        assert_eq!(report.phases.len(), 1);
+        assert!(
+            heap_table(&report.phases).contains("| fib | mote | 500 | 700 | 1,800 | 3,000 |"),
+            "{}",
+            heap_table(&report.phases)
+        );
     }
 
     #[test]
@@ -603,7 +663,7 @@ MCU-BENCH done ok=0
         let out = "\
 MCU-BENCH engine=native app=fib load_ticks=0 run_ticks=100 result=0x1a6d ok=1 heap_peak=0 heap_after=0 memory=0 stack_peak=100
 MCU-BENCH engine=wasm3 app=fib load_ticks=10 run_ticks=400 result=0x1a6d ok=1 heap_peak=0 heap_after=0 memory=0 stack_peak=100
-MCU-BENCH engine=mote app=fib load_ticks=10 run_ticks=200 result=0x1a6d ok=1 heap_peak=5000 heap_live=3000 heap_after=0 memory=1000 stack_peak=1000
+MCU-BENCH engine=mote app=fib load_ticks=10 run_ticks=200 result=0x1a6d ok=1 heap_peak=5000 heap_live=3000 heap_after=0 memory=1000 stack_peak=1000 engine_stack=600
 ";
         let t = table(&parse(out).lines, "QEMU 7.2", &["native", "mote", "wasm3"]);
         assert!(
@@ -611,7 +671,7 @@ MCU-BENCH engine=mote app=fib load_ticks=10 run_ticks=200 result=0x1a6d ok=1 hea
             "{t}"
         );
         assert!(
-            t.contains("| fib | mote | 1,000 | 5,000 | 3,000 | 1,000 | 3,000 | 5,000 |"),
+            t.contains("| fib | mote | 1,000 | 5,000 | 3,000 | 1,000 | 600 | 2,600 | 4,600 |"),
             "{t}"
         );
     }

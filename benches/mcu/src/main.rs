@@ -73,7 +73,12 @@ fn run(n: u32) -> Option<u32> {
     heap::init();
     let mut config = Config::default();
     config.limits(Limits::MCU);
+    // The full build translates on the device and never loads images: it leaves the image
+    // loader out (`InterpreterWithoutImages`).
+    #[cfg(not(feature = "full"))]
     let engine = Engine::new(&config, mote_interp::Interpreter::new());
+    #[cfg(feature = "full")]
+    let engine = Engine::new(&config, mote_interp::InterpreterWithoutImages::default());
     let module = load(&engine).ok()?;
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).ok()?;

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use super::{Caller, Func};
 use crate::context::AsContextMut;
 use crate::engine::{Execution, RunOutcome};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::instance::Instance;
 use crate::store::{FuncKind, Store};
 use crate::trap::TrapCode;
@@ -105,19 +105,27 @@ pub(super) fn call<T>(
     }
     let entity = store.inner.funcs[func.index() as usize];
     let ty = store.inner.types.get(entity.ty).clone();
-    if params.len() != ty.params().len() || results.len() != ty.results().len() {
-        return Err(Error::usage(alloc::format!(
-            "function of type {ty} called with {} arguments and {} result slots",
-            params.len(),
-            results.len()
+    if params.len() != ty.params().len() {
+        return Err(Error::usage(Message::counts(
+            "arguments",
+            ty.params().len() as u64,
+            params.len() as u64,
+        )));
+    }
+    if results.len() != ty.results().len() {
+        return Err(Error::usage(Message::counts(
+            "result slots",
+            ty.results().len() as u64,
+            results.len() as u64,
         )));
     }
     let mut raw_params = Vec::with_capacity(params.len());
     for (i, (param, expected)) in params.iter().zip(ty.params()).enumerate() {
         if param.ty() != *expected {
-            return Err(Error::usage(alloc::format!(
-                "argument {i} is {}, the function expects {expected}",
-                param.ty()
+            return Err(Error::usage(Message::item(
+                "argument",
+                i as u64,
+                "its type differs from the parameter's",
             )));
         }
         raw_params.push(store.inner.raw_of(*param)?);
@@ -154,15 +162,47 @@ pub(super) fn call<T>(
     }
 }
 
-/// Calls `func` with raw arguments already checked against its type (by [`TypedFunc`]), and
-/// writes the raw results. Not resumable: running out of fuel traps.
+/// Writes a typed call's arguments into their raw slots.
+pub(super) type WriteArgs<'a> =
+    dyn FnMut(&crate::store::StoreInner, &mut [RawVal]) -> Result<(), Error> + 'a;
+
+/// Calls `func` for a [`TypedFunc`] with `counts` (parameters, results): `write` puts the
+/// arguments into their raw slots, `read` takes the raw results. The buffer for both is here,
+/// in one frame that is not inlined into the (generic) callers, which keeps it off their frames.
 ///
 /// [`TypedFunc`]: super::TypedFunc
-pub(super) fn call_raw<T>(
+#[inline(never)]
+pub(super) fn call_typed<T>(
     store: &mut Store<T>,
     func: Func,
-    params: &[RawVal],
-    results: &mut [RawVal],
+    counts: (usize, usize),
+    write: &mut WriteArgs<'_>,
+    read: &mut dyn FnMut(&[RawVal]),
+) -> Result<(), Error> {
+    let mut values = [0 as RawVal; super::MAX_TYPED_ARITY];
+    let (params, results) = counts;
+    let (Some(args), true) = (values.get_mut(..params), results <= super::MAX_TYPED_ARITY) else {
+        return Err(Error::usage(
+            "too many parameters or results for a typed call",
+        ));
+    };
+    write(&store.inner, args)?;
+    call_raw(store, func, &mut values, params, results)?;
+    read(&values[..results]);
+    Ok(())
+}
+
+/// Calls `func` with the raw arguments in `values[..params]`, already checked against its type
+/// (by [`TypedFunc`]), and writes the raw results to `values[..results]`. Not resumable:
+/// running out of fuel traps.
+///
+/// [`TypedFunc`]: super::TypedFunc
+fn call_raw<T>(
+    store: &mut Store<T>,
+    func: Func,
+    values: &mut [RawVal],
+    params: usize,
+    results: usize,
 ) -> Result<(), Error> {
     if func.store_id() != store.inner.id {
         return Err(Error::usage(
@@ -170,21 +210,17 @@ pub(super) fn call_raw<T>(
         ));
     }
     match store.inner.funcs[func.index() as usize].kind {
-        FuncKind::Host { index } => {
-            call_host(store, index, None, params, results)?;
-            store.inner.yield_requested = false;
-            Ok(())
-        }
+        FuncKind::Host { index } => call_host_raw(store, index, values, params, results),
         FuncKind::Wasm { .. } => {
             let mut exec = store.take_execution();
-            let outcome = match exec.start(&mut store.inner, func.index(), params) {
+            let outcome = match exec.start(&mut store.inner, func.index(), &values[..params]) {
                 Ok(()) => drive(store, &mut *exec, false),
                 Err(trap) => Err(trap.into()),
             };
             if let Ok(Step::Returned) = outcome {
                 let raw = exec.results();
-                let n = raw.len().min(results.len());
-                results[..n].copy_from_slice(&raw[..n]);
+                let n = raw.len().min(results);
+                values[..n].copy_from_slice(&raw[..n]);
             }
             store.recycle(exec);
             match outcome {
@@ -224,6 +260,29 @@ fn write_results<T>(
     }
 }
 
+/// Calls host function `index` from the embedder with the raw arguments in `values[..params]`;
+/// its results go to `values[..results]`.
+#[inline(never)]
+fn call_host_raw<T>(
+    store: &mut Store<T>,
+    index: u32,
+    values: &mut [RawVal],
+    params: usize,
+    results: usize,
+) -> Result<(), Error> {
+    let (args, rest) = values.split_at_mut(params);
+    if let Some(out) = rest.get_mut(..results) {
+        call_host(store, index, None, args, out)?;
+        values.copy_within(params..params + results, 0);
+    } else {
+        let mut out = vec![0; results];
+        call_host(store, index, None, args, &mut out)?;
+        values[..results].copy_from_slice(&out);
+    }
+    store.inner.yield_requested = false;
+    Ok(())
+}
+
 /// Runs a host function.
 pub(crate) fn call_host<T>(
     store: &mut Store<T>,
@@ -252,38 +311,18 @@ fn drive<T>(
     step
 }
 
-/// Runs `exec` until it returns or suspends, serving host calls.
+/// Runs `exec` until it returns or suspends, serving host calls. (Host calls and traps are
+/// handled out of line: their frames are on the stack only while they happen.)
 fn drive_unbounded<T>(
     store: &mut Store<T>,
     exec: &mut dyn Execution,
     resumable: bool,
 ) -> Result<Step, Error> {
-    // Results of host calls: small on the stack, larger ones on the heap.
-    let mut heap_results: Vec<RawVal> = Vec::new();
     loop {
         match exec.run(&mut store.inner) {
             RunOutcome::Returned => return Ok(Step::Returned),
             RunOutcome::HostCall { func } => {
-                let entity = store.inner.funcs[func as usize];
-                let FuncKind::Host { index } = entity.kind else {
-                    return Err(Error::usage(
-                        "engine reported a host call to a Wasm function",
-                    ));
-                };
-                let result_count = store.inner.types.get(entity.ty).results().len();
-                let instance = exec
-                    .caller_instance()
-                    .map(|i| Instance::from_parts(store.inner.id, i));
-                let mut small = [0u64; 8];
-                let results: &mut [RawVal] = if result_count <= small.len() {
-                    &mut small[..result_count]
-                } else {
-                    heap_results.clear();
-                    heap_results.resize(result_count, 0);
-                    &mut heap_results
-                };
-                call_host(store, index, instance, exec.host_args(), results)?;
-                exec.set_host_results(results);
+                serve_host_call(store, exec, func)?;
                 if core::mem::take(&mut store.inner.yield_requested) && resumable {
                     return Ok(Step::Suspended(SuspendReason::Yield));
                 }
@@ -294,41 +333,77 @@ fn drive_unbounded<T>(
                 }
                 return Err(TrapCode::OutOfFuel.into());
             }
-            RunOutcome::Trap(trap) => {
-                let mut error = Error::from(trap);
-                if let Some(FuncKind::Wasm { instance, index }) = exec
-                    .trapped_func()
-                    .and_then(|f| store.inner.funcs.get(f as usize))
-                    .map(|e| e.kind)
-                {
-                    let info = store.inner.instances[instance as usize].module.info();
-                    error = error.in_function(index, info.func_name(index));
-                }
-                let frames = exec
-                    .backtrace()
-                    .iter()
-                    .map(|frame| {
-                        let module = store
-                            .inner
-                            .instances
-                            .get(frame.instance as usize)
-                            .map(|i| i.module.info());
-                        crate::error::FrameInfo {
-                            func_index: frame.func_index,
-                            func_name: module
-                                .and_then(|m| m.func_name(frame.func_index))
-                                .map(Into::into),
-                            module_name: module.and_then(|m| m.name.as_deref()).map(Into::into),
-                            offset: frame.offset,
-                        }
-                    })
-                    .collect();
-                return Err(error.with_backtrace(frames));
-            }
+            RunOutcome::Trap(trap) => return Err(trap_error(store, exec, trap)),
         }
     }
 }
 
+/// Runs the host function (store index `func`) that guest code called, and hands its results
+/// back to the execution.
+#[inline(never)]
+fn serve_host_call<T>(
+    store: &mut Store<T>,
+    exec: &mut dyn Execution,
+    func: u32,
+) -> Result<(), Error> {
+    let entity = store.inner.funcs[func as usize];
+    let FuncKind::Host { index } = entity.kind else {
+        return Err(Error::usage(
+            "engine reported a host call to a Wasm function",
+        ));
+    };
+    let result_count = store.inner.types.get(entity.ty).results().len();
+    let instance = exec
+        .caller_instance()
+        .map(|i| Instance::from_parts(store.inner.id, i));
+    // Results of host calls: small on the stack, larger ones on the heap.
+    let mut small = [0u64; 8];
+    let mut heap_results: Vec<RawVal> = Vec::new();
+    let results: &mut [RawVal] = if result_count <= small.len() {
+        &mut small[..result_count]
+    } else {
+        heap_results.resize(result_count, 0);
+        &mut heap_results
+    };
+    call_host(store, index, instance, exec.host_args(), results)?;
+    exec.set_host_results(results);
+    Ok(())
+}
+
+/// The error of a trap: the trap with the function it happened in and the Wasm backtrace.
+#[cold]
+#[inline(never)]
+fn trap_error<T>(store: &Store<T>, exec: &dyn Execution, trap: crate::trap::Trap) -> Error {
+    let mut error = Error::from(trap);
+    if let Some(FuncKind::Wasm { instance, index }) = exec
+        .trapped_func()
+        .and_then(|f| store.inner.funcs.get(f as usize))
+        .map(|e| e.kind)
+    {
+        let info = store.inner.instances[instance as usize].module.info();
+        error = error.in_function(index, info.func_name(index));
+    }
+    let frames = exec
+        .backtrace()
+        .iter()
+        .map(|frame| {
+            let module = store
+                .inner
+                .instances
+                .get(frame.instance as usize)
+                .map(|i| i.module.info());
+            crate::error::FrameInfo {
+                func_index: frame.func_index,
+                func_name: module
+                    .and_then(|m| m.func_name(frame.func_index))
+                    .map(Into::into),
+                module_name: module.and_then(|m| m.name.as_deref()).map(Into::into),
+                offset: frame.offset,
+            }
+        })
+        .collect();
+    error.with_backtrace(frames)
+}
 impl<T> Store<T> {
     fn take_execution(&mut self) -> Box<dyn Execution> {
         match self.exec_cache.take() {

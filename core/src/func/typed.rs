@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use super::Func;
 use super::call::CallOutcome;
 use crate::context::{AsContext, AsContextMut};
-use crate::error::Error;
+use crate::error::{Error, Message};
 use crate::store::{StoreId, StoreInner};
 use crate::types::{FuncType, ValType};
 use crate::value::{ExternRef, RawVal, Val};
@@ -289,8 +289,10 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         let ty = func.ty(store);
         let expected = FuncType::new(Params::types(), Results::types());
         if ty != expected {
-            return Err(Error::usage(alloc::format!(
-                "function has type {ty}, not {expected}"
+            return Err(Error::usage(Message::types(
+                "typed function",
+                &expected,
+                &ty,
             )));
         }
         Ok(Self {
@@ -304,7 +306,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         self.func
     }
 
-    /// Calls the function. Arguments and results pass through fixed buffers on the host stack:
+    /// Calls the function. Arguments and results pass through a fixed buffer on the host stack:
     /// the call itself allocates nothing.
     ///
     /// # Errors
@@ -315,18 +317,17 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         params: Params,
     ) -> Result<Results, Error> {
         let store = store.as_context_mut().0;
-        let mut args = [0 as RawVal; MAX_TYPED_ARITY];
-        let mut results = [0 as RawVal; MAX_TYPED_ARITY];
-        let (n_args, n_results) = (Params::count(), Results::count());
-        let (Some(args), Some(results)) = (args.get_mut(..n_args), results.get_mut(..n_results))
-        else {
-            return Err(Error::usage(
-                "too many parameters or results for a typed call",
-            ));
-        };
-        params.write_raw(&store.inner, args)?;
-        super::call::call_raw(store, self.func, args, results)?;
-        Ok(Results::read_raw(results, store.inner.id))
+        let id = store.inner.id;
+        let mut params = Some(params);
+        let mut results = None;
+        super::call::call_typed(
+            store,
+            self.func,
+            (Params::count(), Results::count()),
+            &mut |inner, args| params.take().map_or(Ok(()), |p| p.write_raw(inner, args)),
+            &mut |raw| results = Some(Results::read_raw(raw, id)),
+        )?;
+        results.ok_or_else(|| Error::usage("the call returned no results"))
     }
 
     /// Calls the function; it may suspend (see [`Func::call_resumable`]). When it finishes, the

@@ -5,12 +5,10 @@
 //! call [`ModuleInfo::check`] first: it checks every invariant that the rest of this crate
 //! relies on.
 
-use alloc::collections::BTreeSet;
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode, ExternKind, ModuleInfo};
+use crate::error::Message;
 use crate::types::{Mutability, RefType, ValType};
 
 /// Pages of 64 KiB or of 1 byte (custom-page-sizes) are the only page sizes.
@@ -18,24 +16,19 @@ const PAGE_SIZES_LOG2: [u8; 2] = [0, 16];
 
 impl ModuleInfo {
     /// Checks that every index is in range and every constant expression is well typed: what
-    /// validation guarantees for modules decoded from `.wasm`.
+    /// validation guarantees for modules decoded from `.wasm`, except that export names are
+    /// unique (nothing here relies on it; the image loader checks it, in linear time).
     ///
     /// # Errors
     /// A message naming the first inconsistency.
-    pub fn check(&self) -> Result<(), String> {
+    // Not inlined into the loader: a device's stack holds its frame or the loader's, not both.
+    #[inline(never)]
+    pub fn check(&self) -> Result<(), Message> {
         self.check_index_spaces()?;
         self.check_imports()?;
-        // A set, not a scan of the earlier exports: a hostile image may have very many.
-        let mut names = BTreeSet::new();
         for (i, export) in self.exports.iter().enumerate() {
             if export.index >= self.count(export.kind) {
-                return Err(format!(
-                    "export {i} (\"{}\"): index out of range",
-                    export.name
-                ));
-            }
-            if !names.insert(&*export.name) {
-                return Err(format!("export {i}: duplicate name \"{}\"", export.name));
+                return Err(item("export", i, "index out of range"));
             }
         }
         if let Some(start) = self.start {
@@ -49,9 +42,6 @@ impl ModuleInfo {
         }
         self.check_inits()?;
         self.check_segments()?;
-        if self.func_offsets.len() > self.defined_funcs() as usize {
-            return Err("function offsets: more than functions".into());
-        }
         Ok(())
     }
 
@@ -65,23 +55,39 @@ impl ModuleInfo {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    fn check_index_spaces(&self) -> Result<(), String> {
+    fn check_index_spaces(&self) -> Result<(), Message> {
         if let Some(i) = self
             .funcs
             .iter()
             .position(|&ty| ty as usize >= self.types.len())
         {
-            return Err(format!("function {i}: type index out of range"));
+            return Err(item("function", i, "type index out of range"));
         }
         let imported = [
-            (self.imported_funcs, ExternKind::Func, "functions"),
-            (self.imported_tables, ExternKind::Table, "tables"),
-            (self.imported_memories, ExternKind::Memory, "memories"),
-            (self.imported_globals, ExternKind::Global, "globals"),
+            (
+                self.imported_funcs,
+                ExternKind::Func,
+                "more imported functions than functions",
+            ),
+            (
+                self.imported_tables,
+                ExternKind::Table,
+                "more imported tables than tables",
+            ),
+            (
+                self.imported_memories,
+                ExternKind::Memory,
+                "more imported memories than memories",
+            ),
+            (
+                self.imported_globals,
+                ExternKind::Global,
+                "more imported globals than globals",
+            ),
         ];
-        for (count, kind, what) in imported {
+        for (count, kind, problem) in imported {
             if count > self.count(kind) {
-                return Err(format!("more imported {what} than {what}"));
+                return Err(problem.into());
             }
         }
         if self.table_inits.len() != self.tables.len() - self.imported_tables as usize {
@@ -92,24 +98,29 @@ impl ModuleInfo {
         }
         for (i, memory) in self.memories.iter().enumerate() {
             if !PAGE_SIZES_LOG2.contains(&memory.page_size_log2) {
-                return Err(format!("memory {i}: page size"));
+                return Err(item("memory", i, "page size"));
             }
             if memory.maximum.is_some_and(|max| max < memory.minimum) {
-                return Err(format!("memory {i}: maximum below minimum"));
+                return Err(item("memory", i, "maximum below minimum"));
             }
+            // At most 2^(address bits - page bits) pages: with 1-byte pages of a 64-bit
+            // memory, any u64.
             let page_bits = u32::from(memory.page_size_log2);
             let address_bits = if memory.memory64 { 64 } else { 32 };
-            let max_pages = 1u128 << (address_bits - page_bits);
-            if u128::from(memory.maximum.unwrap_or(memory.minimum)) > max_pages {
-                return Err(format!("memory {i}: larger than its address space"));
+            let pages = memory.maximum.unwrap_or(memory.minimum);
+            if 1u64
+                .checked_shl(address_bits - page_bits)
+                .is_some_and(|max_pages| pages > max_pages)
+            {
+                return Err(item("memory", i, "larger than its address space"));
             }
         }
         for (i, table) in self.tables.iter().enumerate() {
             if table.maximum.is_some_and(|max| max < table.minimum) {
-                return Err(format!("table {i}: maximum below minimum"));
+                return Err(item("table", i, "maximum below minimum"));
             }
             if !table.table64 && table.maximum.unwrap_or(table.minimum) > u64::from(u32::MAX) {
-                return Err(format!("table {i}: larger than its index space"));
+                return Err(item("table", i, "larger than its index space"));
             }
         }
         Ok(())
@@ -117,7 +128,7 @@ impl ModuleInfo {
 
     /// Imports of each kind come first in their index space, in order: instantiation gives the
     /// k-th import of a kind index k.
-    fn check_imports(&self) -> Result<(), String> {
+    fn check_imports(&self) -> Result<(), Message> {
         let mut next = [0u32; 4];
         for (i, import) in self.imports.iter().enumerate() {
             let (slot, count) = match import.kind {
@@ -127,7 +138,7 @@ impl ModuleInfo {
                 ExternKind::Global => (3, self.imported_globals),
             };
             if import.index != next[slot] || import.index >= count {
-                return Err(format!("import {i}: index out of order or out of range"));
+                return Err(item("import", i, "index out of order or out of range"));
             }
             next[slot] += 1;
         }
@@ -143,36 +154,34 @@ impl ModuleInfo {
         Ok(())
     }
 
-    fn check_inits(&self) -> Result<(), String> {
+    fn check_inits(&self) -> Result<(), Message> {
         for (i, init) in self.global_inits.iter().enumerate() {
             let index = self.imported_globals as usize + i;
             // Initialisers may read imported globals and earlier defined ones.
             let expected = self.globals[index].content;
             self.check_const(init, expected, index)
-                .map_err(|e| format!("global {index}: {e}"))?;
+                .map_err(|e| item("global", index, e))?;
         }
         let defined_tables = &self.tables[self.imported_tables as usize..];
         for (i, (init, table)) in self.table_inits.iter().zip(defined_tables).enumerate() {
             if let Some(init) = init {
                 self.check_const(init, table.element.val_type(), self.globals.len())
-                    .map_err(|e| format!("table {}: {e}", self.imported_tables as usize + i))?;
+                    .map_err(|e| item("table", self.imported_tables as usize + i, e))?;
             }
         }
         Ok(())
     }
 
-    fn check_segments(&self) -> Result<(), String> {
+    fn check_segments(&self) -> Result<(), Message> {
         let globals = self.globals.len();
         for (i, segment) in self.elems.iter().enumerate() {
             if let ElemMode::Active { table, offset } = &segment.mode {
                 let table = self
                     .tables
                     .get(*table as usize)
-                    .ok_or_else(|| format!("element segment {i}: table index out of range"))?;
+                    .ok_or_else(|| item("element segment", i, "table index out of range"))?;
                 if table.element != segment.ty {
-                    return Err(format!(
-                        "element segment {i}: type differs from the table's"
-                    ));
+                    return Err(item("element segment", i, "type differs from the table's"));
                 }
                 let index_type = if table.table64 {
                     ValType::I64
@@ -180,23 +189,25 @@ impl ModuleInfo {
                     ValType::I32
                 };
                 self.check_const(offset, index_type, globals)
-                    .map_err(|e| format!("element segment {i} offset: {e}"))?;
+                    .map_err(|e| item("offset of element segment", i, e))?;
             }
             match &segment.items {
                 ElemItems::Funcs(funcs) => {
                     if segment.ty != RefType::FuncRef {
-                        return Err(format!(
-                            "element segment {i}: functions in a non-func segment"
+                        return Err(item(
+                            "element segment",
+                            i,
+                            "functions in a non-func segment",
                         ));
                     }
                     if funcs.iter().any(|&f| f >= self.count(ExternKind::Func)) {
-                        return Err(format!("element segment {i}: function index out of range"));
+                        return Err(item("element segment", i, "function index out of range"));
                     }
                 }
                 ElemItems::Exprs(exprs) => {
                     for expr in exprs.iter() {
                         self.check_const(expr, segment.ty.val_type(), globals)
-                            .map_err(|e| format!("element segment {i} item: {e}"))?;
+                            .map_err(|e| item("item of element segment", i, e))?;
                     }
                 }
             }
@@ -206,14 +217,14 @@ impl ModuleInfo {
                 let memory = self
                     .memories
                     .get(*memory as usize)
-                    .ok_or_else(|| format!("data segment {i}: memory index out of range"))?;
+                    .ok_or_else(|| item("data segment", i, "memory index out of range"))?;
                 let index_type = if memory.memory64 {
                     ValType::I64
                 } else {
                     ValType::I32
                 };
                 self.check_const(offset, index_type, globals)
-                    .map_err(|e| format!("data segment {i} offset: {e}"))?;
+                    .map_err(|e| item("offset of data segment", i, e))?;
             }
         }
         Ok(())
@@ -270,6 +281,12 @@ impl ModuleInfo {
     }
 }
 
+/// `{what} {index}: {problem}`.
+#[cold]
+fn item(what: &'static str, index: usize, problem: &'static str) -> Message {
+    Message::item(what, index as u64, problem)
+}
+
 fn pop_two(stack: &mut Vec<ValType>, ty: ValType) -> Result<(), &'static str> {
     for _ in 0..2 {
         if stack.pop() != Some(ty) {
@@ -282,6 +299,7 @@ fn pop_two(stack: &mut Vec<ValType>, ty: ValType) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use alloc::boxed::Box;
+    use alloc::string::ToString;
 
     use super::super::{ConstExpr, ConstOp, Export, ExternKind, ModuleInfo};
     use crate::types::{FuncType, GlobalType, Mutability, ValType};
@@ -289,7 +307,7 @@ mod tests {
     fn module() -> ModuleInfo {
         let mut info = ModuleInfo::default();
         info.types.push(FuncType::new([], []));
-        info.funcs.push(0);
+        info.funcs.to_mut().push(0);
         info.globals
             .push(GlobalType::new(ValType::I32, Mutability::Const));
         info.global_inits.push(ConstExpr {
@@ -306,12 +324,17 @@ mod tests {
     #[test]
     fn rejects_bad_indices_and_ill_typed_initialisers() {
         let mut info = module();
-        info.funcs[0] = 3;
-        assert!(info.check().unwrap_err().contains("type index"));
+        info.funcs.to_mut()[0] = 3;
+        assert!(info.check().unwrap_err().to_string().contains("type index"));
 
         let mut info = module();
         info.global_inits[0].ops = Box::new([ConstOp::I64Const(1)]);
-        assert!(info.check().unwrap_err().contains("expected type"));
+        assert!(
+            info.check()
+                .unwrap_err()
+                .to_string()
+                .contains("expected type")
+        );
 
         let mut info = module();
         info.global_inits[0].ops = Box::new([ConstOp::I32Add]);
@@ -320,7 +343,12 @@ mod tests {
         let mut info = module();
         // A global may not read itself.
         info.global_inits[0].ops = Box::new([ConstOp::GlobalGet(0)]);
-        assert!(info.check().unwrap_err().contains("global index"));
+        assert!(
+            info.check()
+                .unwrap_err()
+                .to_string()
+                .contains("global index")
+        );
 
         let mut info = module();
         info.exports.push(Export {
@@ -328,7 +356,7 @@ mod tests {
             kind: ExternKind::Func,
             index: 1,
         });
-        assert!(info.check().unwrap_err().contains("export 0"));
+        assert!(info.check().unwrap_err().to_string().contains("export 0"));
 
         let mut info = module();
         info.start = Some(0);

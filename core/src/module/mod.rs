@@ -2,14 +2,16 @@
 
 mod bytes;
 mod check;
+mod name;
 #[cfg(feature = "validate")]
 mod parse;
 
 pub use bytes::Bytes;
+pub use name::{FuncNames, Name, PACKED_ENTRY};
 
 use crate::sync::Arc;
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -75,6 +77,28 @@ impl Module {
         engine
             .backend()
             .load_image(engine, crate::engine::ImageSource::Transient(image))
+    }
+
+    /// Builds a module whose information is written in place, for image loaders: `fill` gets
+    /// the (default) information to fill in and returns the backend's code. (A `ModuleInfo`
+    /// is large; this way a device's stack never holds copies of it.)
+    ///
+    /// # Errors
+    /// What `fill` returns.
+    pub fn build(
+        engine: &Engine,
+        fill: impl FnOnce(&mut ModuleInfo) -> Result<CompiledCode, Error>,
+    ) -> Result<Module, Error> {
+        let mut inner = Arc::new(ModuleInner {
+            engine: engine.clone(),
+            info: ModuleInfo::default(),
+            code: crate::engine::compiled_code(()),
+        });
+        // A fresh `Arc` is not shared, so this always succeeds.
+        let fresh = Arc::get_mut(&mut inner)
+            .ok_or_else(|| Error::usage("a new module is shared before it is built"))?;
+        fresh.code = fill(&mut fresh.info)?;
+        Ok(Module { inner })
     }
 
     /// Assembles a module from decoded information and backend code (for image loaders).
@@ -151,9 +175,9 @@ pub enum ExternKind {
 #[derive(Debug, Clone)]
 pub struct Import {
     /// Module name.
-    pub module: Box<str>,
+    pub module: Name,
     /// Field name.
-    pub name: Box<str>,
+    pub name: Name,
     /// What is imported, and its index in that kind's index space.
     pub kind: ExternKind,
     /// Index in the kind's index space.
@@ -164,7 +188,7 @@ pub struct Import {
 #[derive(Debug, Clone)]
 pub struct Export {
     /// Export name.
-    pub name: Box<str>,
+    pub name: Name,
     /// What is exported.
     pub kind: ExternKind,
     /// Index in the kind's index space.
@@ -292,8 +316,8 @@ pub struct ModuleInfo {
     pub types: Vec<FuncType>,
     /// Imports in order.
     pub imports: Vec<Import>,
-    /// Type index of every function.
-    pub funcs: Vec<u32>,
+    /// Type index of every function (in place in a compiled image executed from flash).
+    pub funcs: Cow<'static, [u32]>,
     /// Number of imported functions.
     pub imported_funcs: u32,
     /// Every table's type.
@@ -321,11 +345,9 @@ pub struct ModuleInfo {
     /// Data segments.
     pub datas: Vec<DataSegment>,
     /// Module name from the name section.
-    pub name: Option<Box<str>>,
-    /// Function names from the name section (or, failing that, export names).
-    pub func_names: BTreeMap<u32, Box<str>>,
-    /// Byte offset of each defined function's body in the module, for error messages.
-    pub func_offsets: Vec<u32>,
+    pub name: Option<Name>,
+    /// Function names from the name section (see [`ModuleInfo::func_name`] for the others).
+    pub func_names: FuncNames,
 }
 
 impl ModuleInfo {
@@ -337,9 +359,15 @@ impl ModuleInfo {
         &self.types[self.funcs[index as usize] as usize]
     }
 
-    /// The name of function `index`, if known.
+    /// The name of function `index`, if known: from the name section, or failing that the
+    /// first export of the function. (For messages: the export search is linear.)
     pub fn func_name(&self, index: u32) -> Option<&str> {
-        self.func_names.get(&index).map(|s| &**s)
+        self.func_names.get(index).or_else(|| {
+            self.exports
+                .iter()
+                .find(|e| e.kind == ExternKind::Func && e.index == index)
+                .map(|e| &*e.name)
+        })
     }
 
     /// The type of an import.

@@ -3,7 +3,6 @@
 //! is never translated before it is validated.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 use wasmparser::{
@@ -12,7 +11,7 @@ use wasmparser::{
 
 use super::{
     Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Import, ModuleInfo, count_u32,
+    ExternKind, FuncNames, Import, ModuleInfo, count_u32,
 };
 use crate::config::{Config, Features};
 use crate::engine::{CompiledCode, Engine, ModuleTranslator};
@@ -101,8 +100,6 @@ pub(crate) fn decode_and_translate(
                 translator = Some(engine.backend().new_translator(config, &info)?);
             }
             let func_index = info.imported_funcs + next_func;
-            let offset = u32::try_from(body.range().start).unwrap_or(u32::MAX);
-            info.func_offsets.push(offset);
             if let Some(t) = translator.as_mut() {
                 t.translate_function(&info, func_index, body, func_validator)
                     .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
@@ -150,7 +147,7 @@ fn decode_section(
                 let import = import.map_err(malformed)?;
                 let (kind, index) = match import.ty {
                     wasmparser::TypeRef::Func(ty) => {
-                        info.funcs.push(ty);
+                        info.funcs.to_mut().push(ty);
                         info.imported_funcs += 1;
                         (ExternKind::Func, info.funcs.len() - 1)
                     }
@@ -186,7 +183,7 @@ fn decode_section(
         }
         Payload::FunctionSection(reader) => {
             for ty in reader {
-                info.funcs.push(ty.map_err(malformed)?);
+                info.funcs.to_mut().push(ty.map_err(malformed)?);
             }
         }
         Payload::TableSection(reader) => {
@@ -230,11 +227,6 @@ fn decode_section(
                         ));
                     }
                 };
-                if kind == ExternKind::Func {
-                    info.func_names
-                        .entry(export.index)
-                        .or_insert_with(|| export.name.into());
-                }
                 info.exports.push(Export {
                     name: export.name.into(),
                     kind,
@@ -298,12 +290,13 @@ fn decode_section(
                 });
             }
         }
-        Payload::CustomSection(reader) => {
-            if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                // Names are only for messages: a broken name section is ignored, as the
-                // specification requires for custom sections.
-                read_names(info, names);
-            }
+        // Only the name section is read (by name, not `as_known`, which would bring in the
+        // readers of every custom section wasmparser knows: flash on a device).
+        Payload::CustomSection(reader) if reader.name() == "name" => {
+            let data = wasmparser::BinaryReader::new(reader.data(), reader.data_offset());
+            // Names are only for messages: a broken name section is ignored, as the
+            // specification requires for custom sections.
+            read_names(info, wasmparser::NameSectionReader::new(data));
         }
         Payload::TagSection(_) => {
             return Err(Error::unsupported("tags (exceptions proposal)", None));
@@ -319,9 +312,10 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
         match name {
             Ok(wasmparser::Name::Module { name, .. }) => info.name = Some(name.into()),
             Ok(wasmparser::Name::Function(map)) => {
-                for naming in map.into_iter().flatten() {
-                    info.func_names.insert(naming.index, naming.name.into());
-                }
+                let names = map.into_iter().flatten().map(|n| (n.index, n.name));
+                // The specification lists names in increasing order of index; a subsection
+                // that does not is malformed, and ignored like the rest of a bad name section.
+                info.func_names = FuncNames::from_sorted(names).unwrap_or_default();
             }
             Ok(_) => {}
             Err(_) => return,
@@ -352,7 +346,8 @@ fn convert_ref_type(ty: wasmparser::RefType) -> Result<RefType, Error> {
         Ok(RefType::ExternRef)
     } else {
         Err(Error::unsupported(
-            format!("reference type {ty} (function-references or GC proposal)"),
+            "reference types other than funcref and externref (function-references or GC \
+             proposal)",
             None,
         ))
     }

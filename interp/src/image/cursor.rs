@@ -1,6 +1,5 @@
 //! Little-endian readers and writers over image bytes, with offsets in every error.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use mote_core::Error;
@@ -58,13 +57,17 @@ impl Writer {
     }
 }
 
-/// Reads little-endian values from a section of an image; errors name the image offset.
+/// Reads little-endian values from a section of an image. Errors are sticky: the first one is
+/// kept with its image offset, and every read after it returns zeros, so a reader needs no
+/// error branch per value and reports the failure once, at [`Reader::finish`].
 #[derive(Debug)]
 pub(super) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     /// Offset of `bytes[0]` in the image, for messages.
     base: usize,
+    /// The first problem, and its offset in the image.
+    error: Option<(&'static str, u64)>,
 }
 
 impl<'a> Reader<'a> {
@@ -73,68 +76,108 @@ impl<'a> Reader<'a> {
             bytes,
             pos: 0,
             base,
+            error: None,
         }
     }
 
-    /// An error at the current position.
-    pub(super) fn error(&self, what: impl Into<String>) -> Error {
-        Error::bad_image(what, (self.base + self.pos) as u64)
+    /// Records `what` as the problem at the current position (unless there was one before),
+    /// and stops reading.
+    #[cold]
+    pub(super) fn fail(&mut self, what: &'static str) {
+        if self.error.is_none() {
+            self.error = Some((what, self.position()));
+        }
+        self.pos = self.bytes.len();
     }
 
-    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&end| end <= self.bytes.len())
-            .ok_or_else(|| self.error("truncated"))?;
-        let slice = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(slice)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
-        let mut out = [0; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    pub(super) fn u8(&mut self) -> Result<u8, Error> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    pub(super) fn bool(&mut self) -> Result<bool, Error> {
-        match self.u8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(self.error("a flag is neither 0 nor 1")),
+    /// The first problem, if any; else that every byte was read.
+    pub(super) fn finish(&self) -> Result<(), Error> {
+        match self.error {
+            Some((what, at)) => Err(Error::bad_image(what, at)),
+            None if self.pos != self.bytes.len() => Err(Error::bad_image(
+                "bytes after the end of the section",
+                self.position(),
+            )),
+            None => Ok(()),
         }
     }
 
-    pub(super) fn u32(&mut self) -> Result<u32, Error> {
-        self.array().map(u32::from_le_bytes)
+    /// The next `n` bytes (none after a problem).
+    pub(super) fn take(&mut self, n: usize) -> &'a [u8] {
+        match self.bytes.get(self.pos..self.pos.saturating_add(n)) {
+            Some(slice) => {
+                self.pos += n;
+                slice
+            }
+            None => {
+                self.fail("truncated");
+                &[]
+            }
+        }
     }
 
-    pub(super) fn u64(&mut self) -> Result<u64, Error> {
-        self.array().map(u64::from_le_bytes)
+    fn array<const N: usize>(&mut self) -> [u8; N] {
+        self.take(N).try_into().unwrap_or([0; N])
+    }
+
+    pub(super) fn u8(&mut self) -> u8 {
+        self.array::<1>()[0]
+    }
+
+    /// A byte below `n`, else `what` is the problem (and 0 is returned).
+    pub(super) fn code(&mut self, n: u8, what: &'static str) -> u8 {
+        let code = self.u8();
+        if code < n {
+            code
+        } else {
+            self.fail(what);
+            0
+        }
+    }
+
+    pub(super) fn bool(&mut self) -> bool {
+        self.code(2, "a flag is neither 0 nor 1") == 1
+    }
+
+    pub(super) fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.array())
+    }
+
+    pub(super) fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.array())
     }
 
     /// A count of items that take at least `min_size` bytes each: bounded by what is left, so
     /// a corrupted count cannot make the loader allocate more than the image's size.
-    pub(super) fn count(&mut self, min_size: usize) -> Result<usize, Error> {
-        let n = self.u32()? as usize;
+    pub(super) fn count(&mut self, min_size: usize) -> usize {
+        let n = self.u32() as usize;
         if n.saturating_mul(min_size.max(1)) > self.bytes.len() - self.pos {
-            return Err(self.error("a count exceeds the bytes that follow"));
+            self.fail("a count exceeds the bytes that follow");
+            return 0;
         }
-        Ok(n)
+        n
     }
 
-    pub(super) fn str(&mut self) -> Result<&'a str, Error> {
-        let len = self.count(1)?;
-        let bytes = self.take(len)?;
-        core::str::from_utf8(bytes).map_err(|_| self.error("a name is not UTF-8"))
+    pub(super) fn str(&mut self) -> &'a str {
+        let len = self.count(1);
+        let bytes = self.take(len);
+        core::str::from_utf8(bytes).unwrap_or_else(|_| {
+            self.fail("a name is not UTF-8");
+            ""
+        })
     }
 
-    pub(super) fn is_empty(&self) -> bool {
-        self.pos == self.bytes.len()
+    /// Skips the zero padding up to the next multiple of 4 bytes of the image.
+    pub(super) fn align4(&mut self) {
+        while self.error.is_none() && !self.position().is_multiple_of(4) {
+            if self.u8() != 0 {
+                self.fail("padding is not zero");
+            }
+        }
+    }
+
+    /// Offset of the next byte in the image, for messages.
+    pub(super) fn position(&self) -> u64 {
+        (self.base + self.pos) as u64
     }
 }

@@ -1,14 +1,16 @@
 //! The module-information section of an image: everything about a module except its code.
 
-use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
+use alloc::borrow::Cow;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use mote_core::module::{
     Bytes, ConstExpr, ConstOp, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Import, ModuleInfo,
+    ExternKind, FuncNames, Import, ModuleInfo, Name, PACKED_ENTRY,
 };
-use mote_core::{Error, FuncType, GlobalType, MemoryType, Mutability, RefType, TableType, ValType};
+use mote_core::{
+    Error, FuncType, GlobalType, MemoryType, Message, Mutability, RefType, TableType, ValType,
+};
 
 use super::cursor::{Reader, Writer};
 
@@ -30,7 +32,9 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
         w.u32(import.index);
     }
     w.len(info.funcs.len())?;
-    for &ty in &info.funcs {
+    // 4-byte aligned in the image (the section is), so the loader uses it in place.
+    w.align4();
+    for &ty in info.funcs.iter() {
         w.u32(ty);
     }
     for n in [
@@ -77,6 +81,13 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
         w.str(&export.name)?;
         w.u8(kind_code(export.kind));
         w.u32(export.index);
+    }
+    // The exports in order of name: the loader proves the names unique by checking that this
+    // is a permutation along which the names strictly increase.
+    let mut by_name: Vec<usize> = (0..info.exports.len()).collect();
+    by_name.sort_by(|&a, &b| info.exports[a].name.cmp(&info.exports[b].name));
+    for i in by_name {
+        w.len(i)?;
     }
     w.bool(info.start.is_some());
     w.u32(info.start.unwrap_or(0));
@@ -125,15 +136,11 @@ pub(super) fn write(info: &ModuleInfo, w: &mut Writer, data: &mut Writer) -> Res
     }
     w.bool(info.name.is_some());
     w.str(info.name.as_deref().unwrap_or(""))?;
-    w.len(info.func_names.len())?;
-    for (&index, name) in &info.func_names {
-        w.u32(index);
-        w.str(name)?;
-    }
-    w.len(info.func_offsets.len())?;
-    for &offset in &info.func_offsets {
-        w.u32(offset);
-    }
+    // Function names as their packed table, read in place by the loader.
+    let (count, table) = info.func_names.as_packed();
+    w.len(count)?;
+    w.len(table.len())?;
+    w.bytes.extend_from_slice(table);
     Ok(())
 }
 
@@ -221,36 +228,78 @@ fn kind_code(k: ExternKind) -> u8 {
     }
 }
 
-/// Where the bytes of data segments come from when reading.
-pub(super) enum DataSource<'a> {
-    /// Borrow them from an image that lives for the rest of the program.
-    Static(&'static [u8]),
-    /// Copy them to the heap.
-    Copy(&'a [u8]),
+/// How the loader keeps what it reads from image bytes that live for `'a`: in place (`'a` is
+/// `'static`: the image stays in flash) or as copies on the heap.
+pub(super) struct Keep<'a> {
+    /// Imports', exports' and the module's names.
+    pub(super) name: fn(&'a str) -> Name,
+    /// Data segments' bytes.
+    pub(super) bytes: fn(&'a [u8]) -> Bytes,
+    /// The packed table of function names (`FuncNames::packed`).
+    pub(super) func_names: fn(usize, &'a [u8]) -> Result<FuncNames, Message>,
+    /// An array of little-endian `u32`s (`None` when it cannot be used in place).
+    pub(super) u32s: fn(&'a [u8]) -> Option<Cow<'static, [u32]>>,
 }
 
-/// Reads what [`write`] wrote. Every value is range-checked here or by
-/// [`ModuleInfo::check`] afterwards.
-pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleInfo, Error> {
-    let mut info = ModuleInfo::default();
-    let n = r.count(8)?;
-    for _ in 0..n {
-        let params = r.count(1)?;
-        let results = r.count(1)?;
-        let mut types = Vec::with_capacity(params.saturating_add(results).min(1024));
-        for _ in 0..params.saturating_add(results) {
-            types.push(val_type(r)?);
+impl Keep<'static> {
+    /// Everything stays in the image.
+    pub(super) const IN_PLACE: Keep<'static> = Keep {
+        name: Name::from_static,
+        bytes: Bytes::from_static,
+        func_names: FuncNames::packed,
+        u32s: |bytes| super::u32s_in_place(bytes).map(Cow::Borrowed),
+    };
+}
+
+impl<'a> Keep<'a> {
+    /// Everything is copied to the heap.
+    pub(super) fn copied() -> Keep<'a> {
+        Keep {
+            name: Name::from,
+            bytes: Bytes::from,
+            func_names: FuncNames::copied,
+            u32s: |bytes| {
+                let words = bytes.chunks_exact(4);
+                Some(Cow::Owned(
+                    words
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                        .collect(),
+                ))
+            },
         }
-        let (p, res) = types.split_at(params);
+    }
+}
+
+/// Reads what [`write`] wrote into `info` (a default one), with data segments in `data`.
+/// Every value is range-checked here or by [`ModuleInfo::check`] afterwards. The reader's
+/// errors are sticky, so the reads below need no error branches: the first problem is reported
+/// at the end. Not inlined, so its temporaries leave the stack before the checks run.
+#[inline(never)]
+pub(super) fn read<'a>(
+    r: &mut Reader<'a>,
+    data: &'a [u8],
+    keep: &Keep<'a>,
+    info: &mut ModuleInfo,
+) -> Result<(), Error> {
+    let n = r.count(8);
+    info.types.reserve_exact(n);
+    for _ in 0..n {
+        let params = r.count(1);
+        let results = r.count(1);
+        let all: Vec<ValType> = (0..params.saturating_add(results))
+            .map(|_| val_type(r))
+            .collect();
+        let (p, res) = all.split_at(params.min(all.len()));
         info.types
             .push(FuncType::new(p.iter().copied(), res.iter().copied()));
     }
-    let n = r.count(13)?;
+    let n = r.count(13);
+    info.imports.reserve_exact(n);
     for _ in 0..n {
-        let module = r.str()?.into();
-        let name = r.str()?.into();
-        let kind = extern_kind(r)?;
-        let index = r.u32()?;
+        let module = (keep.name)(r.str());
+        let name = (keep.name)(r.str());
+        let kind = extern_kind(r);
+        let index = r.u32();
         info.imports.push(Import {
             module,
             name,
@@ -258,18 +307,24 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
             index,
         });
     }
-    let n = r.count(4)?;
-    info.funcs = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
-    info.imported_funcs = r.u32()?;
-    info.imported_tables = r.u32()?;
-    info.imported_memories = r.u32()?;
-    info.imported_globals = r.u32()?;
-    let n = r.count(19)?;
+    let n = r.count(4);
+    r.align4();
+    let funcs = r.take(n.saturating_mul(4));
+    info.funcs = (keep.u32s)(funcs).unwrap_or_else(|| {
+        r.fail("function types: not 4-byte aligned");
+        Cow::Borrowed(&[])
+    });
+    info.imported_funcs = r.u32();
+    info.imported_tables = r.u32();
+    info.imported_memories = r.u32();
+    info.imported_globals = r.u32();
+    let n = r.count(19);
+    info.tables.reserve_exact(n);
     for _ in 0..n {
-        let element = ref_type(r)?;
-        let minimum = r.u64()?;
-        let maximum = read_option_u64(r)?;
-        let table64 = r.bool()?;
+        let element = ref_type(r);
+        let minimum = r.u64();
+        let maximum = read_option_u64(r);
+        let table64 = r.bool();
         info.tables.push(TableType {
             element,
             minimum,
@@ -277,22 +332,20 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
             table64,
         });
     }
-    let n = r.count(1)?;
+    let n = r.count(1);
+    info.table_inits.reserve_exact(n);
     for _ in 0..n {
-        let init = if r.bool()? {
-            Some(read_const(r)?)
-        } else {
-            None
-        };
+        let init = r.bool().then(|| read_const(r));
         info.table_inits.push(init);
     }
-    let n = r.count(20)?;
+    let n = r.count(20);
+    info.memories.reserve_exact(n);
     for _ in 0..n {
-        let minimum = r.u64()?;
-        let maximum = read_option_u64(r)?;
-        let page_size_log2 = r.u8()?;
-        let memory64 = r.bool()?;
-        let shared = r.bool()?;
+        let minimum = r.u64();
+        let maximum = read_option_u64(r);
+        let page_size_log2 = r.u8();
+        let memory64 = r.bool();
+        let shared = r.bool();
         info.memories.push(MemoryType {
             minimum,
             maximum,
@@ -301,153 +354,144 @@ pub(super) fn read(r: &mut Reader<'_>, data: &DataSource<'_>) -> Result<ModuleIn
             shared,
         });
     }
-    let n = r.count(2)?;
+    let n = r.count(2);
+    info.globals.reserve_exact(n);
     for _ in 0..n {
-        let content = val_type(r)?;
-        let mutability = if r.bool()? {
+        let content = val_type(r);
+        let mutability = if r.bool() {
             Mutability::Var
         } else {
             Mutability::Const
         };
         info.globals.push(GlobalType::new(content, mutability));
     }
-    let n = r.count(4)?;
+    info.global_inits = (0..r.count(4)).map(|_| read_const(r)).collect();
+    let n = r.count(9);
+    info.exports.reserve_exact(n);
     for _ in 0..n {
-        info.global_inits.push(read_const(r)?);
-    }
-    let n = r.count(9)?;
-    for _ in 0..n {
-        let name = r.str()?.into();
-        let kind = extern_kind(r)?;
-        let index = r.u32()?;
+        let name = (keep.name)(r.str());
+        let kind = extern_kind(r);
+        let index = r.u32();
         info.exports.push(Export { name, kind, index });
     }
-    let has_start = r.bool()?;
-    let start = r.u32()?;
+    check_export_names(r, &info.exports);
+    let has_start = r.bool();
+    let start = r.u32();
     info.start = has_start.then_some(start);
-    let n = r.count(7)?;
+    let n = r.count(7);
+    info.elems.reserve_exact(n);
     for _ in 0..n {
-        let mode = match r.u8()? {
+        let mode = match r.code(3, "element segment mode") {
             0 => ElemMode::Active {
-                table: r.u32()?,
-                offset: read_const(r)?,
+                table: r.u32(),
+                offset: read_const(r),
             },
             1 => ElemMode::Passive,
-            2 => ElemMode::Declared,
-            _ => return Err(r.error("element segment mode")),
+            _ => ElemMode::Declared,
         };
-        let ty = ref_type(r)?;
-        let items = match r.u8()? {
-            0 => {
-                let n = r.count(4)?;
-                ElemItems::Funcs((0..n).map(|_| r.u32()).collect::<Result<_, _>>()?)
-            }
-            1 => {
-                let n = r.count(4)?;
-                ElemItems::Exprs((0..n).map(|_| read_const(r)).collect::<Result<_, _>>()?)
-            }
-            _ => return Err(r.error("element segment items")),
+        let ty = ref_type(r);
+        let items = if r.code(2, "element segment items") == 0 {
+            ElemItems::Funcs((0..r.count(4)).map(|_| r.u32()).collect())
+        } else {
+            ElemItems::Exprs((0..r.count(4)).map(|_| read_const(r)).collect())
         };
         info.elems.push(ElemSegment { mode, ty, items });
     }
-    let n = r.count(9)?;
+    let n = r.count(9);
+    info.datas.reserve_exact(n);
     for _ in 0..n {
-        let mode = match r.u8()? {
-            0 => DataMode::Active {
-                memory: r.u32()?,
-                offset: read_const(r)?,
-            },
-            1 => DataMode::Passive,
-            _ => return Err(r.error("data segment mode")),
+        let mode = if r.code(2, "data segment mode") == 0 {
+            DataMode::Active {
+                memory: r.u32(),
+                offset: read_const(r),
+            }
+        } else {
+            DataMode::Passive
         };
-        let start = r.u32()? as usize;
-        let len = r.u32()? as usize;
-        let bytes = match *data {
-            DataSource::Static(all) => start
-                .checked_add(len)
-                .and_then(|end| all.get(start..end))
-                .map(Bytes::from_static),
-            DataSource::Copy(all) => start
-                .checked_add(len)
-                .and_then(|end| all.get(start..end))
-                .map(Bytes::from),
-        }
-        .ok_or_else(|| r.error("data segment outside the data section"))?;
+        let start = r.u32() as usize;
+        let len = r.u32() as usize;
+        let bytes = match start.checked_add(len).and_then(|end| data.get(start..end)) {
+            Some(bytes) => (keep.bytes)(bytes),
+            None => {
+                r.fail("data segment outside the data section");
+                Bytes::empty()
+            }
+        };
         info.datas.push(DataSegment { mode, bytes });
     }
-    let has_name = r.bool()?;
-    let name = r.str()?;
-    info.name = has_name.then(|| name.into());
-    let n = r.count(8)?;
-    let mut names = BTreeMap::new();
-    for _ in 0..n {
-        let index = r.u32()?;
-        let name: Box<str> = r.str()?.into();
-        names.insert(index, name);
-    }
-    info.func_names = names;
-    let n = r.count(4)?;
-    info.func_offsets = (0..n).map(|_| r.u32()).collect::<Result<_, _>>()?;
-    if !r.is_empty() {
-        return Err(r.error("bytes after the module information"));
-    }
-    Ok(info)
+    let has_name = r.bool();
+    let name = r.str();
+    info.name = has_name.then(|| (keep.name)(name));
+    let count = r.count(PACKED_ENTRY);
+    let table_len = r.count(1);
+    let table_at = r.position();
+    let table = r.take(table_len);
+    r.finish()?;
+    info.func_names = (keep.func_names)(count, table).map_err(|e| Error::bad_image(e, table_at))?;
+    Ok(())
 }
 
-fn read_option_u64(r: &mut Reader<'_>) -> Result<Option<u64>, Error> {
-    let present = r.bool()?;
-    let value = r.u64()?;
-    Ok(present.then_some(value))
-}
-
-fn val_type(r: &mut Reader<'_>) -> Result<ValType, Error> {
-    let code = r.u8()?;
-    VAL_TYPES
-        .get(usize::from(code))
-        .copied()
-        .ok_or_else(|| r.error("value type"))
-}
-
-fn ref_type(r: &mut Reader<'_>) -> Result<RefType, Error> {
-    match r.u8()? {
-        0 => Ok(RefType::FuncRef),
-        1 => Ok(RefType::ExternRef),
-        _ => Err(r.error("reference type")),
+/// Reads the permutation of the exports by name that [`write`] put after them, and checks that
+/// the names strictly increase along it: so they are unique, in linear time.
+fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) {
+    let mut seen = vec![false; exports.len()];
+    let mut previous: Option<&str> = None;
+    for _ in 0..exports.len() {
+        let i = r.u32() as usize;
+        let fresh = seen
+            .get_mut(i)
+            .is_some_and(|s| !core::mem::replace(s, true));
+        if !fresh {
+            return r.fail("exports by name: not a permutation");
+        }
+        let name = &*exports[i].name;
+        if previous.is_some_and(|p| p >= name) {
+            return r.fail("export names: duplicates (or out of order)");
+        }
+        previous = Some(name);
     }
 }
 
-fn extern_kind(r: &mut Reader<'_>) -> Result<ExternKind, Error> {
-    match r.u8()? {
-        0 => Ok(ExternKind::Func),
-        1 => Ok(ExternKind::Table),
-        2 => Ok(ExternKind::Memory),
-        3 => Ok(ExternKind::Global),
-        _ => Err(r.error("import or export kind")),
-    }
+fn read_option_u64(r: &mut Reader<'_>) -> Option<u64> {
+    let present = r.bool();
+    let value = r.u64();
+    present.then_some(value)
 }
 
-fn read_const(r: &mut Reader<'_>) -> Result<ConstExpr, Error> {
-    let n = r.count(1)?;
-    let mut ops = Vec::with_capacity(n);
-    for _ in 0..n {
-        ops.push(match r.u8()? {
-            0 => ConstOp::I32Const(r.u32()?.cast_signed()),
-            1 => ConstOp::I64Const(r.u64()?.cast_signed()),
-            2 => ConstOp::F32Const(r.u32()?),
-            3 => ConstOp::F64Const(r.u64()?),
-            4 => ConstOp::RefNull(ref_type(r)?),
-            5 => ConstOp::RefFunc(r.u32()?),
-            6 => ConstOp::GlobalGet(r.u32()?),
+fn val_type(r: &mut Reader<'_>) -> ValType {
+    VAL_TYPES[usize::from(r.code(6, "value type"))]
+}
+
+fn ref_type(r: &mut Reader<'_>) -> RefType {
+    [RefType::FuncRef, RefType::ExternRef][usize::from(r.code(2, "reference type"))]
+}
+
+fn extern_kind(r: &mut Reader<'_>) -> ExternKind {
+    [
+        ExternKind::Func,
+        ExternKind::Table,
+        ExternKind::Memory,
+        ExternKind::Global,
+    ][usize::from(r.code(4, "import or export kind"))]
+}
+
+fn read_const(r: &mut Reader<'_>) -> ConstExpr {
+    let ops = (0..r.count(1))
+        .map(|_| match r.code(13, "constant expression instruction") {
+            0 => ConstOp::I32Const(r.u32().cast_signed()),
+            1 => ConstOp::I64Const(r.u64().cast_signed()),
+            2 => ConstOp::F32Const(r.u32()),
+            3 => ConstOp::F64Const(r.u64()),
+            4 => ConstOp::RefNull(ref_type(r)),
+            5 => ConstOp::RefFunc(r.u32()),
+            6 => ConstOp::GlobalGet(r.u32()),
             7 => ConstOp::I32Add,
             8 => ConstOp::I32Sub,
             9 => ConstOp::I32Mul,
             10 => ConstOp::I64Add,
             11 => ConstOp::I64Sub,
-            12 => ConstOp::I64Mul,
-            _ => return Err(r.error("constant expression instruction")),
-        });
-    }
-    Ok(ConstExpr {
-        ops: ops.into_boxed_slice(),
-    })
+            _ => ConstOp::I64Mul,
+        })
+        .collect();
+    ConstExpr { ops }
 }

@@ -39,17 +39,18 @@ mod tests;
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use mote_core::engine::CompiledCode;
 use mote_core::module::ModuleInfo;
-use mote_core::{Config, Engine, Error, Module};
+use mote_core::{Config, Engine, Error, Message, Module};
 
 use crate::code::{CompiledFunc, CompiledModule};
 use crate::op::Op;
 use cursor::{Reader, Writer};
-use info::DataSource;
+use info::Keep;
 
 /// The image format and the instruction set it encodes. Bump it whenever [`Op`],
 /// [`CompiledFunc`] or the section layout changes; loaders refuse other versions.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// First bytes of every image.
 pub const MAGIC: [u8; 8] = *b"MOTEIMG\0";
@@ -85,24 +86,29 @@ impl ImageHeader {
         if image.len() < HEADER_LEN || image[..8] != MAGIC {
             return Err(Error::bad_image("not a Mote image (no MOTEIMG header)", 0));
         }
+        // The 88 bytes after the magic: every read below succeeds.
         let mut r = Reader::new(&image[8..HEADER_LEN], 8);
-        let abi_version = r.u32()?;
+        let abi_version = r.u32();
         if abi_version != ABI_VERSION {
             return Err(Error::bad_image(
-                alloc::format!(
-                    "image format version {abi_version}, this runtime reads version {ABI_VERSION}: recompile the module with this version of `mote compile`"
+                Message::counts(
+                    "image format version (recompile the module with this version of `mote \
+                     compile`)",
+                    u64::from(ABI_VERSION),
+                    u64::from(abi_version),
                 ),
                 8,
             ));
         }
-        let flags = r.u32()?;
-        let len = r.u32()?;
-        let crc = r.u32()?;
+        let flags = r.u32();
+        let len = r.u32();
+        let crc = r.u32();
         if len as usize != image.len() {
             return Err(Error::bad_image(
-                alloc::format!(
-                    "image length is {} bytes, its header says {len}: truncated or padded",
-                    image.len()
+                Message::counts(
+                    "image length (truncated or padded)",
+                    u64::from(len),
+                    image.len() as u64,
                 ),
                 16,
             ));
@@ -117,10 +123,10 @@ impl ImageHeader {
             return Err(Error::bad_image("unknown flags", 12));
         }
         let mut source_sha256 = [0; 32];
-        source_sha256.copy_from_slice(r.take(32)?);
+        source_sha256.copy_from_slice(r.take(32));
         let mut sections = [(0, 0); 5];
         for section in &mut sections {
-            *section = (r.u32()?, r.u32()?);
+            *section = (r.u32(), r.u32());
         }
         Ok(ImageHeader {
             abi_version,
@@ -251,6 +257,9 @@ pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Vec<u8>, Error> {
 /// # Errors
 /// `BadImage` for anything wrong with the bytes; `Limit` when the code exceeds
 /// [`Limits::code_bytes`](mote_core::Limits::code_bytes).
+// Not inlined into the backend's `load_image`, here and in `load_copy`: the two loaders' frames
+// would add up on the device's stack.
+#[inline(never)]
 pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Error> {
     if !(image.as_ptr() as usize).is_multiple_of(4) {
         return Err(Error::bad_image(
@@ -258,42 +267,47 @@ pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Erro
             0,
         ));
     }
-    let header = ImageHeader::parse(image)?;
-    let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, DataSource::Static(parts.data))?;
-    let code = CompiledModule {
-        funcs: Cow::Borrowed(funcs_in_place(parts.funcs)),
-        code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
-        offsets: Cow::Borrowed(u32s_in_place(parts.offsets)),
-    };
-    finish(engine, &header, info, code)
+    let parts = Parts::open(engine.config(), image)?;
+    Module::build(engine, |info| {
+        load_info(&parts, parts.data, &Keep::IN_PLACE, info)?;
+        let code = CompiledModule {
+            funcs: Cow::Borrowed(funcs_in_place(parts.funcs)),
+            code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
+            offsets: Cow::Borrowed(u32s_in_place(parts.offsets).unwrap_or(&[])),
+        };
+        verify(info, code, parts.fuel)
+    })
 }
 
 /// Loads an image from bytes that do not outlive the call: everything is copied to the heap.
 ///
 /// # Errors
 /// As [`load_static`].
+#[inline(never)]
 pub fn load_copy(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
-    let header = ImageHeader::parse(image)?;
-    let parts = Parts::find(&header, image)?;
-    let info = load_info(&parts, DataSource::Copy(parts.data))?;
-    check_op_tags(parts.code, parts.code_at)?;
-    let code = CompiledModule {
-        funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
-        code: Cow::Owned(parts.code.chunks_exact(OP_SIZE).map(read_op).collect()),
-        offsets: Cow::Owned(
-            parts
-                .offsets
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-        ),
-    };
-    finish(engine, &header, info, code)
+    let parts = Parts::open(engine.config(), image)?;
+    Module::build(engine, |info| {
+        load_info(&parts, parts.data, &Keep::copied(), info)?;
+        check_op_tags(parts.code, parts.code_at)?;
+        let code = CompiledModule {
+            funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
+            code: Cow::Owned(parts.code.chunks_exact(OP_SIZE).map(read_op).collect()),
+            offsets: Cow::Owned(
+                parts
+                    .offsets
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect(),
+            ),
+        };
+        verify(info, code, parts.fuel)
+    })
 }
 
-/// The sections of a checked header.
+/// The sections of an image whose header was checked, also against the engine.
 struct Parts<'a> {
+    /// Whether the code meters fuel.
+    fuel: bool,
     info: &'a [u8],
     info_at: usize,
     funcs: &'a [u8],
@@ -304,14 +318,42 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn find(header: &ImageHeader, image: &'a [u8]) -> Result<Self, Error> {
+    /// Checks the header of `image` and that its configuration and size suit an engine with
+    /// `config`, and finds the sections. (Not inlined: the header leaves the stack here.)
+    #[inline(never)]
+    fn open(config: &Config, image: &'a [u8]) -> Result<Self, Error> {
         if cfg!(target_endian = "big") {
             return Err(Error::unsupported(
                 "compiled images on big-endian targets",
                 None,
             ));
         }
+        let header = ImageHeader::parse(image)?;
+        if header.fuel != config.fuel_enabled() {
+            return Err(Error::bad_image(
+                if header.fuel {
+                    "the image was compiled with fuel metering on, the engine has it off: \
+                     compile it with the engine's configuration"
+                } else {
+                    "the image was compiled with fuel metering off, the engine has it on: \
+                     compile it with the engine's configuration"
+                },
+                12,
+            ));
+        }
+        if header.canonicalize_nans != config.canonicalize_nans_enabled() {
+            return Err(Error::bad_image(
+                "the image and the engine differ in NaN canonicalisation",
+                12,
+            ));
+        }
+        let code_bytes = u64::from(header.sections[2].1).saturating_mul(OP_SIZE as u64);
+        let limit = config.get_limits().code_bytes;
+        if code_bytes > limit {
+            return Err(Error::limit("translated code bytes", code_bytes, limit));
+        }
         Ok(Parts {
+            fuel: header.fuel,
             info: header.section(image, 0, 1)?,
             info_at: header.sections[0].0 as usize,
             funcs: header.section(image, 1, FUNC_SIZE)?,
@@ -323,15 +365,18 @@ impl<'a> Parts<'a> {
     }
 }
 
-fn load_info(parts: &Parts<'_>, data: DataSource<'_>) -> Result<ModuleInfo, Error> {
+/// Reads and checks the module information into `info`. (Written into the caller's value, not
+/// returned: the device's stack holds one `ModuleInfo`, not one per frame.)
+fn load_info<'a>(
+    parts: &Parts<'a>,
+    data: &'a [u8],
+    keep: &Keep<'a>,
+    info: &mut ModuleInfo,
+) -> Result<(), Error> {
     let mut r = Reader::new(parts.info, parts.info_at);
-    let info = info::read(&mut r, &data)?;
-    info.check().map_err(|e| {
-        Error::bad_image(
-            alloc::format!("module information: {e}"),
-            parts.info_at as u64,
-        )
-    })?;
+    info::read(&mut r, data, keep, info)?;
+    info.check()
+        .map_err(|e| Error::bad_image(e, parts.info_at as u64))?;
     if info.memories.iter().any(|m| m.shared) {
         return Err(Error::unsupported("shared memories", None));
     }
@@ -342,51 +387,16 @@ fn load_info(parts: &Parts<'_>, data: DataSource<'_>) -> Result<ModuleInfo, Erro
             None,
         ));
     }
-    Ok(info)
+    Ok(())
 }
 
-/// Checks the configuration, the limits and the code, and makes the module.
-fn finish(
-    engine: &Engine,
-    header: &ImageHeader,
-    info: ModuleInfo,
-    code: CompiledModule,
-) -> Result<Module, Error> {
-    let config: &Config = engine.config();
-    if header.fuel != config.fuel_enabled() {
-        return Err(Error::bad_image(
-            alloc::format!(
-                "the image was compiled with fuel metering {}, the engine has it {}: compile it with the engine's configuration",
-                on_off(header.fuel),
-                on_off(config.fuel_enabled())
-            ),
-            12,
-        ));
+/// Verifies the code of a module with `info` (and with `fuel`, that it pays).
+fn verify(info: &ModuleInfo, code: CompiledModule, fuel: bool) -> Result<CompiledCode, Error> {
+    crate::verify::verify_module(info, &code, crate::verify::Depth::References)?;
+    if fuel {
+        crate::verify::verify_fuel(info, &code)?;
     }
-    if header.canonicalize_nans != config.canonicalize_nans_enabled() {
-        return Err(Error::bad_image(
-            "the image and the engine differ in NaN canonicalisation",
-            12,
-        ));
-    }
-    let code_bytes = (code.code.len() as u64).saturating_mul(OP_SIZE as u64);
-    let limit = config.get_limits().code_bytes;
-    if code_bytes > limit {
-        return Err(Error::limit("translated code bytes", code_bytes, limit));
-    }
-    crate::verify::verify_module(&info, &code, crate::verify::Depth::References)?;
-    if header.fuel {
-        crate::verify::verify_fuel(&info, &code)?;
-    }
-    Ok(Module::from_parts(
-        engine,
-        info,
-        mote_core::engine::compiled_code(code),
-    ))
-}
-
-fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
+    Ok(mote_core::engine::compiled_code(code))
 }
 
 /// Checks that every 12-byte record of `code` has a valid instruction tag.
@@ -395,7 +405,7 @@ fn check_op_tags(code: &[u8], code_at: usize) -> Result<(), Error> {
         let record: &[u8; OP_SIZE] = record.try_into().map_err(|_| Error::bad_image("code", 0))?;
         if Op::tag_of_bytes(record).is_none() {
             return Err(Error::bad_image(
-                alloc::format!("instruction {i}: unknown instruction tag"),
+                Message::item("instruction", i as u64, "unknown instruction tag"),
                 (code_at + i * OP_SIZE) as u64,
             ));
         }
@@ -454,12 +464,15 @@ fn funcs_in_place(funcs: &'static [u8]) -> &'static [CompiledFunc] {
     }
 }
 
-/// The `u32`s of a `'static`, 4-byte aligned section, in place.
-fn u32s_in_place(bytes: &'static [u8]) -> &'static [u32] {
-    debug_assert!((bytes.as_ptr() as usize).is_multiple_of(4));
-    // SAFETY: aligned to 4 like `ops_in_place`; any 4 bytes are a `u32` (little-endian as
-    // stored); the length is whole `u32`s inside `bytes`; immutable for `'static`.
-    unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<u32>(), bytes.len() / 4) }
+/// The `u32`s of `'static` bytes, in place; `None` unless they are 4-byte aligned.
+fn u32s_in_place(bytes: &'static [u8]) -> Option<&'static [u32]> {
+    if !(bytes.as_ptr() as usize).is_multiple_of(4) {
+        return None;
+    }
+    // SAFETY: the pointer is 4-byte aligned (checked above), as `u32` needs; any 4 bytes are
+    // a `u32` (little-endian as stored: `Parts::open` refuses big-endian targets); the length
+    // is the whole `u32`s inside `bytes`; the bytes are immutable for `'static`.
+    Some(unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast::<u32>(), bytes.len() / 4) })
 }
 
 /// Which bytes of each instruction hold fields (the rest is padding), found once per tag

@@ -14,7 +14,7 @@ fn module() -> ModuleInfo {
     let mut info = ModuleInfo::default();
     info.types
         .push(FuncType::new([ValType::I32], [ValType::I32]));
-    info.funcs.push(0);
+    info.funcs.to_mut().push(0);
     info
 }
 
@@ -125,7 +125,7 @@ mod references {
         let mut info = ModuleInfo::default();
         info.types
             .push(FuncType::new([ValType::FuncRef], [ValType::FuncRef]));
-        info.funcs.push(0);
+        info.funcs.to_mut().push(0);
         info.tables.push(TableType::new(RefType::FuncRef, 1, None));
         info.tables
             .push(TableType::new(RefType::ExternRef, 1, None));

@@ -8,11 +8,14 @@
 //! For each app the engine loads the module and instantiates it (`load`), then calls the export
 //! (`run`); each phase is timed alone. Before an app the stack below the current frame is
 //! painted and the heap's peak restarted; after it the lowest overwritten word of the stack and
-//! the heap's peak are reported. Output: one line per measurement, through semihosting:
+//! the heap's peak are reported. The stack is reported twice: from the top of RAM (with the
+//! benchmark's own frames) and below the benchmark's frame (the engine's own use: `run` of
+//! each engine module is not inlined). Output: one line per measurement, through semihosting:
 //!
 //! ```text
 //! MCU-BENCH calibrate insns=2000000 ticks=50000
-//! MCU-BENCH engine=mote app=fib load_ticks=.. run_ticks=.. result=0x1a6d ok=1 heap_peak=.. heap_live=.. heap_after=.. memory=.. stack_peak=..
+//! MCU-BENCH engine=mote app=fib phase=heap module=.. instance=.. call=..
+//! MCU-BENCH engine=mote app=fib load_ticks=.. run_ticks=.. result=0x1a6d ok=1 heap_peak=.. heap_live=.. heap_after=.. memory=.. stack_peak=.. engine_stack=..
 //! MCU-BENCH done
 //! ```
 
@@ -113,6 +116,10 @@ pub struct Sample {
     pub memory: usize,
     /// Bytes of heap in use after the run, the instance still alive.
     pub heap_live: usize,
+    /// Where the heap beyond linear memory went, for engines that report it (Mote): bytes
+    /// kept by the loaded module, by the store and instance (linear memory excluded), and
+    /// added by the call (linear memory growth excluded).
+    pub heap_phases: Option<[usize; 3]>,
 }
 
 /// `fib_recursive(20)` of `examples/fib.wat`.
@@ -218,8 +225,8 @@ fn paint_stack() {
     });
 }
 
-/// Bytes of stack used since [`paint_stack`]: from the top down to the lowest changed word.
-fn stack_used() -> usize {
+/// The lowest word of the stack changed since [`paint_stack`].
+fn stack_low_water() -> usize {
     let mut at = stack_floor().next_multiple_of(4);
     let top = stack_top();
     while at < top {
@@ -230,7 +237,12 @@ fn stack_used() -> usize {
         }
         at += 4;
     }
-    top - at
+    at
+}
+
+/// Bytes of stack used since [`paint_stack`]: from the top down to the lowest changed word.
+fn stack_used() -> usize {
+    stack_top() - stack_low_water()
 }
 
 /// Runs the calibration loop: `2 * CALIBRATION_LOOPS` instructions.
@@ -286,7 +298,9 @@ fn run_apps() -> bool {
             result: u64::from(result),
             memory: 0,
             heap_live: 0,
+            heap_phases: None,
         }),
+        0,
     )
 }
 
@@ -296,14 +310,22 @@ fn run_apps() -> bool {
     for app in [&FIB, &FIB_LOOP, &COREMARK] {
         paint_stack();
         crate::heap::reset_peak();
+        // The engine's own stack: below this frame (`engine::run` is not inlined).
+        let below = stack_pointer();
         let sample = engine::run(app);
-        ok &= report(engine::NAME, app, sample);
+        let engine_stack = below.saturating_sub(stack_low_water());
+        ok &= report(engine::NAME, app, sample, engine_stack);
     }
     ok
 }
 
 /// Prints one app's line; returns whether its answer was right.
-fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool {
+fn report(
+    engine: &str,
+    app: &App,
+    sample: Result<Sample, &'static str>,
+    engine_stack: usize,
+) -> bool {
     let stack = stack_used();
     if stack >= stack_top() - stack_floor().next_multiple_of(4) {
         hprintln!(
@@ -320,8 +342,18 @@ fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool
     match sample {
         Ok(s) => {
             let ok = (app.check)(s.result);
+            if let Some([module, instance, call]) = s.heap_phases {
+                hprintln!(
+                    "MCU-BENCH engine={} app={} phase=heap module={} instance={} call={}",
+                    engine,
+                    app.name,
+                    module,
+                    instance,
+                    call
+                );
+            }
             hprintln!(
-                "MCU-BENCH engine={} app={} load_ticks={} run_ticks={} result={:#x} ok={} heap_peak={} heap_live={} heap_after={} memory={} stack_peak={}",
+                "MCU-BENCH engine={} app={} load_ticks={} run_ticks={} result={:#x} ok={} heap_peak={} heap_live={} heap_after={} memory={} stack_peak={} engine_stack={}",
                 engine,
                 app.name,
                 s.load_ticks,
@@ -332,7 +364,8 @@ fn report(engine: &str, app: &App, sample: Result<Sample, &'static str>) -> bool
                 s.heap_live,
                 heap_after,
                 s.memory,
-                stack
+                stack,
+                engine_stack
             );
             ok
         }

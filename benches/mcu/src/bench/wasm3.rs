@@ -61,6 +61,8 @@ fn check(result: M3Result, what: &'static str) -> Result<(), &'static str> {
     Err(message.to_str().unwrap_or(what))
 }
 
+/// Not inlined: the benchmark measures the stack below its caller's frame.
+#[inline(never)]
 pub fn run(app: &App) -> Result<Sample, &'static str> {
     // SAFETY: the calls follow wasm3.h's contracts: the environment outlives the runtime, the
     // module's bytes are a `'static` slice (wasm3 requires them to outlive the module), a loaded
@@ -136,6 +138,7 @@ unsafe fn run_in(runtime: Opaque, env: Opaque, app: &App) -> Result<Sample, &'st
         result,
         memory: memory as usize,
         heap_live,
+        heap_phases: None,
     })
 }
 

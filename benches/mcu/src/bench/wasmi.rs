@@ -14,6 +14,8 @@ fn fail(what: &'static str) -> impl FnOnce(wasmi::Error) -> &'static str {
 
 pub const NAME: &str = "wasmi";
 
+/// Not inlined: the benchmark measures the stack below its caller's frame.
+#[inline(never)]
 pub fn run(app: &App) -> Result<Sample, &'static str> {
     let mut config = Config::default();
     config.compilation_mode(CompilationMode::Eager);
@@ -51,5 +53,6 @@ pub fn run(app: &App) -> Result<Sample, &'static str> {
         result: result.0,
         memory,
         heap_live,
+        heap_phases: None,
     })
 }
