@@ -58,8 +58,15 @@ pub(crate) fn verify_module(
                 if depth == Depth::Bounds {
                     return Ok(());
                 }
-                refs::check(info, index, func, module.code_of(func))
-                    .map_err(|(pc, what)| fail(pc, what))
+                refs::check(info, index, func, module.code_of(func)).map_err(|(pc, what)| {
+                    if what == refs::OUT_OF_MEMORY.1 {
+                        // The pass's memory is 4 bytes per instruction and a few per slot.
+                        let code = module.code_of(func).len() as u64;
+                        Error::out_of_memory(code.saturating_mul(4))
+                    } else {
+                        fail(pc, what)
+                    }
+                })
             })
             .map_err(|e| e.in_function(index, info.func_name(index)))?;
     }

@@ -1,7 +1,6 @@
 //! The module-information section of an image: everything about a module except its code.
 
 use alloc::borrow::Cow;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use mote_core::module::{
@@ -238,7 +237,8 @@ pub(super) struct Keep<'a> {
     /// The packed table of function names (`FuncNames::packed`).
     pub(super) func_names: fn(usize, &'a [u8]) -> Result<FuncNames, Message>,
     /// An array of little-endian `u32`s (`None` when it cannot be used in place).
-    pub(super) u32s: fn(&'a [u8]) -> Option<Cow<'static, [u32]>>,
+    /// `Err(None)` when they cannot be used in place, `Err(Some(_))` when copying them failed.
+    pub(super) u32s: fn(&'a [u8]) -> Result<Words, Option<Error>>,
 }
 
 impl Keep<'static> {
@@ -247,7 +247,7 @@ impl Keep<'static> {
         name: Name::from_static,
         bytes: Bytes::from_static,
         func_names: FuncNames::packed,
-        u32s: |bytes| super::u32s_in_place(bytes).map(Cow::Borrowed),
+        u32s: |bytes| super::u32s_in_place(bytes).map(Cow::Borrowed).ok_or(None),
     };
 }
 
@@ -260,15 +260,17 @@ impl<'a> Keep<'a> {
             func_names: FuncNames::copied,
             u32s: |bytes| {
                 let words = bytes.chunks_exact(4);
-                Some(Cow::Owned(
-                    words
-                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                        .collect(),
-                ))
+                let mut copied = Vec::new();
+                reserve(&mut copied, words.len()).map_err(Some)?;
+                copied.extend(words.map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+                Ok(Cow::Owned(copied))
             },
         }
     }
 }
+
+/// An array of `u32`s, in the image or copied.
+pub(super) type Words = Cow<'static, [u32]>;
 
 /// Reads what [`write`] wrote into `info` (a default one), with data segments in `data`.
 /// Every value is range-checked here or by [`ModuleInfo::check`] afterwards. The reader's
@@ -282,19 +284,17 @@ pub(super) fn read<'a>(
     info: &mut ModuleInfo,
 ) -> Result<(), Error> {
     let n = r.count(8);
-    info.types.reserve_exact(n);
+    reserve(&mut info.types, n)?;
     for _ in 0..n {
         let params = r.count(1);
         let results = r.count(1);
-        let all: Vec<ValType> = (0..params.saturating_add(results))
-            .map(|_| val_type(r))
-            .collect();
+        let all = try_collect(params.saturating_add(results), || val_type(r))?;
         let (p, res) = all.split_at(params.min(all.len()));
         info.types
             .push(FuncType::new(p.iter().copied(), res.iter().copied()));
     }
     let n = r.count(13);
-    info.imports.reserve_exact(n);
+    reserve(&mut info.imports, n)?;
     for _ in 0..n {
         let module = (keep.name)(r.str());
         let name = (keep.name)(r.str());
@@ -310,16 +310,20 @@ pub(super) fn read<'a>(
     let n = r.count(4);
     r.align4();
     let funcs = r.take(n.saturating_mul(4));
-    info.funcs = (keep.u32s)(funcs).unwrap_or_else(|| {
-        r.fail("function types: not 4-byte aligned");
-        Cow::Borrowed(&[])
-    });
+    info.funcs = match (keep.u32s)(funcs) {
+        Ok(funcs) => funcs,
+        Err(Some(out_of_memory)) => return Err(out_of_memory),
+        Err(None) => {
+            r.fail("function types: not 4-byte aligned");
+            Cow::Borrowed(&[])
+        }
+    };
     info.imported_funcs = r.u32();
     info.imported_tables = r.u32();
     info.imported_memories = r.u32();
     info.imported_globals = r.u32();
     let n = r.count(19);
-    info.tables.reserve_exact(n);
+    reserve(&mut info.tables, n)?;
     for _ in 0..n {
         let element = ref_type(r);
         let minimum = r.u64();
@@ -333,13 +337,13 @@ pub(super) fn read<'a>(
         });
     }
     let n = r.count(1);
-    info.table_inits.reserve_exact(n);
+    reserve(&mut info.table_inits, n)?;
     for _ in 0..n {
         let init = r.bool().then(|| read_const(r));
         info.table_inits.push(init);
     }
     let n = r.count(20);
-    info.memories.reserve_exact(n);
+    reserve(&mut info.memories, n)?;
     for _ in 0..n {
         let minimum = r.u64();
         let maximum = read_option_u64(r);
@@ -355,7 +359,7 @@ pub(super) fn read<'a>(
         });
     }
     let n = r.count(2);
-    info.globals.reserve_exact(n);
+    reserve(&mut info.globals, n)?;
     for _ in 0..n {
         let content = val_type(r);
         let mutability = if r.bool() {
@@ -365,21 +369,22 @@ pub(super) fn read<'a>(
         };
         info.globals.push(GlobalType::new(content, mutability));
     }
-    info.global_inits = (0..r.count(4)).map(|_| read_const(r)).collect();
+    let n = r.count(4);
+    info.global_inits = try_collect(n, || read_const(r))?;
     let n = r.count(9);
-    info.exports.reserve_exact(n);
+    reserve(&mut info.exports, n)?;
     for _ in 0..n {
         let name = (keep.name)(r.str());
         let kind = extern_kind(r);
         let index = r.u32();
         info.exports.push(Export { name, kind, index });
     }
-    check_export_names(r, &info.exports);
+    check_export_names(r, &info.exports)?;
     let has_start = r.bool();
     let start = r.u32();
     info.start = has_start.then_some(start);
     let n = r.count(7);
-    info.elems.reserve_exact(n);
+    reserve(&mut info.elems, n)?;
     for _ in 0..n {
         let mode = match r.code(3, "element segment mode") {
             0 => ElemMode::Active {
@@ -391,14 +396,16 @@ pub(super) fn read<'a>(
         };
         let ty = ref_type(r);
         let items = if r.code(2, "element segment items") == 0 {
-            ElemItems::Funcs((0..r.count(4)).map(|_| r.u32()).collect())
+            let n = r.count(4);
+            ElemItems::Funcs(try_collect(n, || r.u32())?.into_boxed_slice())
         } else {
-            ElemItems::Exprs((0..r.count(4)).map(|_| read_const(r)).collect())
+            let n = r.count(4);
+            ElemItems::Exprs(try_collect(n, || read_const(r))?.into_boxed_slice())
         };
         info.elems.push(ElemSegment { mode, ty, items });
     }
     let n = r.count(9);
-    info.datas.reserve_exact(n);
+    reserve(&mut info.datas, n)?;
     for _ in 0..n {
         let mode = if r.code(2, "data segment mode") == 0 {
             DataMode::Active {
@@ -433,8 +440,8 @@ pub(super) fn read<'a>(
 
 /// Reads the permutation of the exports by name that [`write`] put after them, and checks that
 /// the names strictly increase along it: so they are unique, in linear time.
-fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) {
-    let mut seen = vec![false; exports.len()];
+fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) -> Result<(), Error> {
+    let mut seen = try_collect(exports.len(), || false)?;
     let mut previous: Option<&str> = None;
     for _ in 0..exports.len() {
         let i = r.u32() as usize;
@@ -442,14 +449,35 @@ fn check_export_names(r: &mut Reader<'_>, exports: &[Export]) {
             .get_mut(i)
             .is_some_and(|s| !core::mem::replace(s, true));
         if !fresh {
-            return r.fail("exports by name: not a permutation");
+            r.fail("exports by name: not a permutation");
+            return Ok(());
         }
         let name = &*exports[i].name;
         if previous.is_some_and(|p| p >= name) {
-            return r.fail("export names: duplicates (or out of order)");
+            r.fail("export names: duplicates (or out of order)");
+            return Ok(());
         }
         previous = Some(name);
     }
+    Ok(())
+}
+
+/// Reserves room for `n` more items, or reports the allocation that failed: `n` is bounded by
+/// the image's size (`Reader::count`), but a device's heap can still be smaller than what a
+/// large image asks for, and that must be an error, not an abort.
+pub(super) fn reserve<T>(v: &mut Vec<T>, n: usize) -> Result<(), Error> {
+    v.try_reserve_exact(n)
+        .map_err(|_| Error::out_of_memory(n.saturating_mul(size_of::<T>()) as u64))
+}
+
+/// Collects `n` items made by `next` into a vector allocated fallibly (see [`reserve`]).
+pub(super) fn try_collect<T>(n: usize, mut next: impl FnMut() -> T) -> Result<Vec<T>, Error> {
+    let mut v = Vec::new();
+    reserve(&mut v, n)?;
+    for _ in 0..n {
+        v.push(next());
+    }
+    Ok(v)
 }
 
 fn read_option_u64(r: &mut Reader<'_>) -> Option<u64> {
@@ -476,8 +504,15 @@ fn extern_kind(r: &mut Reader<'_>) -> ExternKind {
 }
 
 fn read_const(r: &mut Reader<'_>) -> ConstExpr {
-    let ops = (0..r.count(1))
-        .map(|_| match r.code(13, "constant expression instruction") {
+    let n = r.count(1);
+    let mut ops = Vec::new();
+    if ops.try_reserve_exact(n).is_err() {
+        // Sticky like the reader's other errors: the load fails at its end.
+        r.fail("not enough memory for a constant expression");
+        return ConstExpr { ops: ops.into() };
+    }
+    ops.extend(
+        (0..n).map(|_| match r.code(13, "constant expression instruction") {
             0 => ConstOp::I32Const(r.u32().cast_signed()),
             1 => ConstOp::I64Const(r.u64().cast_signed()),
             2 => ConstOp::F32Const(r.u32()),
@@ -491,7 +526,9 @@ fn read_const(r: &mut Reader<'_>) -> ConstExpr {
             10 => ConstOp::I64Add,
             11 => ConstOp::I64Sub,
             _ => ConstOp::I64Mul,
-        })
-        .collect();
-    ConstExpr { ops }
+        }),
+    );
+    ConstExpr {
+        ops: ops.into_boxed_slice(),
+    }
 }

@@ -289,19 +289,26 @@ pub fn load_copy(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
     Module::build(engine, |info| {
         load_info(&parts, parts.data, &Keep::copied(), info)?;
         check_op_tags(parts.code, parts.code_at)?;
+        // The three largest allocations of a load, made fallibly: a device's heap may be
+        // smaller than the image asks for, and that is an error, not an abort.
         let code = CompiledModule {
-            funcs: Cow::Owned(parts.funcs.chunks_exact(FUNC_SIZE).map(read_func).collect()),
-            code: Cow::Owned(parts.code.chunks_exact(OP_SIZE).map(read_op).collect()),
-            offsets: Cow::Owned(
-                parts
-                    .offsets
-                    .chunks_exact(4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect(),
-            ),
+            funcs: Cow::Owned(copy_chunks(parts.funcs, FUNC_SIZE, read_func)?),
+            code: Cow::Owned(copy_chunks(parts.code, OP_SIZE, read_op)?),
+            offsets: Cow::Owned(copy_chunks(parts.offsets, 4, |b| {
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+            })?),
         };
         verify(info, code, parts.fuel)
     })
+}
+
+/// Decodes each `size`-byte chunk of `bytes` with `read` into a vector allocated fallibly.
+fn copy_chunks<T>(bytes: &[u8], size: usize, read: impl Fn(&[u8]) -> T) -> Result<Vec<T>, Error> {
+    let chunks = bytes.chunks_exact(size);
+    let mut items = Vec::new();
+    info::reserve(&mut items, chunks.len())?;
+    items.extend(chunks.map(read));
+    Ok(items)
 }
 
 /// The sections of an image whose header was checked, also against the engine.

@@ -202,7 +202,7 @@ pub(crate) fn check(
 
 /// What a failed allocation is reported as: the pass's memory grows with the function's code
 /// and frame, and a device with a small heap must get an error, not an abort.
-const OUT_OF_MEMORY: (usize, &str) = (0, "not enough memory to check references");
+pub(crate) const OUT_OF_MEMORY: (usize, &str) = (0, "not enough memory to check references");
 
 /// A vector of `len` copies of `value`, or the out-of-memory error.
 fn filled<T: Clone>(value: T, len: usize) -> Result<Vec<T>, (usize, &'static str)> {
