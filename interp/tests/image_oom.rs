@@ -122,7 +122,7 @@ fn loading_in_place_copies_no_code() {
     CAP.store(16 << 10, Ordering::Relaxed);
     let result = load_static(&engine, image);
     CAP.store(usize::MAX, Ordering::Relaxed);
-    let error = result.err().expect("20,000 entries do not fit in 16 KiB");
+    let error = result.expect_err("20,000 entries do not fit in 16 KiB");
     assert!(
         matches!(error.kind(), ErrorKind::OutOfMemory { .. }),
         "{error}"
@@ -132,9 +132,7 @@ fn loading_in_place_copies_no_code() {
     CAP.store(16 << 10, Ordering::Relaxed);
     let result = load_static(&engine, image);
     CAP.store(usize::MAX, Ordering::Relaxed);
-    let error = result
-        .err()
-        .expect("checking 20,000 instructions does not fit in 16 KiB");
+    let error = result.expect_err("checking 20,000 instructions does not fit in 16 KiB");
     assert!(
         matches!(error.kind(), ErrorKind::OutOfMemory { .. }),
         "{error}"
