@@ -141,6 +141,13 @@ pub trait ModuleTranslator: Send {
         validator: wasmparser::FuncValidator<wasmparser::ValidatorResources>,
     ) -> Result<(), Error>;
 
+    /// Gives back the validator's buffers of the last function translated, for the next one
+    /// (they grow to the largest function instead of being allocated for each). The default
+    /// gives fresh, empty ones.
+    fn take_validator_allocations(&mut self) -> wasmparser::FuncValidatorAllocations {
+        wasmparser::FuncValidatorAllocations::default()
+    }
+
     /// Finishes the module once every function is translated and all sections are decoded.
     ///
     /// # Errors

@@ -103,6 +103,7 @@ pub(crate) fn decode_and_translate(
             if let Some(t) = translator.as_mut() {
                 t.translate_function(&info, func_index, body, func_validator)
                     .map_err(|e| e.in_function(func_index, info.func_name(func_index)))?;
+                allocations = t.take_validator_allocations();
             }
             next_func += 1;
             continue;
