@@ -4,6 +4,7 @@
 //! ```text
 //! mote run [OPTIONS] FILE [ARGS...]     (options may also follow FILE; `--` ends options)
 //! mote validate FILE
+//! mote disas FILE
 //! mote compile [--fuel] [--no-debug-info] FILE [-o OUT]
 //! mote help | --help | -h
 //! mote --version | -V
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 pub const SYNOPSIS: &str = "\
 Usage: mote run [OPTIONS] FILE [ARGS...]
        mote validate FILE
+       mote disas FILE
        mote compile [--fuel] [--no-debug-info] FILE [-o OUT]
        mote help | --version
 Run `mote help` for the options.";
@@ -30,6 +32,8 @@ Mote: a WebAssembly runtime for constrained IoT hardware
 Usage:
   mote run [OPTIONS] FILE [ARGS...]   Run a .wasm or .wat module
   mote validate FILE                  Check that a module is valid, without running it
+  mote disas FILE                     Print the interpreter code that FILE translates to, one
+                                      instruction per line (to see what the translator made)
   mote compile [OPTIONS] FILE [-o OUT]
                                       Translate a module into a compiled image (.mimg) that
                                       devices run in place from flash (default OUT: FILE
@@ -77,6 +81,11 @@ pub enum Command {
     Run(RunOptions),
     /// Validate a module.
     Validate {
+        /// The module file.
+        file: PathBuf,
+    },
+    /// Print the interpreter code of a module.
+    Disas {
         /// The module file.
         file: PathBuf,
     },
@@ -141,7 +150,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     };
     match utf8(command)?.as_str() {
         "run" => parse_run(args),
-        "validate" => parse_validate(args),
+        "validate" => parse_file_only("validate", args, |file| Command::Validate { file }),
+        "disas" => parse_file_only("disas", args, |file| Command::Disas { file }),
         "compile" => parse_compile(args),
         "help" | "--help" | "-h" => Ok(Command::Help),
         "--version" | "-V" => Ok(Command::Version),
@@ -150,7 +160,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     }
 }
 
-fn parse_validate(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+/// A command (`validate`, `disas`) whose one operand is FILE and which takes no options.
+fn parse_file_only(
+    command: &str,
+    args: impl Iterator<Item = OsString>,
+    make: fn(PathBuf) -> Command,
+) -> Result<Command, UsageError> {
     let mut file = None;
     let mut options_done = false;
     for arg in args {
@@ -163,18 +178,18 @@ fn parse_validate(args: impl Iterator<Item = OsString>) -> Result<Command, Usage
                     continue;
                 }
                 Some(flag) if flag.starts_with('-') && flag.len() > 1 => {
-                    return Err(usage(format!("unknown option `{flag}` for `validate`")));
+                    return Err(usage(format!("unknown option `{flag}` for `{command}`")));
                 }
                 _ => {}
             }
         }
         if file.is_some() {
-            return Err(usage("`validate` takes exactly one FILE"));
+            return Err(usage(format!("`{command}` takes exactly one FILE")));
         }
         file = Some(PathBuf::from(arg));
     }
-    let file = file.ok_or_else(|| usage("`validate` needs a FILE"))?;
-    Ok(Command::Validate { file })
+    file.map(make)
+        .ok_or_else(|| usage(format!("`{command}` needs a FILE")))
 }
 
 fn parse_compile(mut args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
@@ -384,12 +399,25 @@ mod tests {
             &["run", "f.wat", "--env", "NOVALUE"],
             &["validate"],
             &["validate", "a.wasm", "b.wasm"],
+            &["disas"],
+            &["disas", "--fuel", "a.wasm"],
+            &["disas", "a.wasm", "b.wasm"],
         ] {
             assert!(
                 parse_strs(args).is_err(),
                 "{args:?} should be a usage error"
             );
         }
+    }
+
+    #[test]
+    fn disas_takes_one_file() {
+        assert_eq!(
+            parse_strs(&["disas", "a.wasm"]),
+            Ok(Command::Disas {
+                file: PathBuf::from("a.wasm")
+            })
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         }
         Ok(Command::Run(opts)) => run::run(&opts),
         Ok(Command::Validate { file }) => run::validate(&file),
+        Ok(Command::Disas { file }) => run::disas(&file),
         Ok(Command::Compile {
             file,
             output,

@@ -51,6 +51,22 @@ pub fn validate(file: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `mote disas FILE`: the interpreter code of every function.
+pub fn disas(file: &Path) -> Result<(), Failure> {
+    let wasm = load(file)?;
+    let engine = mote::engine(&Config::default());
+    let module = Module::new(&engine, &wasm)
+        .map_err(|e| Failure::Error(format!("{}: {e}", file.display())))?;
+    let listing = mote_interp::disassemble(&module).ok_or_else(|| {
+        Failure::Error(format!(
+            "{}: not compiled by the interpreter",
+            file.display()
+        ))
+    })?;
+    print!("{listing}");
+    Ok(())
+}
+
 /// `mote compile FILE -o OUTPUT`.
 pub fn compile(file: &Path, output: &Path, fuel: bool, debug_info: bool) -> Result<(), Failure> {
     let wasm = load(file)?;
