@@ -711,6 +711,39 @@ macro_rules! define_op {
 }
 for_each_op!(define_op);
 
+/// Calls `$f` on field `$field` when its type in the list is `Slot`.
+macro_rules! visit_slot_field {
+    (Slot, $field:ident, $f:ident) => {
+        $f($field)
+    };
+    ($other:ident, $field:ident, $f:ident) => {
+        let _ = $field;
+    };
+}
+
+/// Generates [`Op::slots_mut`] from the list: every field typed `Slot`.
+macro_rules! define_slots_mut {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident $({ $( $(#[$field_attr:meta])* $field:ident : $ty:ident ),* $(,)? })?
+    ),* $(,)?) => {
+        impl Op {
+            /// Calls `f` on every slot operand of the instruction (for `base` operands: the
+            /// first slot of the range).
+            pub fn slots_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+                match self {
+                    $(
+                        Op::$name $({ $($field),* })? => {
+                            $($( visit_slot_field!($ty, $field, f); )*)?
+                        }
+                    )*
+                }
+            }
+        }
+    };
+}
+for_each_op!(define_slots_mut);
+
 impl Op {
     /// The jump target of a branch instruction (not `BrTable`, whose targets are the `Br`s that
     /// follow it).

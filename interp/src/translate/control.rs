@@ -73,6 +73,9 @@ impl FuncTranslator<'_> {
     }
 
     fn push_control(&mut self, kind: ControlKind, ty: BlockType) {
+        if kind == ControlKind::Loop {
+            self.loop_depth += 1;
+        }
         let (params, results) = self.block_arity(ty);
         let live = self.reachable;
         if live {
@@ -160,6 +163,9 @@ impl FuncTranslator<'_> {
         let Some(frame) = self.controls.pop() else {
             return;
         };
+        if frame.kind == ControlKind::Loop {
+            self.loop_depth -= 1;
+        }
         if !frame.live {
             return;
         }

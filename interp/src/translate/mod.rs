@@ -54,6 +54,7 @@ struct Scratch {
     offsets: Vec<u32>,
     controls: Vec<Control>,
     operands: Vec<Operand>,
+    consts: Vec<u64>,
     allocations: Option<wasmparser::FuncValidatorAllocations>,
 }
 
@@ -208,6 +209,8 @@ impl ModuleTranslator for Translator {
         operands.clear();
         let mut offsets = core::mem::take(&mut self.scratch.offsets);
         offsets.clear();
+        let mut consts = core::mem::take(&mut self.scratch.consts);
+        consts.clear();
         let mut func = FuncTranslator {
             info,
             code,
@@ -224,13 +227,15 @@ impl ModuleTranslator for Translator {
             fuel: self.fuel,
             fuel_op: None,
             label_pc: 0,
+            loop_depth: 0,
+            consts,
         };
         func.start(results);
 
         translate_body(&body, &mut validator, &mut func)?;
         thread_jumps_to_returns(&mut func.code);
+        let frame_size = func.place_constants()?;
 
-        let frame_size = locals + func.max_height;
         if frame_size >= MAX_FRAME_SLOTS {
             return Err(Error::limit(
                 "slots per frame",
@@ -282,6 +287,7 @@ impl ModuleTranslator for Translator {
         self.scratch.controls = func.controls;
         self.scratch.operands = func.operands;
         self.scratch.offsets = func.offsets;
+        self.scratch.consts = func.consts;
         self.scratch.allocations = Some(validator.into_allocations());
         Ok(())
     }
@@ -437,7 +443,19 @@ struct FuncTranslator<'a> {
     /// `usize::MAX` while one is being translated. Instructions may be merged with the one
     /// before them only past it (a jump may land on the second).
     label_pc: usize,
+    /// How many `loop`s enclose the current position.
+    loop_depth: u32,
+    /// Constants read inside loops, each from a slot of its own (after the locals) that the
+    /// function's prologue writes once per call (see [`FuncTranslator::place_constants`]).
+    /// Until then, constant `i` is named by the provisional slot `CONST_MARK - i`.
+    consts: Vec<u64>,
 }
+
+/// Provisional slot of the first loop constant; the next ones count down from it.
+const CONST_MARK: Slot = Slot::MAX;
+
+/// Most loop constants per function: beyond, constants are written where they are used.
+const MAX_LOOP_CONSTS: usize = 64;
 
 impl FuncTranslator<'_> {
     /// The slot of operand-stack height `h`.
@@ -499,16 +517,106 @@ impl FuncTranslator<'_> {
         }
     }
 
-    /// The slot where the entry at `height` is; a constant is written to its own slot first.
+    /// The slot where the entry at `height` is, to be read. Inside a loop a constant is read
+    /// from a slot that the prologue fills once per call; elsewhere it is written to the
+    /// entry's own slot first.
     fn operand_slot(&mut self, height: u32) -> Slot {
         match self.operands.get(height as usize).copied() {
             Some(Operand::Local(n)) => Self::local(n),
-            Some(Operand::Const(_)) => {
+            Some(Operand::Const(value)) => {
+                if self.loop_depth > 0
+                    && let Some(slot) = self.loop_const(value)
+                {
+                    return slot;
+                }
                 self.materialize(height);
                 self.slot(height)
             }
             _ => self.slot(height),
         }
+    }
+
+    /// The provisional slot of loop constant `value`, if there is room for it.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "at most MAX_LOOP_CONSTS constants"
+    )]
+    fn loop_const(&mut self, value: u64) -> Option<Slot> {
+        let index = match self.consts.iter().position(|&c| c == value) {
+            Some(index) => index,
+            None if self.consts.len() < MAX_LOOP_CONSTS => {
+                self.consts.push(value);
+                self.consts.len() - 1
+            }
+            None => return None,
+        };
+        Some(CONST_MARK - index as Slot)
+    }
+
+    /// Gives the loop constants their slots, right after the locals (the operand slots move
+    /// up to make room: a call's frame starts at an operand slot and overlaps everything
+    /// above it, so nothing a call can overwrite may hold a constant), and writes them in a
+    /// prologue at the function's start (after its fuel check); returns the frame size.
+    ///
+    /// # Errors
+    /// A `Limit` error when the frame is too large for its slots to be told apart from the
+    /// provisional ones.
+    fn place_constants(&mut self) -> Result<u32, Error> {
+        let locals = self.locals;
+        let base = locals + self.max_height;
+        let count = count(self.consts.len());
+        if count == 0 {
+            return Ok(base);
+        }
+        let lowest_mark = u32::from(CONST_MARK) + 1 - count;
+        if base > lowest_mark {
+            return Err(Error::limit(
+                "slots per frame (with loop constants)",
+                u64::from(base + count),
+                u64::from(lowest_mark),
+            ));
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "base + count <= CONST_MARK + 1, checked above"
+        )]
+        let remap = |slot: &mut Slot| {
+            let s = u32::from(*slot);
+            if s >= lowest_mark {
+                *slot = (locals + u32::from(CONST_MARK - *slot)) as Slot;
+            } else if s >= locals {
+                *slot = (s + count) as Slot;
+            }
+        };
+        for op in &mut self.code {
+            op.slots_mut(remap);
+        }
+        // Jumps to the start of the function body keep landing on its fuel check.
+        let at = usize::from(matches!(self.code.first(), Some(Op::ConsumeFuel { .. })));
+        let shift = count;
+        for op in &mut self.code {
+            if let Some(target) = op.target_mut()
+                && *target as usize >= at
+            {
+                *target += shift;
+            }
+        }
+        let consts = core::mem::take(&mut self.consts);
+        let start = self.code.len();
+        for (i, &value) in consts.iter().enumerate() {
+            #[expect(clippy::cast_possible_truncation, reason = "checked above")]
+            self.emit_const((locals + i as u32) as Slot, value);
+        }
+        // `emit` appended the prologue; move it to `at`.
+        let added = self.code.len() - start;
+        self.code[at..].rotate_right(added);
+        if self.debug_info {
+            let first = self.offsets.get(at).copied().unwrap_or(0);
+            self.offsets[at..].rotate_right(added);
+            self.offsets[at..at + added].fill(first);
+        }
+        self.consts = consts;
+        Ok(base + count)
     }
 
     /// Pops a value; returns the slot where it is.
