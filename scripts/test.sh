@@ -128,6 +128,28 @@ step "QEMU board sifive_e (RV32IMAC, 16 KiB RAM): firmware lints, self-test, app
 cargo clippy -p mote-spec-bundle --no-default-features --target riscv32imac-unknown-none-elf -- -D warnings
 cargo xtask qemu-test sifive_e --strict
 
+step "real boards (nRF52840-DK, Raspberry Pi Pico, ESP32-C3): lints and release builds with the example apps"
+# Each is a workspace of its own (boards/NAME, its target in .cargo/config.toml, flashed with
+# `cargo run --release` through probe-rs); there is no hardware here, so the firmware is built,
+# not run. boards/support is the app runner, heap and logging they share. The apps are compiled
+# to images on the host (`mote compile`) and embedded with MOTE_APP; the feature `defmt` (logs
+# over RTT) is linted too.
+mkdir -p target/boards
+for app in blink thermometer; do
+    cargo run --release -q -p mote -- compile "examples/$app.wasm" -o "target/boards/$app.mimg"
+done
+(cd boards/support && cargo fmt --check && \
+    cargo clippy --locked --target thumbv7em-none-eabihf -- -D warnings && \
+    cargo clippy --locked --target thumbv7em-none-eabihf --features defmt -- -D warnings)
+for board in nrf52840-dk rp-pico esp32c3; do
+    (cd "boards/$board" && cargo fmt --check && \
+        cargo clippy --locked -- -D warnings && \
+        cargo clippy --locked --features defmt -- -D warnings)
+    for app in blink thermometer; do
+        (cd "boards/$board" && MOTE_APP="$PWD/../../target/boards/$app.mimg" cargo build --locked --release)
+    done
+done
+
 step "MCU benchmark firmware: lints of every engine build, native fib under QEMU"
 # The full `cargo xtask mcu-bench` (Mote, wasmi and wasm3 under -icount) takes minutes from a
 # cold build and is run by hand (docs/performance.md, "On the MCU"); here: the native run (it

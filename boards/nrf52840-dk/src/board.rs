@@ -7,7 +7,7 @@ use mote_platform::{Board, Clock as WasiClock, Errno, Kind, Manifest, NoDevice, 
 use nrf52840_hal::gpio::{Level, p0};
 use nrf52840_hal::pac::{Peripherals, TWIM0, UARTE0};
 use nrf52840_hal::twim::{self, Twim};
-use nrf52840_hal::uarte::{self, Baudrate, Parity, Uarte, UarteRx, UarteTx};
+use nrf52840_hal::uarte::{self, Baudrate, Parity, Uarte};
 
 use crate::pin::Pin;
 use crate::time::Clock;
@@ -18,11 +18,15 @@ pub const PINS: [&str; 8] = [
     "led", "button", "gpio2", "gpio3", "gpio4", "gpio5", "gpio6", "gpio7",
 ];
 
-/// UARTE0 as one `embedded-io` device (115 200 baud, 8N1, no flow control).
-pub struct Serial {
-    tx: UarteTx<UARTE0>,
-    rx: UarteRx<UARTE0>,
-}
+/// UARTE0 as one `embedded-io` device (115 200 baud, 8N1, no flow control), over the HAL's
+/// blocking `Uarte::write` and `Uarte::read`. Not the HAL's `UarteTx`/`UarteRx`: in
+/// nrf-hal-common 0.19, `UarteTx`'s `embedded_io::Write::write` copies into its buffer with
+/// slices of different lengths and panics on any write shorter than the room left.
+pub struct Serial(Uarte<UARTE0>);
+
+/// Bytes sent per DMA transfer (EasyDMA reads only RAM: the bytes are copied here first, as
+/// they may be in flash).
+const TX_CHUNK: usize = 64;
 
 impl ErrorType for Serial {
     type Error = uarte::Error;
@@ -30,17 +34,31 @@ impl ErrorType for Serial {
 
 impl Write for Serial {
     fn write(&mut self, buf: &[u8]) -> Result<usize, uarte::Error> {
-        self.tx.write(buf)
+        for chunk in buf.chunks(TX_CHUNK) {
+            let mut ram = [0u8; TX_CHUNK];
+            ram[..chunk.len()].copy_from_slice(chunk);
+            self.0.write(&ram[..chunk.len()])?;
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> Result<(), uarte::Error> {
-        self.tx.flush()
+        // `Uarte::write` returns when the transfer has ended.
+        Ok(())
     }
 }
 
 impl Read for Serial {
+    /// Blocks until a byte comes and returns it (`Uarte::read` fills the whole buffer it gets,
+    /// so it gets one byte).
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, uarte::Error> {
-        self.rx.read(buf)
+        let Some(first) = buf.first_mut() else {
+            return Ok(0);
+        };
+        let mut byte = [0u8; 1];
+        self.0.read(&mut byte)?;
+        *first = byte[0];
+        Ok(1)
     }
 }
 
@@ -99,13 +117,10 @@ impl Dk {
             Parity::EXCLUDED,
             Baudrate::BAUD115200,
         );
-        let tx_buf = cortex_m::singleton!(: [u8; 64] = [0; 64])?;
-        let rx_buf = cortex_m::singleton!(: [u8; 1] = [0; 1])?;
-        let (tx, rx) = uarte.split(tx_buf, rx_buf).ok()?;
         Some(Self {
             pins,
             i2c0,
-            uart0: Serial { tx, rx },
+            uart0: Serial(uarte),
             #[cfg(feature = "defmt")]
             console: Console::new(),
             clock: Clock::start(p.TIMER0),

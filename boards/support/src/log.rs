@@ -33,6 +33,7 @@ fn line<W: embedded_io::Write>(console: Option<&mut W>, args: fmt::Arguments<'_>
     if let Some(console) = console {
         // A console that fails has nowhere to report it.
         let _ = console.write_fmt(format_args!("mote: {args}\r\n"));
+        let _ = console.flush();
     }
 }
 
