@@ -131,14 +131,15 @@ cargo xtask qemu-test sifive_e --strict
 step "real boards (nRF52840-DK, Raspberry Pi Pico, ESP32-C3): lints and release builds with the example apps"
 # Each is a workspace of its own (boards/NAME, its target in .cargo/config.toml, flashed with
 # `cargo run --release` through probe-rs); there is no hardware here, so the firmware is built,
-# not run. boards/support is the app runner, heap and logging they share. The apps are compiled
-# to images on the host (`mote compile`) and embedded with MOTE_APP; the feature `defmt` (logs
-# over RTT) is linted too.
+# not run. boards/support is the app runner, heap and logging they share (tested on the host).
+# The apps are compiled to images on the host (`mote compile`) and embedded with MOTE_APP; the
+# feature `defmt` (logs over RTT) is linted too.
 mkdir -p target/boards
 for app in blink thermometer; do
     cargo run --release -q -p mote -- compile "examples/$app.wasm" -o "target/boards/$app.mimg"
 done
 (cd boards/support && cargo fmt --check && \
+    cargo clippy --locked --all-targets -- -D warnings && cargo test --locked && \
     cargo clippy --locked --target thumbv7em-none-eabihf -- -D warnings && \
     cargo clippy --locked --target thumbv7em-none-eabihf --features defmt -- -D warnings)
 for board in nrf52840-dk rp-pico esp32c3; do
