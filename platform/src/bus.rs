@@ -6,9 +6,10 @@
 
 use embedded_hal::i2c::{I2c, Operation as I2cOp};
 use embedded_hal::spi::{MODE_0, MODE_1, MODE_2, MODE_3, Operation as SpiOp, SpiDevice};
-use mote_core::{Caller, Error, Linker, Memory};
+use mote_core::{Caller, Error, Memory};
 
 use crate::board::{Board, SpiConfig};
+use crate::defs::Defs;
 use crate::errno::{Errno, from_i2c, from_io, from_spi, level1};
 use crate::manifest::Kind;
 use crate::mem::{self, BOUNCE, BOUNCE_U32, array_len, at, check, memory, u};
@@ -26,7 +27,7 @@ const OP_DELAY_NS: u32 = 3;
 const OP_SIZE: u32 = 12;
 
 pub(crate) fn add<T: 'static, B: Board + 'static>(
-    linker: &mut Linker<T>,
+    linker: &mut Defs<'_, T>,
     get: Getter<T, B>,
 ) -> Result<(), Error> {
     linker.func_wrap(

@@ -62,6 +62,7 @@ extern crate alloc;
 
 mod board;
 mod bus;
+mod defs;
 pub mod errno;
 mod manifest;
 mod mem;
@@ -84,7 +85,9 @@ pub use manifest::{Grant, Kind, MAX_LABEL, Manifest};
 pub use mem::BOUNCE;
 pub use nodevice::NoDevice;
 
-use mote_core::{Error, Linker};
+use mote_core::{Error, Linker, Module};
+
+use defs::Defs;
 
 /// The import module of level 0.
 pub const WASI_MODULE: &str = "wasi_snapshot_preview1";
@@ -205,9 +208,7 @@ pub fn add_to_linker<T: 'static, B: Board + 'static>(
     linker: &mut Linker<T>,
     get: Getter<T, B>,
 ) -> Result<(), Error> {
-    wasi::add(linker, get)?;
-    periph::add(linker, get)?;
-    bus::add(linker, get)
+    add(&mut Defs::all(linker), get)
 }
 
 /// Defines only level 0 (`wasi_snapshot_preview1`).
@@ -218,5 +219,29 @@ pub fn add_wasi_to_linker<T: 'static, B: Board + 'static>(
     linker: &mut Linker<T>,
     get: Getter<T, B>,
 ) -> Result<(), Error> {
-    wasi::add(linker, get)
+    wasi::add(&mut Defs::all(linker), get)
+}
+
+/// Defines, of levels 0 and 1, only the functions that `module` imports, for devices whose heap
+/// cannot hold all of WASI-lite's definitions (about 73 functions: 8.7 KB on a 32-bit target).
+/// Imports of other names, and from other modules, are left undefined: instantiating then
+/// reports them as unknown, as with [`add_to_linker`].
+///
+/// # Errors
+/// As [`add_to_linker`].
+pub fn add_imports_to_linker<T: 'static, B: Board + 'static>(
+    linker: &mut Linker<T>,
+    module: &Module,
+    get: Getter<T, B>,
+) -> Result<(), Error> {
+    add(&mut Defs::imported_by(linker, module), get)
+}
+
+fn add<T: 'static, B: Board + 'static>(
+    defs: &mut Defs<'_, T>,
+    get: Getter<T, B>,
+) -> Result<(), Error> {
+    wasi::add(defs, get)?;
+    periph::add(defs, get)?;
+    bus::add(defs, get)
 }

@@ -6,9 +6,10 @@
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{InputPin, OutputPin, StatefulOutputPin};
 use embedded_hal::pwm::SetDutyCycle;
-use mote_core::{Caller, Error, Linker};
+use mote_core::{Caller, Error};
 
 use crate::board::{Board, Clock};
+use crate::defs::Defs;
 use crate::errno::{Errno, from_digital, from_pwm, level1};
 use crate::manifest::{Kind, MAX_LABEL};
 use crate::mem::{self, memory, u};
@@ -24,7 +25,7 @@ const RISING: u8 = 1;
 const FALLING: u8 = 2;
 
 pub(crate) fn add<T: 'static, B: Board + 'static>(
-    linker: &mut Linker<T>,
+    linker: &mut Defs<'_, T>,
     get: Getter<T, B>,
 ) -> Result<(), Error> {
     linker.func_wrap(

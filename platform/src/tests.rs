@@ -49,3 +49,93 @@ fn grants_are_found_by_label_and_kind() {
     assert_eq!(m.find(b"le", Kind::Gpio), None);
     assert_eq!(m.grants()[0].index, 3);
 }
+
+mod imports_only {
+    extern crate std;
+
+    use alloc::format;
+
+    use mote_core::{Config, Engine, Linker, Module, Store};
+
+    use crate::testing::TestBoard;
+    use crate::{Kind, Manifest, Platform};
+
+    type Host = Platform<TestBoard>;
+
+    fn module(engine: &Engine, imports: &str) -> Module {
+        let wat = format!(
+            r#"(module {imports}
+                 (memory (export "memory") 1)
+                 (data (i32.const 0) "led")
+                 (func (export "_start") (result i32)
+                   (call $toggle (call $open (i32.const 0) (i32.const 3) (i32.const 1)))))"#
+        );
+        let wasm = wat::parse_str(&wat).expect("valid text");
+        Module::new(engine, &wasm).expect("a valid module")
+    }
+
+    const USED: &str = r#"
+        (import "mote:board" "gpio.open" (func $open (param i32 i32 i32) (result i32)))
+        (import "mote:board" "gpio.toggle" (func $toggle (param i32) (result i32)))
+        (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "fd_seek" (func (param i32 i64 i32 i32) (result i32)))"#;
+
+    #[test]
+    fn defines_only_what_the_module_imports() {
+        let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
+        let module = module(&engine, USED);
+        let mut linker = Linker::new(&engine);
+        crate::add_imports_to_linker(&mut linker, &module, |p: &mut Host| p).expect("defined once");
+        // The four imports, one of them a function outside the subset (ENOSYS), and nothing else.
+        assert_eq!(format!("{linker:?}"), "Linker { definitions: 4, .. }");
+        let manifest = Manifest::new().grant("led", Kind::Gpio, 0);
+        let mut store = Store::new(&engine, Platform::new(TestBoard::default(), manifest));
+        assert!(
+            linker
+                .get(&mut store, "wasi_snapshot_preview1", "fd_seek")
+                .is_some()
+        );
+        assert!(
+            linker
+                .get(&mut store, "wasi_snapshot_preview1", "proc_exit")
+                .is_none()
+        );
+        assert!(linker.get(&mut store, "mote:board", "gpio.read").is_none());
+        let instance = linker.instantiate(&mut store, &module).expect("linked");
+        let start = instance
+            .get_typed_func::<(), i32>(&store, "_start")
+            .expect("exported");
+        assert_eq!(start.call(&mut store, ()).expect("runs"), 0);
+        assert!(store.data().board().pins[0].0, "the LED toggled on");
+
+        // All of WASI-lite, for comparison.
+        let mut all = Linker::<Host>::new(&engine);
+        crate::add_to_linker(&mut all, |p: &mut Host| p).expect("defined once");
+        let count = format!("{all:?}");
+        assert_ne!(count, "Linker { definitions: 4, .. }");
+    }
+
+    #[test]
+    fn unknown_imports_stay_undefined() {
+        let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
+        let imports = r#"
+            (import "mote:board" "gpio.open" (func $open (param i32 i32 i32) (result i32)))
+            (import "mote:board" "gpio.toggle" (func $toggle (param i32) (result i32)))
+            (import "mote:board" "no.such" (func (param i32) (result i32)))
+            (import "env" "fd_write" (func (param i32 i32 i32 i32) (result i32)))"#;
+        let module = module(&engine, imports);
+        let mut linker = Linker::new(&engine);
+        crate::add_imports_to_linker(&mut linker, &module, |p: &mut Host| p).expect("defined once");
+        assert_eq!(format!("{linker:?}"), "Linker { definitions: 2, .. }");
+        let mut store = Store::new(
+            &engine,
+            Platform::new(TestBoard::default(), Manifest::new()),
+        );
+        let err = linker
+            .instantiate(&mut store, &module)
+            .expect_err("no.such is not defined");
+        assert!(format!("{err}").contains("no.such"), "{err}");
+        // Defining twice is refused, as with `add_to_linker`.
+        assert!(crate::add_imports_to_linker(&mut linker, &module, |p: &mut Host| p).is_err());
+    }
+}

@@ -7,9 +7,10 @@
 use alloc::format;
 
 use embedded_hal::delay::DelayNs;
-use mote_core::{Caller, Error, FuncType, Linker, Memory, Val, ValType};
+use mote_core::{Caller, Error, FuncType, Memory, Val, ValType};
 
 use crate::board::{Board, Clock, Stream};
+use crate::defs::Defs;
 use crate::errno::{Errno, from_io, wasi};
 use crate::mem::{self, BOUNCE, BOUNCE_U32, array_len, at, check, memory, u};
 use crate::{Blocking, Getter, Platform, WASI_MODULE};
@@ -17,7 +18,7 @@ use crate::{Blocking, Getter, Platform, WASI_MODULE};
 const M: &str = WASI_MODULE;
 
 pub(crate) fn add<T: 'static, B: Board + 'static>(
-    linker: &mut Linker<T>,
+    linker: &mut Defs<'_, T>,
     get: Getter<T, B>,
 ) -> Result<(), Error> {
     linker.func_wrap(
@@ -117,7 +118,7 @@ pub(crate) fn add<T: 'static, B: Board + 'static>(
         },
     )?;
     for (name, params) in UNSUPPORTED {
-        let ty = FuncType::new(params.iter().copied(), [ValType::I32]);
+        let ty = || FuncType::new(params.iter().copied(), [ValType::I32]);
         linker.func_new(M, name, ty, |_, _, results| {
             if let Some(slot) = results.first_mut() {
                 *slot = Val::I32(Errno::NOSYS.code());

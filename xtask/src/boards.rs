@@ -54,8 +54,8 @@ pub enum UartApp {
 }
 
 /// A larger RAM than the chip's, for a machine whose RAM size QEMU can change: the firmware is
-/// linked for it and QEMU given it, to run apps that do not fit in the chip's RAM yet (and to
-/// measure what they need).
+/// linked for it and QEMU given it (`cargo xtask qemu BOARD APP --large-ram`), to measure what
+/// an app needs beyond the chip's RAM. `qemu-test` uses the chip's RAM only.
 #[derive(Debug, Clone, Copy)]
 pub struct LargeRam {
     /// KiB of RAM (the firmware's build.rs reads it as `MOTE_RAM_KIB`).
@@ -105,9 +105,6 @@ pub struct QemuBoard {
     pub on_device_translate: bool,
     /// A larger RAM the firmware can be built and booted with (`--large-ram`), if any.
     pub large_ram: Option<LargeRam>,
-    /// Why an app that runs out of the chip's RAM is a known gap on a machine whose RAM QEMU
-    /// cannot enlarge (`None`: running out of RAM fails, or retries with [`Self::large_ram`]).
-    pub ram_gap: Option<&'static str>,
     /// The spec testsuite's smoke subset that `qemu-test` runs on the board, if any.
     pub spec_smoke: Option<SpecSmoke>,
     /// The firmware's engine configuration, which apps are compiled with: an image runs only
@@ -174,7 +171,6 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         uart_app: UartApp::Thermometer,
         on_device_translate: true,
         large_ram: None,
-        ram_gap: None,
         spec_smoke: None,
         config: lm3s6965evb_config,
     },
@@ -196,14 +192,13 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         },
         uart_app: UartApp::Hello,
         on_device_translate: false,
-        // The example apps need about 16 KiB of RAM and the chip has 16 KiB: they run with
-        // 32 KiB (docs/boards.md, "microbit").
+        // For measuring what an app needs beyond the chip's 16 KiB (`cargo xtask qemu
+        // microbit APP --large-ram`, docs/boards.md, "microbit"); the checks use 16 KiB.
         large_ram: Some(LargeRam {
             ram_kib: 32,
             heap_bytes: 28 * 1024,
             qemu_property: "nrf51-soc.sram-size",
         }),
-        ram_gap: None,
         spec_smoke: None,
         config: microbit_config,
     },
@@ -226,10 +221,6 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         uart_app: UartApp::Hello,
         on_device_translate: false,
         large_ram: None,
-        ram_gap: Some(
-            "QEMU's sifive_e has a fixed 16 KiB of RAM; the WASI-lite linker's transient heap \
-             fragments it (docs/boards.md, \"sifive_e\")",
-        ),
         spec_smoke: Some(SpecSmoke {
             bin: "spec-smoke",
             suite: "wasm-v2",

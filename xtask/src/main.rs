@@ -31,16 +31,16 @@ Commands:
       the temperature of the board's TMP105 (degrees Celsius) before the app starts;
       --trace-gpio prints QEMU's trace of the GPIO outputs to stderr afterwards. --large-ram
       links the firmware for, and boots QEMU with, more RAM than the chip has (microbit: 32
-      KiB instead of 16, where the example apps do not fit yet). Quit an app that does not end
+      KiB instead of 16, to measure apps that need more). Quit an app that does not end
       with Ctrl-A x.
   qemu-test BOARD [--strict]
       Check BOARD under QEMU: the drivers' self-test (sensor temperature over QMP, UART
       output, LED toggles in QEMU's GPIO trace), then the example apps thermometer.wasm (or
-      hello.wasm on microbit) and blink.wasm from compiled images, and thermometer.wasm
-      translated on the device where the firmware can. Prints one line per check and a
-      summary. An app whose firmware does not fit in flash is skipped; with --strict it fails,
-      except on-device translation (a known gap while it does not fit). On microbit the apps
-      also run with 32 KiB of RAM, and running out of the chip's 16 KiB is a known gap.
+      hello.wasm on microbit and sifive_e) and blink.wasm from compiled images in the chip's
+      RAM (with the RAM the firmware reports using), and thermometer.wasm translated on the
+      device where the firmware can. Prints one line per check and a summary. An app whose
+      firmware does not fit in flash is skipped; with --strict it fails, except on-device
+      translation (a known gap while it does not fit). Running out of RAM fails.
   qemu-spec BOARD --suite SUITE [--filter SUBSTR] [--verbose] [--timeout SECONDS]
       Run the official spec testsuite on the device: build BOARD's spec firmware (mps2-an386:
       the full runtime), write SUITE (wasm-v1, wasm-v2, proposals/NAME, ...) as a spec bundle,

@@ -4,20 +4,19 @@
 //! 1. The drivers' self-test: on lm3s6965evb the sensor temperature set over QMP comes back over
 //!    I2C and out of the UART (at two temperatures, one negative); on microbit hello's line
 //!    comes out of the UART; on both the LED pin toggles six times in QEMU's GPIO trace.
-//! 2. The example apps `thermometer.wasm` (lm3s6965evb) or `hello.wasm` (microbit) and
-//!    `blink.wasm`, compiled to images on the host and run by the firmware's executor, checked
-//!    the same way. When that firmware does not fit in the chip's flash, they are reported as
-//!    skipped with the overflow in bytes; with `--strict` they fail instead (CI), so that the
-//!    firmware cannot silently grow out of the flash. On a board with a larger RAM to offer
-//!    (microbit), an app that runs out of the chip's RAM is a reported known gap, and the app
-//!    runs again with the larger RAM, where it must pass.
+//! 2. The example apps `thermometer.wasm` (lm3s6965evb) or `hello.wasm` (microbit, sifive_e)
+//!    and `blink.wasm`, compiled to images on the host and run by the firmware's executor in
+//!    the chip's RAM (16 KiB on microbit and sifive_e), checked the same way; the RAM the run
+//!    used is printed from the firmware's report at exit. When that firmware does not fit in
+//!    the chip's flash, they are reported as skipped with the overflow in bytes; with
+//!    `--strict` they fail instead (CI), so that the firmware cannot silently grow out of the
+//!    flash. Running out of RAM fails.
 //! 3. `thermometer.wasm` on the firmware that validates and translates it on the device
 //!    (feature `on-device-translate`, lm3s6965evb only). It does not fit in flash yet (a known
 //!    gap, see docs/boards.md): while it does not, it is reported as skipped, with `--strict`
 //!    too; it runs, and must pass, by itself once it fits.
 //! 4. On a board with a spec smoke subset (sifive_e): those `.wast` files as a spec bundle of
-//!    compiled images, run by the executor on the device; nothing may fail. On a machine whose
-//!    RAM QEMU cannot enlarge (sifive_e), an app that runs out of it is a reported known gap.
+//!    compiled images, run by the executor on the device; nothing may fail.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -99,12 +98,6 @@ fn boot(
 struct Elf<'a> {
     path: &'a std::path::Path,
     large_ram: bool,
-}
-
-/// What the firmware prints when the heap runs out (`mote: error: ...: out of memory: ...`) or
-/// the allocator fails outright (a panic).
-fn out_of_memory(uart: &str) -> bool {
-    uart.contains("out of memory") || uart.contains("memory allocation of")
 }
 
 /// Exit status 0 and `expected` among the UART's lines.
@@ -291,15 +284,14 @@ fn selftest(board: &QemuBoard, report: &mut Report) {
 }
 
 /// Builds `firmware` (an app) and runs `check` on it, or skips it when it does not fit in
-/// flash. On a board with a larger RAM ([`QemuBoard::large_ram`]), an app that runs out of the
-/// chip's RAM is a reported known gap, and it runs again with the larger RAM, where it must
-/// pass.
+/// flash. The app must run in the chip's RAM: running out of it fails. Prints the RAM the run
+/// used, from the firmware's report at exit ([`memory_at_exit`]), when it gives one.
 fn app(
     board: &QemuBoard,
     report: &mut Report,
     label: &str,
     firmware: Firmware<'_>,
-    check: impl Fn(&QemuBoard, &Elf<'_>) -> Result<(), String>,
+    check: impl Fn(&QemuBoard, &Elf<'_>) -> Result<Outcome, String>,
 ) {
     match qemu::build(board, firmware) {
         Ok(path) => {
@@ -307,25 +299,14 @@ fn app(
                 path: &path,
                 large_ram: false,
             };
-            match (check(board, &elf), &board.large_ram) {
-                (Err(why), Some(ram)) if out_of_memory(&why) => report.skip(
-                    label,
-                    &format!(
-                        "the app does not fit in the chip's RAM ({why}); it runs with {} KiB \
-                         (docs/boards.md)",
-                        ram.ram_kib
-                    ),
-                    true,
-                ),
-                (Err(why), None) if out_of_memory(&why) => match board.ram_gap {
-                    Some(gap) => report.skip(
-                        label,
-                        &format!("the app does not fit in the chip's RAM ({why}); {gap}"),
-                        true,
-                    ),
-                    None => report.record(label, Err(why)),
-                },
-                (result, _) => report.record(label, result),
+            let result = check(board, &elf);
+            let memory = result
+                .as_ref()
+                .ok()
+                .and_then(|o| memory_at_exit(&o.uart).map(str::to_owned));
+            report.record(label, result.map(|_| ()));
+            if let Some(memory) = memory {
+                println!("        RAM: {memory}");
             }
         }
         Err(BuildError::DoesNotFit { overflow }) => report.skip(
@@ -338,43 +319,41 @@ fn app(
         ),
         Err(BuildError::Failed(e)) => report.record(label, Err(e.to_string())),
     }
-    let Some(ram) = board.large_ram else {
-        return;
-    };
-    let label = format!("{label}, with {} KiB of RAM", ram.ram_kib);
-    match qemu::build_with(board, firmware, true) {
-        Ok(path) => {
-            let elf = Elf {
-                path: &path,
-                large_ram: true,
-            };
-            report.record(&label, check(board, &elf));
-        }
-        Err(e) => report.record(&label, Err(Error::from(e).to_string())),
-    }
+}
+
+/// The firmware's memory report at exit (`mote: memory at exit: heap ...`, over semihosting on
+/// microbit and sifive_e), without its prefix.
+fn memory_at_exit(output: &str) -> Option<&str> {
+    output
+        .lines()
+        .find_map(|line| line.trim_end().strip_prefix("mote: memory at exit: "))
 }
 
 /// The thermometer's check: `23.25 °C` on the UART at 23.25 °C.
-fn thermometer(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
-    boot(board, elf, Some(23.25), false).and_then(|outcome| expect_line(&outcome, "23.25 °C"))
+fn thermometer(board: &QemuBoard, elf: &Elf<'_>) -> Result<Outcome, String> {
+    let outcome = boot(board, elf, Some(23.25), false)?;
+    expect_line(&outcome, "23.25 °C")?;
+    Ok(outcome)
 }
 
 /// Hello's check: `Hello from Mote!` on the UART.
-fn hello(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
-    boot(board, elf, None, false).and_then(|outcome| expect_line(&outcome, HELLO_LINE))
+fn hello(board: &QemuBoard, elf: &Elf<'_>) -> Result<Outcome, String> {
+    let outcome = boot(board, elf, None, false)?;
+    expect_line(&outcome, HELLO_LINE)?;
+    Ok(outcome)
 }
 
 /// The blink check: its lines on the UART and the LED toggles in the GPIO trace.
-fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<(), String> {
-    boot(board, elf, None, true).and_then(|outcome| {
-        if outcome.status != 0 {
-            return Err(format!(
-                "exit status {} (UART output: {:?})",
-                outcome.status, outcome.uart
-            ));
-        }
-        expect_blink(board, &outcome)
-    })
+fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<Outcome, String> {
+    let outcome = boot(board, elf, None, true)?;
+    if outcome.status != 0 {
+        return Err(format!(
+            "exit status {} (UART output: {:?})",
+            outcome.status, outcome.uart
+        ));
+    }
+    expect_blink(board, &outcome)?;
+    Ok(outcome)
 }
 
 /// The spec testsuite's smoke subset ([`QemuBoard::spec_smoke`]): writes its files as a
@@ -694,14 +673,14 @@ Timer with period zero, disabling
     }
 
     #[test]
-    fn running_out_of_memory() {
-        assert!(out_of_memory(
-            "mote: error: app.wasm: instantiating the module: out of memory: could not allocate 8192 bytes"
-        ));
-        assert!(out_of_memory(
-            "mote-microbit: panicked at alloc.rs:553:9:\nmemory allocation of 224 bytes failed"
-        ));
-        assert!(!out_of_memory("Hello from Mote!"));
+    fn memory_reports() {
+        let output =
+            "Hello from Mote!\r\nmote: memory at exit: heap 0 in use, peak 10985 of 12288 bytes\n";
+        assert_eq!(
+            memory_at_exit(output),
+            Some("heap 0 in use, peak 10985 of 12288 bytes")
+        );
+        assert_eq!(memory_at_exit("Hello from Mote!\n"), None);
     }
 
     #[test]

@@ -106,19 +106,20 @@ fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result
         .map_err(|e| ("calling `_start`", e))
 }
 
-/// The host functions `module` imports, made in `store`, in the order of its imports. The
-/// linker that holds all of WASI-lite (about 73 functions: 8.7 KB of heap on this target) lives
-/// only while they are looked up, and is dropped before instantiation allocates linear memory:
-/// `Linker::instantiate` would hold both at once (19 KB). It is not enough for 16 KiB: the
-/// imported functions' shared parts (`Arc`s made by the linker) stay behind, scattered where the
-/// linker was, and no 8 KiB hole is left for linear memory (docs/boards.md, "microbit").
+/// The host functions `module` imports, made in `store`, in the order of its imports. Only the
+/// WASI-lite functions that the module imports are defined
+/// (`mote_platform::add_imports_to_linker`: all of WASI-lite, about 73 functions, would take
+/// 8.7 KB of heap on this target and leave the imported functions' shared parts scattered
+/// where it was, with no 8 KiB hole for linear memory). The linker lives only while they are
+/// looked up and is dropped before instantiation allocates linear memory (docs/boards.md,
+/// "microbit").
 fn imports(
     engine: &Engine,
     store: &mut Store<Host>,
     module: &Module,
 ) -> Result<Vec<Extern>, Failure> {
     let mut linker = Linker::new(engine);
-    mote_platform::add_to_linker(&mut linker, |host: &mut Host| host)
+    mote_platform::add_imports_to_linker(&mut linker, module, |host: &mut Host| host)
         .map_err(|e| ("defining the host functions", e))?;
     #[cfg(feature = "memory-report")]
     crate::rt::report_memory("after defining the host functions");

@@ -13,14 +13,13 @@ static APP: &[u8] = mote_interp::include_image!(concat!(env!("OUT_DIR"), "/app.m
 #[entry]
 fn main() -> ! {
     rt::init_heap();
-    #[cfg(feature = "memory-report")]
     rt::paint_stack();
     let status = match Microbit::take() {
         Some(board) => app::run(board, APP),
         // Unreachable: nothing took the board before.
         None => app::EXIT_FAILURE,
     };
-    #[cfg(feature = "memory-report")]
+    // Always: what the run used of the RAM (`cargo xtask qemu-test` prints it).
     rt::report_memory("at exit");
     rt::exit(status)
 }

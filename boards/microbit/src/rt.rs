@@ -1,6 +1,6 @@
 //! The runtime around the app: the heap that `alloc` (and so Mote) uses, the memory report
-//! (feature `memory-report`) and the way out of the machine through semihosting. With `regs`,
-//! the only module with `unsafe`.
+//! (at exit; after each stage with the feature `memory-report`) and the way out of the
+//! machine through semihosting. With `regs`, the only module with `unsafe`.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::mem::MaybeUninit;
@@ -32,7 +32,6 @@ struct CountingHeap {
     used: AtomicUsize,
     peak: AtomicUsize,
     /// The highest end of a block so far, as an offset from the heap's start.
-    #[cfg(feature = "memory-report")]
     top: AtomicUsize,
 }
 
@@ -41,7 +40,6 @@ static HEAP: CountingHeap = CountingHeap {
     heap: LlffHeap::empty(),
     used: AtomicUsize::new(0),
     peak: AtomicUsize::new(0),
-    #[cfg(feature = "memory-report")]
     top: AtomicUsize::new(0),
 };
 
@@ -54,7 +52,6 @@ unsafe impl GlobalAlloc for CountingHeap {
         if !ptr.is_null() {
             let used = self.used.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             self.peak.fetch_max(used, Ordering::Relaxed);
-            #[cfg(feature = "memory-report")]
             self.top.fetch_max(
                 ptr.addr() + layout.size() - HEAP_START.load(Ordering::Relaxed),
                 Ordering::Relaxed,
@@ -71,8 +68,7 @@ unsafe impl GlobalAlloc for CountingHeap {
     }
 }
 
-/// The heap's first address (feature `memory-report`).
-#[cfg(feature = "memory-report")]
+/// The heap's first address.
 static HEAP_START: AtomicUsize = AtomicUsize::new(0);
 
 /// Gives the heap its memory. Call once, first thing.
@@ -83,7 +79,6 @@ pub fn init_heap() {
         return;
     }
     let start = (&raw mut MEMORY).addr();
-    #[cfg(feature = "memory-report")]
     HEAP_START.store(start, Ordering::Relaxed);
     // SAFETY: `init` must run once (the flag above guarantees it) with a non-zero size; the
     // region is `MEMORY`, a static that nothing else names, so the heap owns it alone.
@@ -101,10 +96,8 @@ pub fn heap_used() -> usize {
 }
 
 /// What [`paint_stack`] fills the free main stack with.
-#[cfg(feature = "memory-report")]
 const STACK_PAINT: u32 = 0x5afe_57ac;
 
-#[cfg(feature = "memory-report")]
 unsafe extern "C" {
     /// The lowest address of the main stack (cortex-m-rt's linker script: the end of the
     /// statics); the stack grows down towards it from the end of RAM.
@@ -114,14 +107,12 @@ unsafe extern "C" {
 }
 
 /// Bytes of the main stack (from the end of the statics to the end of RAM).
-#[cfg(feature = "memory-report")]
 fn stack_bytes() -> usize {
     (&raw const _stack_start).addr() - (&raw const _stack_end).addr()
 }
 
 /// Fills the main stack below the caller's frame with a pattern, for [`stack_peak`]. Call once,
-/// first thing (feature `memory-report`).
-#[cfg(feature = "memory-report")]
+/// first thing.
 pub fn paint_stack() {
     /// Bytes left alone below the stack pointer: this function's own frame.
     const MARGIN: usize = 64;
@@ -138,7 +129,6 @@ pub fn paint_stack() {
 
 /// The most main stack bytes used so far: the stack above the lowest word that is no longer
 /// [`paint_stack`]'s pattern.
-#[cfg(feature = "memory-report")]
 pub fn stack_peak() -> usize {
     let bottom = (&raw const _stack_end).cast::<u32>();
     let words = stack_bytes() / 4;
@@ -151,8 +141,7 @@ pub fn stack_peak() -> usize {
 }
 
 /// Prints the heap's peak and the main stack's high-water mark so far over semihosting (QEMU's
-/// standard output), after `stage` (feature `memory-report`).
-#[cfg(feature = "memory-report")]
+/// standard output), after `stage`.
 pub fn report_memory(stage: &str) {
     cortex_m_semihosting::hprintln!(
         "mote: memory {}: heap {} in use, peak {}, highest end {} of {} bytes, main stack {} of {} bytes",

@@ -111,26 +111,20 @@ fn start(engine: &Engine, store: &mut Store<Host>, module: &Module) -> Result<()
     result.map_err(|e| ("calling `_start`", e))
 }
 
-/// The host functions `module` imports, made in `store`, in the order of its imports. The
-/// linker lives only while they are looked up and is dropped before instantiation allocates
-/// linear memory. It holds WASI-lite level 0 only (`wasi_snapshot_preview1`) unless the module
-/// imports from `mote:board`: all of WASI-lite (about 73 functions) takes about 8.7 KB of heap
-/// on a 32-bit target while it lives, level 0 about a third of that.
+/// The host functions `module` imports, made in `store`, in the order of its imports. Only the
+/// WASI-lite functions that the module imports are defined
+/// (`mote_platform::add_imports_to_linker`: all of WASI-lite, about 73 functions, takes about
+/// 8.7 KB of heap on a 32-bit target and leaves the imported functions' shared parts scattered
+/// where it was, with no 8 KiB hole for linear memory). The linker lives only while they are
+/// looked up and is dropped before instantiation allocates linear memory.
 fn imports(
     engine: &Engine,
     store: &mut Store<Host>,
     module: &Module,
 ) -> Result<Vec<Extern>, Failure> {
     let mut linker = Linker::new(engine);
-    let peripherals = module
-        .imports()
-        .any(|(from, _, _)| from == mote_platform::BOARD_MODULE);
-    let defined = if peripherals {
-        mote_platform::add_to_linker(&mut linker, |host: &mut Host| host)
-    } else {
-        mote_platform::add_wasi_to_linker(&mut linker, |host: &mut Host| host)
-    };
-    defined.map_err(|e| ("defining the host functions", e))?;
+    mote_platform::add_imports_to_linker(&mut linker, module, |host: &mut Host| host)
+        .map_err(|e| ("defining the host functions", e))?;
     report("after defining the host functions");
     let mut imports = Vec::new();
     imports

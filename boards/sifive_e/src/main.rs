@@ -19,7 +19,7 @@ fn main() -> ! {
         // Unreachable: nothing took the board before.
         None => app::EXIT_FAILURE,
     };
-    #[cfg(feature = "memory-report")]
+    // Always: what the run used of the RAM (`cargo xtask qemu-test` prints it).
     rt::report_memory("at exit");
     rt::exit(status)
 }
