@@ -19,10 +19,10 @@ type Host = Platform<SifiveE>;
 pub const EXIT_FAILURE: i32 = 1;
 
 /// The limits for 16 KiB of RAM (as on microbit, which has the same RAM): [`Limits::MCU`] with
-/// 48 value-stack slots (384 bytes), 8 frames, one instance, memory and table, and at most
-/// 8 KiB of linear memory. `hello` needs 24 slots and 2 frames, `blink` 40 slots and 3 frames.
+/// 56 value-stack slots (448 bytes), 8 frames, one instance, memory and table, and at most
+/// 8 KiB of linear memory. `hello` needs 24 slots and 2 frames, `blink` 52 slots and 3 frames.
 pub const LIMITS: Limits = Limits {
-    value_stack_slots: 48,
+    value_stack_slots: 56,
     call_depth: 8,
     nested_calls: 1,
     memory_bytes: 8 * 1024,
