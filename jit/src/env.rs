@@ -125,6 +125,8 @@ pub(crate) struct FuncEnv<'m> {
     vmctx_region: Option<ir::AliasRegion>,
     heap_region: Option<ir::AliasRegion>,
     fuel: bool,
+    /// Whether function entries and loops check the epoch (`Config::epoch_interruption`).
+    epoch: bool,
     segment: Option<FuelSegment>,
     /// Slow paths of fuel checks: (slow block, check block, amount).
     fuel_slow: Vec<(Block, Block, Value)>,
@@ -156,6 +158,7 @@ impl<'m> FuncEnv<'m> {
             vmctx_region: None,
             heap_region: None,
             fuel: config.fuel_enabled(),
+            epoch: config.epoch_interruption_enabled(),
             segment: None,
             fuel_slow: Vec::new(),
             trap_blocks: Vec::new(),
@@ -206,6 +209,32 @@ impl<'m> FuncEnv<'m> {
             .load(types::I64, self.vm(), vmctx, offsets::STACK_LIMIT);
         let low = builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(builder, low, TrapCode::StackOverflow);
+        self.epoch_check(builder);
+    }
+
+    /// With epoch interruption on, traps with `Interrupt` when the engine's epoch has reached
+    /// the store's deadline. The epoch is read with an atomic load: another thread changes it,
+    /// and a plain load could be merged with an earlier one (around a loop, for ever).
+    pub(crate) fn epoch_check(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if !self.epoch {
+            return;
+        }
+        let vmctx = self.vmctx();
+        let epoch_ptr = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::EPOCH);
+        let epoch = builder
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), epoch_ptr);
+        let deadline_ptr =
+            builder
+                .ins()
+                .load(types::I64, self.vm(), vmctx, offsets::EPOCH_DEADLINE);
+        let deadline = builder.ins().load(types::I64, flags(), deadline_ptr, 0);
+        let reached = builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        self.trap_if(builder, reached, TrapCode::Interrupt);
     }
 
     /// Records the byte offset of the operator being translated (for trap sites).

@@ -130,4 +130,8 @@ impl Backend for Jit {
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
         Box::new(exec::JitExecution::new(config))
     }
+
+    fn supports_epoch_interruption(&self) -> bool {
+        true
+    }
 }

@@ -23,7 +23,7 @@ use crate::vmctx::{Entry, RunState, VmCtx};
 type Trampoline = unsafe extern "C" fn(*mut VmCtx, usize, *mut RawVal);
 
 /// Every trap code compiled code can raise, by its number.
-const TRAP_CODES: [TrapCode; 10] = [
+const TRAP_CODES: [TrapCode; 11] = [
     TrapCode::Unreachable,
     TrapCode::MemoryOutOfBounds,
     TrapCode::TableOutOfBounds,
@@ -34,6 +34,7 @@ const TRAP_CODES: [TrapCode; 10] = [
     TrapCode::IntegerDivisionByZero,
     TrapCode::BadConversionToInteger,
     TrapCode::StackOverflow,
+    TrapCode::Interrupt,
 ];
 
 /// The number of `code` in calls to [`raise`].
