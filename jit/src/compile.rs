@@ -39,6 +39,8 @@ pub(crate) struct CompiledModule {
     pub(crate) frame_slots: Box<[u32]>,
     /// Trampoline address for each of the module's types.
     pub(crate) trampolines: Box<[usize]>,
+    /// Imported functions of the module (defined function `i` is function `imported + i`).
+    pub(crate) imported_funcs: u32,
 }
 
 /// What backtraces need to know about one compiled function.
@@ -48,6 +50,8 @@ pub(crate) struct FuncInfo {
     pub(crate) len: usize,
     /// `(start, end, wasm offset)` ranges of machine code offsets, sorted.
     pub(crate) srclocs: Box<[(u32, u32, u32)]>,
+    /// `(code offset, raw Cranelift trap code)` of each trap instruction, sorted.
+    pub(crate) traps: Box<[(u32, u8)]>,
 }
 
 impl CompiledModule {
@@ -72,6 +76,17 @@ impl CompiledModule {
             .map(|(_, _, loc)| loc);
         Some((u32::try_from(i).ok()?, offset))
     }
+
+    /// If `pc` is a trap instruction of one of this module's functions: the function (module
+    /// index space), the WebAssembly byte offset and the raw trap code. Called from the signal
+    /// handler: reads only, allocates nothing.
+    pub(crate) fn trap_at(&self, pc: usize) -> Option<(u32, Option<u32>, u8)> {
+        let (defined, offset) = self.lookup(pc)?;
+        let info = self.func_info.get(defined as usize)?;
+        let rel = u32::try_from(pc - self.func_code[defined as usize]).ok()?;
+        let at = info.traps.binary_search_by_key(&rel, |&(o, _)| o).ok()?;
+        Some((self.imported_funcs + defined, offset, info.traps[at].1))
+    }
 }
 
 /// A relocation in one function's code.
@@ -92,6 +107,7 @@ struct FuncBytes {
     bytes: Vec<u8>,
     relocs: Vec<Fixup>,
     srclocs: Box<[(u32, u32, u32)]>,
+    traps: Box<[(u32, u8)]>,
 }
 
 /// Translates and compiles the functions of one module.
@@ -166,6 +182,13 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
         .filter(|l| !l.loc.is_default())
         .map(|l| (l.start, l.end, l.loc.bits()))
         .collect();
+    let mut traps: Vec<(u32, u8)> = compiled
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| (t.offset, t.code.as_raw().get()))
+        .collect();
+    traps.sort_unstable();
     let raw: Vec<_> = compiled
         .buffer
         .relocs()
@@ -208,6 +231,7 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
         bytes,
         relocs,
         srclocs,
+        traps: traps.into_boxed_slice(),
     })
 }
 
@@ -517,6 +541,7 @@ impl ModuleTranslator for Translator {
             .map(|f| FuncInfo {
                 len: f.bytes.len(),
                 srclocs: core::mem::take(&mut f.srclocs),
+                traps: core::mem::take(&mut f.traps),
             })
             .collect();
         Ok(Arc::new(CompiledModule {
@@ -524,6 +549,7 @@ impl ModuleTranslator for Translator {
             func_info,
             frame_slots: core::mem::take(&mut self.frame_slots).into_boxed_slice(),
             trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
+            imported_funcs: info.imported_funcs,
             _memory: memory,
         }))
     }

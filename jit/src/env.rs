@@ -9,9 +9,10 @@
 //! length, loaded from the context (so memories of any page size, 1-byte pages included, are
 //! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
 //! them between calls, and reloads them after any call (a callee or the runtime may have grown
-//! or moved the memory, and refreshed the context). Traps never use Cranelift's
-//! `trap` instructions as a way out: a failed check branches to a block that calls
-//! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
+//! or moved the memory, and refreshed the context). A failed check is one of Cranelift's
+//! trap instructions (`trapnz`, `trapz`, `trap`) with the Mote trap code as its user code:
+//! no block and no register on the fast path; the `SIGILL` it raises is turned into the trap
+//! by [`crate::signals`], which finds the code and the byte offset from the faulting address.
 
 use cranelift_codegen::ir::{
     self, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData,
@@ -130,8 +131,6 @@ pub(crate) struct FuncEnv<'m> {
     segment: Option<FuelSegment>,
     /// Slow paths of fuel checks: (slow block, check block, amount).
     fuel_slow: Vec<(Block, Block, Value)>,
-    /// One block per trap code, filled in at the end.
-    trap_blocks: Vec<(TrapCode, Block)>,
     /// Signature of each module type, imported on first use.
     sigs: Vec<Option<ir::SigRef>>,
     /// Signatures of runtime calls.
@@ -161,7 +160,6 @@ impl<'m> FuncEnv<'m> {
             epoch: config.epoch_interruption_enabled(),
             segment: None,
             fuel_slow: Vec::new(),
-            trap_blocks: Vec::new(),
             sigs: vec![None; info.types.len()],
             libcall_sigs: Vec::new(),
             func_refs: Vec::new(),
@@ -250,18 +248,6 @@ impl<'m> FuncEnv<'m> {
         builder.ins().iconst(types::I64, site.cast_signed())
     }
 
-    /// The block that raises `code`; it takes the site as its parameter.
-    fn trap_block(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) -> Block {
-        if let Some(&(_, b)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
-            return b;
-        }
-        let b = builder.create_block();
-        builder.append_block_param(b, types::I64);
-        builder.set_cold_block(b);
-        self.trap_blocks.push((code, b));
-        b
-    }
-
     /// Traps with `code` when `cond` is non-zero; continues in a new block otherwise.
     pub(crate) fn trap_if(
         &mut self,
@@ -269,13 +255,7 @@ impl<'m> FuncEnv<'m> {
         cond: Value,
         code: TrapCode,
     ) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        let cont = builder.create_block();
-        builder
-            .ins()
-            .brif(cond, trap, &[BlockArg::from(site)], cont, &[]);
-        builder.switch_to_block(cont);
+        builder.ins().trapnz(cond, crate::signals::clif_code(code));
     }
 
     /// Traps with `code` when `cond` is zero.
@@ -285,20 +265,12 @@ impl<'m> FuncEnv<'m> {
         cond: Value,
         code: TrapCode,
     ) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        let cont = builder.create_block();
-        builder
-            .ins()
-            .brif(cond, cont, &[], trap, &[BlockArg::from(site)]);
-        builder.switch_to_block(cont);
+        builder.ins().trapz(cond, crate::signals::clif_code(code));
     }
 
     /// Traps with `code` unconditionally (the current block ends).
     pub(crate) fn trap(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        builder.ins().jump(trap, &[BlockArg::from(site)]);
+        builder.ins().trap(crate::signals::clif_code(code));
     }
 
     /// Emits the trap blocks and fuel slow paths. Call once, after the body.
@@ -315,23 +287,6 @@ impl<'m> FuncEnv<'m> {
                 &[vmctx, amount],
             );
             builder.ins().jump(check, &[]);
-        }
-        for (code, block) in core::mem::take(&mut self.trap_blocks) {
-            builder.switch_to_block(block);
-            let site = builder.block_params(block)[0];
-            let code = builder
-                .ins()
-                .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
-            self.save_fp(builder);
-            self.libcall(
-                builder,
-                libcalls::raise as *const () as usize,
-                &[types::I64, types::I32, types::I64],
-                &[],
-                &[vmctx, code, site],
-            );
-            // `raise` never returns: the coroutine is abandoned.
-            builder.ins().trap(ir::TrapCode::unwrap_user(1));
         }
     }
 

@@ -44,6 +44,7 @@ mod exec;
 mod libcalls;
 #[forbid(unsafe_code)]
 mod runtime;
+mod signals;
 #[forbid(unsafe_code)]
 mod translate;
 mod vmctx;
@@ -80,6 +81,7 @@ impl Jit {
             // Compiled code accesses linear memory (little-endian) with native loads.
             return Err(fail("big-endian hosts are not supported"));
         }
+        signals::install().map_err(|e| fail(&e))?;
         let mut flags = settings::builder();
         for (name, value) in [
             ("opt_level", "speed"),
