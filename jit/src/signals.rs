@@ -196,13 +196,13 @@ unsafe fn registers(uc: *mut libc::ucontext_t) -> Registers {
     // SAFETY: the caller's contract; `mcontext` holds the interrupted registers.
     unsafe {
         let m = &raw mut (*uc).uc_mcontext;
-        let reg = |r: usize| -> *mut u64 { &raw mut (*m).regs[r] };
+        let regs: *mut u64 = (&raw mut (*m).regs).cast();
         Registers {
             pc: &raw mut (*m).pc,
             sp: &raw mut (*m).sp,
-            fp: *reg(29),
-            args: [reg(0), reg(1), reg(2), reg(3), reg(4)],
-            link: Some(reg(30)),
+            fp: *regs.add(29),
+            args: [regs, regs.add(1), regs.add(2), regs.add(3), regs.add(4)],
+            link: Some(regs.add(30)),
         }
     }
 }
