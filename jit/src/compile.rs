@@ -119,6 +119,8 @@ pub(crate) struct Translator {
     pending: Vec<ir::Function>,
     /// The interpreter's frame size of each defined function.
     frame_slots: Vec<u32>,
+    /// Per pending function, its `iconst`s of callees' frame sizes (`FuncEnv::frame_slots`).
+    frame_slot_consts: Vec<Vec<(ir::Inst, u32)>>,
     /// Their machine code, after `finish` compiled it.
     funcs: Vec<FuncBytes>,
     builder_ctx: FunctionBuilderContext,
@@ -132,6 +134,7 @@ impl Translator {
             code_bytes_limit: config.get_limits().code_bytes,
             pending: Vec::new(),
             frame_slots: Vec::new(),
+            frame_slot_consts: Vec::new(),
             funcs: Vec::new(),
             builder_ctx: FunctionBuilderContext::new(),
         }
@@ -464,6 +467,8 @@ impl ModuleTranslator for Translator {
             );
         }
         self.pending.push(func);
+        self.frame_slot_consts
+            .push(core::mem::take(&mut env.frame_slot_consts));
         self.frame_slots
             .push(u32::try_from(frame_slots).unwrap_or(u32::MAX));
         Ok(())
@@ -472,6 +477,16 @@ impl ModuleTranslator for Translator {
     fn finish(mut self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
         let defined = self.pending.len();
         let mut funcs = core::mem::take(&mut self.pending);
+        // Every frame size is known now: fill in the constants of direct calls.
+        for (func, consts) in funcs.iter_mut().zip(&self.frame_slot_consts) {
+            for &(inst, callee) in consts {
+                let slots = self.frame_slots.get(callee as usize).copied().unwrap_or(0);
+                func.dfg.insts[inst] = ir::InstructionData::UnaryImm {
+                    opcode: ir::Opcode::Iconst,
+                    imm: ir::immediates::Imm64::new(i64::from(slots)),
+                };
+            }
+        }
         for ty in &info.types {
             let trampoline = self.trampoline(ty);
             funcs.push(trampoline);

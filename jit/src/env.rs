@@ -137,6 +137,17 @@ pub(crate) struct FuncEnv<'m> {
     libcall_sigs: Vec<(usize, ir::SigRef)>,
     /// Direct-call references to defined functions, by defined index.
     func_refs: Vec<(u32, ir::FuncRef)>,
+    /// `iconst`s that hold the interpreter's frame size of a defined callee, patched with the
+    /// size when the module is finished (callees translated later are not known yet).
+    pub(crate) frame_slot_consts: Vec<(ir::Inst, u32)>,
+    /// `Limits::value_stack_slots`: the bound of the interpreter's value stack.
+    max_slots: u64,
+    /// Bounds already checked in the current block: `(memory, address value, end)` means
+    /// `address + end <= length` held there. Memories never shrink, so the fact stays true
+    /// for the rest of the block, calls and `memory.grow` included.
+    checked: Vec<(u32, Value, u64)>,
+    /// The block that `checked` describes.
+    checked_block: Option<Block>,
 }
 
 impl<'m> FuncEnv<'m> {
@@ -163,6 +174,10 @@ impl<'m> FuncEnv<'m> {
             sigs: vec![None; info.types.len()],
             libcall_sigs: Vec::new(),
             func_refs: Vec::new(),
+            frame_slot_consts: Vec::new(),
+            max_slots: u64::from(config.get_limits().value_stack_slots),
+            checked: Vec::new(),
+            checked_block: None,
         }
     }
 
@@ -423,13 +438,29 @@ impl<'m> FuncEnv<'m> {
         size: u32,
     ) -> Value {
         let (base, len) = self.memory(builder, mem);
+        let wasm_addr = addr;
         let addr = builder.ins().uextend(types::I64, addr);
         let static_end = offset.saturating_add(u64::from(size));
-        let end = builder
-            .ins()
-            .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
-        let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+        if builder.current_block() != self.checked_block {
+            self.checked.clear();
+            self.checked_block = builder.current_block();
+        }
+        let known = self
+            .checked
+            .iter()
+            .position(|&(m, a, _)| m == mem && a == wasm_addr);
+        if known.is_none_or(|i| self.checked[i].2 < static_end) {
+            let end = builder
+                .ins()
+                .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
+            let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+            match known {
+                Some(i) => self.checked[i].2 = static_end,
+                None if self.checked.len() < 16 => self.checked.push((mem, wasm_addr, static_end)),
+                None => {}
+            }
+        }
         let ptr = builder.ins().iadd(base, addr);
         if offset == 0 {
             ptr
@@ -524,14 +555,14 @@ impl<'m> FuncEnv<'m> {
             .load(types::I64, self.vm(), vmctx, offsets::LIMITS)
     }
 
-    /// The interpreter's frame size (slots) of defined function `defined`, as `i64`.
+    /// The interpreter's frame size (slots) of defined function `defined`, as an `i64`
+    /// constant that [`crate::compile`] fills in once every function is translated.
     fn frame_slots(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
-        let vmctx = self.vmctx();
-        let table = builder
-            .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::FRAME_SLOTS);
-        let at = i32::try_from(u64::from(defined) * 4).unwrap_or(i32::MAX);
-        builder.ins().uload32(readonly(), table, at)
+        let value = builder.ins().iconst(types::I64, 0);
+        if let Some(inst) = builder.func.dfg.value_def(value).inst() {
+            self.frame_slot_consts.push((inst, defined));
+        }
+        value
     }
 
     /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
@@ -542,13 +573,14 @@ impl<'m> FuncEnv<'m> {
             .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
         let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
         self.trap_if(builder, none, TrapCode::StackOverflow);
-        let left = builder.ins().iadd_imm_s(left, -1);
+        let taken = builder.ins().iadd_imm_s(left, -1);
         builder
             .ins()
-            .store(flags(), left, limits, offsets::DEPTH_LEFT);
+            .store(flags(), taken, limits, offsets::DEPTH_LEFT);
     }
 
-    /// After a Wasm-to-Wasm call: gives the unit back.
+    /// After a Wasm-to-Wasm call: gives the unit back (reloaded rather than kept across the
+    /// call: a value live across a call is spilled, and fib(30) ran twice as long so).
     fn depth_leave(builder: &mut FunctionBuilder<'_>, limits: Value) {
         let left = builder
             .ins()
@@ -576,11 +608,12 @@ impl<'m> FuncEnv<'m> {
             .load(types::I64, flags(), limits, offsets::SLOTS_FP);
         let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
         if let Some(slots) = callee_slots {
+            // `Limits::value_stack_slots` is the engine's, the same for every call.
             let end = builder.ins().iadd(callee_fp, slots);
-            let max = builder
+            let max = i64::try_from(self.max_slots).unwrap_or(i64::MAX);
+            let over = builder
                 .ins()
-                .load(types::I64, flags(), limits, offsets::MAX_SLOTS);
-            let over = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, max);
+                .icmp_imm_u(IntCC::UnsignedGreaterThan, end, max);
             self.trap_if(builder, over, TrapCode::StackOverflow);
         }
         if enter {
@@ -591,8 +624,14 @@ impl<'m> FuncEnv<'m> {
         fp
     }
 
-    /// After a Wasm-to-Wasm call: restores the caller's frame pointer.
-    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, fp: Value) {
+    /// After a Wasm-to-Wasm call that entered its frame `base` slots up: restores the
+    /// caller's frame pointer. Recomputed from the callee's (every call restores its own), not
+    /// kept across the call, which would spill it.
+    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, base: u32) {
+        let fp = builder
+            .ins()
+            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
+        let fp = builder.ins().iadd_imm_s(fp, -i64::from(base));
         builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
     }
 
@@ -686,10 +725,10 @@ impl<'m> FuncEnv<'m> {
                 return Vec::new();
             }
             self.depth_enter(builder, limits);
-            let fp = self.slots_enter(builder, limits, base, Some(slots), true);
+            self.slots_enter(builder, limits, base, Some(slots), true);
             let call = builder.ins().call(callee, &call_args);
             let results = builder.inst_results(call).to_vec();
-            Self::slots_leave(builder, limits, fp);
+            Self::slots_leave(builder, limits, base);
             Self::depth_leave(builder, limits);
             return results;
         }
@@ -763,14 +802,14 @@ impl<'m> FuncEnv<'m> {
             // `resolve_indirect` checked the callee's frame against the value stack.
             let limits = self.limits(builder);
             self.depth_enter(builder, limits);
-            let fp = self.slots_enter(builder, limits, base, None, true);
+            self.slots_enter(builder, limits, base, None, true);
             let call = builder.ins().call_indirect(sig, code, &call_args);
             let results: Vec<BlockArg> = builder
                 .inst_results(call)
                 .iter()
                 .map(|v| BlockArg::from(*v))
                 .collect();
-            Self::slots_leave(builder, limits, fp);
+            Self::slots_leave(builder, limits, base);
             Self::depth_leave(builder, limits);
             builder.ins().jump(merge, &results);
         }

@@ -100,14 +100,10 @@ pub(crate) mod offsets {
     pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
     /// `limits`
     pub(crate) const LIMITS: i32 = at(offset_of!(VmCtx, limits));
-    /// `frame_slots`
-    pub(crate) const FRAME_SLOTS: i32 = at(offset_of!(VmCtx, frame_slots));
     /// `CallLimits::depth_left`
     pub(crate) const DEPTH_LEFT: i32 = at(offset_of!(super::CallLimits, depth_left));
     /// `CallLimits::fp`
     pub(crate) const SLOTS_FP: i32 = at(offset_of!(super::CallLimits, fp));
-    /// `CallLimits::max_slots`
-    pub(crate) const MAX_SLOTS: i32 = at(offset_of!(super::CallLimits, max_slots));
     /// `func_refs`
     pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
     /// `exit_fp`
