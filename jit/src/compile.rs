@@ -115,8 +115,11 @@ pub(crate) struct Translator {
     isa: OwnedTargetIsa,
     config: Config,
     code_bytes_limit: u64,
-    /// The IR of each defined function, compiled in `finish` (on several threads).
-    pending: Vec<ir::Function>,
+    /// The IR of each defined function not yet handed to the compiler threads (`None` once
+    /// handed over).
+    pending: Vec<Option<ir::Function>>,
+    /// Compiler threads that compile functions while later ones are still being translated.
+    pipeline: Option<Pipeline>,
     /// The interpreter's frame size of each defined function.
     frame_slots: Vec<u32>,
     /// Per pending function, its `iconst`s of callees' frame sizes (`FuncEnv::frame_slots`).
@@ -129,6 +132,7 @@ pub(crate) struct Translator {
 impl Translator {
     pub(crate) fn new(config: &Config, isa: OwnedTargetIsa) -> Self {
         Self {
+            pipeline: Pipeline::start(&isa),
             isa,
             config: config.clone(),
             code_bytes_limit: config.get_limits().code_bytes,
@@ -236,6 +240,118 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
         srclocs,
         traps: traps.into_boxed_slice(),
     })
+}
+
+/// Fills in the frame-size constants of `func`'s direct calls (`FuncEnv::frame_slots`).
+fn patch_frame_slots(func: &mut ir::Function, consts: &[(ir::Inst, u32)], frame_slots: &[u32]) {
+    for &(inst, callee) in consts {
+        let slots = frame_slots.get(callee as usize).copied().unwrap_or(0);
+        func.dfg.insts[inst] = ir::InstructionData::UnaryImm {
+            opcode: ir::Opcode::Iconst,
+            imm: ir::immediates::Imm64::new(i64::from(slots)),
+        };
+    }
+}
+
+type Job = (usize, ir::Function);
+type Done = (usize, Result<FuncBytes, Error>);
+
+/// Compiler threads fed through a channel: functions are compiled while the module is still
+/// being translated (validation and IR construction run in order, on the caller's thread).
+struct Pipeline {
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    done: std::sync::mpsc::Receiver<Done>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Pipeline {
+    /// Starts up to `available_parallelism` threads of [`COMPILER_STACK`] bytes of stack;
+    /// `None` when none starts (then `finish` compiles with [`compile_all`]).
+    fn start(isa: &OwnedTargetIsa) -> Option<Self> {
+        use std::sync::{Arc, Mutex, mpsc};
+        let (jobs, receiver) = mpsc::channel::<Job>();
+        let (done_tx, done) = mpsc::channel::<Done>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let n = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let threads: Vec<_> = (0..n)
+            .filter_map(|_| {
+                let receiver = Arc::clone(&receiver);
+                let done = done_tx.clone();
+                let isa = isa.clone();
+                std::thread::Builder::new()
+                    .name("mote-jit-compile".into())
+                    .stack_size(COMPILER_STACK)
+                    .spawn(move || {
+                        let mut ctx = Context::new();
+                        loop {
+                            let job = match receiver.lock() {
+                                Ok(r) => r.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok((index, func)) = job else { break };
+                            ctx.func = func;
+                            let result = compile_function(&*isa, &mut ctx);
+                            if done.send((index, result)).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .ok()
+            })
+            .collect();
+        (!threads.is_empty()).then_some(Pipeline {
+            jobs: Some(jobs),
+            done,
+            threads,
+        })
+    }
+
+    /// Hands function `index` to the threads; gives it back if they are gone.
+    fn send(&self, index: usize, func: ir::Function) -> Result<(), ir::Function> {
+        match &self.jobs {
+            Some(jobs) => jobs.send((index, func)).map_err(|e| e.0.1),
+            None => Err(func),
+        }
+    }
+
+    /// Sends the remaining `funcs`, waits for all `total` results and returns them in index
+    /// order.
+    fn finish(mut self, funcs: Vec<Job>, total: usize) -> Result<Vec<FuncBytes>, (usize, Error)> {
+        for (index, func) in funcs {
+            if self.send(index, func).is_err() {
+                return Err((index, Error::unsupported("a compiler thread failed", None)));
+            }
+        }
+        self.jobs = None;
+        let mut out: Vec<Option<Result<FuncBytes, Error>>> = (0..total).map(|_| None).collect();
+        for _ in 0..total {
+            let Ok((index, result)) = self.done.recv() else {
+                break;
+            };
+            if let Some(slot) = out.get_mut(index) {
+                *slot = Some(result);
+            }
+        }
+        let mut compiled = Vec::with_capacity(total);
+        for (index, result) in out.into_iter().enumerate() {
+            match result {
+                Some(Ok(bytes)) => compiled.push(bytes),
+                Some(Err(e)) => return Err((index, e)),
+                None => return Err((index, Error::unsupported("a compiler thread failed", None))),
+            }
+        }
+        Ok(compiled)
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        // Closing the channel ends the threads once they finish their current function.
+        self.jobs = None;
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Most slots one interpreter frame may have (`mote-interp`'s translator refuses larger).
@@ -466,41 +582,63 @@ impl ModuleTranslator for Translator {
                     .in_function(func_index, info.func_name(func_index)),
             );
         }
-        self.pending.push(func);
-        self.frame_slot_consts
-            .push(core::mem::take(&mut env.frame_slot_consts));
+        let consts = core::mem::take(&mut env.frame_slot_consts);
         self.frame_slots
             .push(u32::try_from(frame_slots).unwrap_or(u32::MAX));
+        // A function whose direct callees are all translated (the usual case: callees come
+        // first, or it calls itself) can be compiled now, while the next ones are translated.
+        let index = self.pending.len();
+        let ready = consts
+            .iter()
+            .all(|&(_, callee)| (callee as usize) < self.frame_slots.len());
+        match &self.pipeline {
+            Some(pipeline) if ready => {
+                patch_frame_slots(&mut func, &consts, &self.frame_slots);
+                if let Err(func) = pipeline.send(index, func) {
+                    self.pending.push(Some(func));
+                } else {
+                    self.pending.push(None);
+                }
+            }
+            _ => self.pending.push(Some(func)),
+        }
+        self.frame_slot_consts.push(consts);
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
         let defined = self.pending.len();
-        let mut funcs = core::mem::take(&mut self.pending);
-        // Every frame size is known now: fill in the constants of direct calls.
-        for (func, consts) in funcs.iter_mut().zip(&self.frame_slot_consts) {
-            for &(inst, callee) in consts {
-                let slots = self.frame_slots.get(callee as usize).copied().unwrap_or(0);
-                func.dfg.insts[inst] = ir::InstructionData::UnaryImm {
-                    opcode: ir::Opcode::Iconst,
-                    imm: ir::immediates::Imm64::new(i64::from(slots)),
-                };
+        let pending = core::mem::take(&mut self.pending);
+        let consts = core::mem::take(&mut self.frame_slot_consts);
+        // Every frame size is known now: fill in the constants of the remaining direct calls.
+        let mut funcs: Vec<(usize, ir::Function)> = Vec::new();
+        for (index, (func, consts)) in pending.into_iter().zip(&consts).enumerate() {
+            if let Some(mut func) = func {
+                patch_frame_slots(&mut func, consts, &self.frame_slots);
+                funcs.push((index, func));
             }
         }
-        for ty in &info.types {
+        // Trampolines come after the functions: number `defined + k` for type `k`.
+        for (k, ty) in info.types.iter().enumerate() {
             let trampoline = self.trampoline(ty);
-            funcs.push(trampoline);
+            funcs.push((defined + k, trampoline));
         }
-        let mut compiled =
-            compile_all(&*self.isa, funcs).map_err(|(i, e)| {
-                match u32::try_from(i).ok().filter(|_| i < defined) {
-                    Some(i) => {
-                        let index = info.imported_funcs + i;
-                        e.in_function(index, info.func_name(index))
-                    }
-                    None => e,
+        let total = defined + info.types.len();
+        let in_function =
+            |(i, e): (usize, Error)| match u32::try_from(i).ok().filter(|_| i < defined) {
+                Some(i) => {
+                    let index = info.imported_funcs + i;
+                    e.in_function(index, info.func_name(index))
                 }
-            })?;
+                None => e,
+            };
+        let mut compiled = match self.pipeline.take() {
+            Some(pipeline) => pipeline.finish(funcs, total).map_err(in_function)?,
+            None => {
+                let (_, funcs): (Vec<usize>, Vec<ir::Function>) = funcs.into_iter().unzip();
+                compile_all(&*self.isa, funcs).map_err(in_function)?
+            }
+        };
         let trampolines = compiled.split_off(defined);
         self.funcs = compiled;
         let code_bytes: u64 = self.funcs.iter().map(|f| f.bytes.len() as u64).sum();
