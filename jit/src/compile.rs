@@ -307,6 +307,10 @@ impl Pipeline {
     }
 
     /// Hands function `index` to the threads; gives it back if they are gone.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the function comes back by value to be compiled later; a rare path"
+    )]
     fn send(&self, index: usize, func: ir::Function) -> Result<(), ir::Function> {
         match &self.jobs {
             Some(jobs) => jobs.send((index, func)).map_err(|e| e.0.1),
