@@ -89,6 +89,9 @@ impl Jit {
             ("preserve_frame_pointers", "true"),
             // Functions with more results than return registers return them in memory.
             ("enable_multi_ret_implicit_sret", "true"),
+            // Nothing unwinds through compiled frames (traps discard the coroutine, backtraces
+            // follow frame pointers): no unwind tables to compute.
+            ("unwind_info", "false"),
             (
                 "enable_verifier",
                 if cfg!(debug_assertions) {
