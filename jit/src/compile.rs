@@ -24,6 +24,7 @@ use mote_core::{Config, Error, FuncType};
 use crate::code_memory::CodeMemory;
 use crate::env::{self, FuncEnv};
 use crate::libcalls;
+use crate::vmctx::offsets;
 
 /// The machine code of one module.
 #[derive(Debug)]
@@ -451,7 +452,12 @@ impl Translator {
             let params = b.block_params(entry).to_vec();
             let (vmctx, code, values) = (params[0], params[1], params[2]);
             let param_types: Vec<_> = ty.params().iter().map(|t| env::clif_type(*t)).collect();
-            let mut args = vec![vmctx];
+            // The call depth and frame pointer that the runtime set up for this call.
+            let flags = ir::MemFlagsData::trusted();
+            let limits = b.ins().load(types::I64, flags, vmctx, offsets::LIMITS);
+            let depth_left = b.ins().load(types::I64, flags, limits, offsets::DEPTH_LEFT);
+            let fp = b.ins().load(types::I64, flags, limits, offsets::SLOTS_FP);
+            let mut args = vec![vmctx, depth_left, fp];
             args.extend(env::load_raw(&mut b, values, &param_types));
             let callee_sig = b.import_signature(env::wasm_signature(ty));
             let call = b.ins().call_indirect(callee_sig, code, &args);

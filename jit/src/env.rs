@@ -37,12 +37,13 @@ pub(crate) fn clif_type(ty: ValType) -> Type {
     }
 }
 
-/// The native signature of a WebAssembly function of `ty`: the context, then the parameters;
-/// the results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
+/// The native signature of a WebAssembly function of `ty`: the context, the call depth left
+/// and the interpreter's frame pointer (see [`FuncEnv::call`]), then the parameters; the
+/// results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
 /// `return_call` is a real tail call.
 pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params.push(AbiParam::new(types::I64));
+    sig.params.extend([AbiParam::new(types::I64); 3]);
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
     sig.returns
@@ -123,6 +124,8 @@ pub(crate) struct FuncEnv<'m> {
     /// Byte offset of the operator being translated (`u32::MAX` without debug info).
     offset: u32,
     vmctx: Option<Value>,
+    /// The call depth left and the interpreter's frame pointer, as the caller passed them.
+    call_state: Option<(Value, Value)>,
     vmctx_region: Option<ir::AliasRegion>,
     heap_region: Option<ir::AliasRegion>,
     fuel: bool,
@@ -165,6 +168,7 @@ impl<'m> FuncEnv<'m> {
             debug_info: config.debug_info_enabled(),
             offset: u32::MAX,
             vmctx: None,
+            call_state: None,
             vmctx_region: None,
             heap_region: None,
             fuel: config.fuel_enabled(),
@@ -182,8 +186,15 @@ impl<'m> FuncEnv<'m> {
     }
 
     /// Records the context parameter of the function, and creates the alias regions.
-    pub(crate) fn set_vmctx(&mut self, builder: &mut FunctionBuilder<'_>, vmctx: Value) {
+    pub(crate) fn set_vmctx(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        vmctx: Value,
+        depth_left: Value,
+        fp: Value,
+    ) {
         self.vmctx = Some(vmctx);
+        self.call_state = Some((depth_left, fp));
         let regions = &mut builder.func.dfg.alias_regions;
         self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
             user_id: 0,
@@ -547,12 +558,25 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
-    /// The address of the call's [`CallLimits`](crate::vmctx::CallLimits).
-    fn limits(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
+    /// The call depth left and the interpreter's frame pointer of this function's frame.
+    fn call_state(&self) -> (Value, Value) {
+        self.call_state
+            .expect("the call state is set at function entry")
+    }
+
+    /// Stores the call depth and frame pointer in the run's
+    /// [`CallLimits`](crate::vmctx::CallLimits), where the runtime reads them, before a
+    /// runtime call that may call Wasm or host functions.
+    fn publish_call_state(&mut self, builder: &mut FunctionBuilder<'_>) {
         let vmctx = self.vmctx();
+        let (depth_left, fp) = self.call_state();
+        let limits = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::LIMITS);
         builder
             .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::LIMITS)
+            .store(flags(), depth_left, limits, offsets::DEPTH_LEFT);
+        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
     }
 
     /// The interpreter's frame size (slots) of defined function `defined`, as an `i64`
@@ -565,74 +589,45 @@ impl<'m> FuncEnv<'m> {
         value
     }
 
-    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
-    /// else takes one unit (the interpreter's frame count).
-    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>, limits: Value) {
-        let left = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
-        let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
-        self.trap_if(builder, none, TrapCode::StackOverflow);
-        let taken = builder.ins().iadd_imm_s(left, -1);
-        builder
-            .ins()
-            .store(flags(), taken, limits, offsets::DEPTH_LEFT);
-    }
-
-    /// After a Wasm-to-Wasm call: gives the unit back (reloaded rather than kept across the
-    /// call: a value live across a call is spilled, and fib(30) ran twice as long so).
-    fn depth_leave(builder: &mut FunctionBuilder<'_>, limits: Value) {
-        let left = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
-        let left = builder.ins().iadd_imm_u(left, 1);
-        builder
-            .ins()
-            .store(flags(), left, limits, offsets::DEPTH_LEFT);
-    }
-
-    /// The interpreter's value-stack check for a Wasm callee whose frame starts `base` slots
-    /// above the current frame: traps with stack exhaustion unless `fp + base + callee_slots`
-    /// fits `Limits::value_stack_slots` (skipped without `callee_slots`). With `enter`, moves
-    /// the frame pointer to the callee's frame. Returns the caller's frame pointer.
-    fn slots_enter(
+    /// The interpreter's checks before a Wasm-to-Wasm call, at the call (so the trap names the
+    /// caller, as in the interpreter): stack exhaustion unless a call depth is left (not for
+    /// tail calls) and, with `callee_slots`, unless the callee's frame, `base` slots above this
+    /// frame's, fits `Limits::value_stack_slots`. Returns the callee's depth left and frame
+    /// pointer, passed to it as arguments: the accounting lives in registers, not memory.
+    fn enter_call(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
-        limits: Value,
         base: u32,
         callee_slots: Option<Value>,
-        enter: bool,
-    ) -> Value {
-        let fp = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
+        tail: bool,
+    ) -> (Value, Value) {
+        let (depth_left, fp) = self.call_state();
+        if tail {
+            // The callee replaces this frame: same frame pointer, same depth.
+            if let Some(slots) = callee_slots {
+                self.check_frame(builder, fp, slots);
+            }
+            return (depth_left, fp);
+        }
+        let none = builder.ins().icmp_imm_u(IntCC::Equal, depth_left, 0);
+        self.trap_if(builder, none, TrapCode::StackOverflow);
         let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
         if let Some(slots) = callee_slots {
-            // `Limits::value_stack_slots` is the engine's, the same for every call.
-            let end = builder.ins().iadd(callee_fp, slots);
-            let max = i64::try_from(self.max_slots).unwrap_or(i64::MAX);
-            let over = builder
-                .ins()
-                .icmp_imm_u(IntCC::UnsignedGreaterThan, end, max);
-            self.trap_if(builder, over, TrapCode::StackOverflow);
+            self.check_frame(builder, callee_fp, slots);
         }
-        if enter {
-            builder
-                .ins()
-                .store(flags(), callee_fp, limits, offsets::SLOTS_FP);
-        }
-        fp
+        let callee_depth = builder.ins().iadd_imm_s(depth_left, -1);
+        (callee_depth, callee_fp)
     }
 
-    /// After a Wasm-to-Wasm call that entered its frame `base` slots up: restores the
-    /// caller's frame pointer. Recomputed from the callee's (every call restores its own), not
-    /// kept across the call, which would spill it.
-    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, base: u32) {
-        let fp = builder
+    /// Traps with stack exhaustion unless a frame of `slots` at `fp` fits the value stack
+    /// (`Limits::value_stack_slots`, the engine's, the same for every call).
+    fn check_frame(&mut self, builder: &mut FunctionBuilder<'_>, fp: Value, slots: Value) {
+        let end = builder.ins().iadd(fp, slots);
+        let max = i64::try_from(self.max_slots).unwrap_or(i64::MAX);
+        let over = builder
             .ins()
-            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
-        let fp = builder.ins().iadd_imm_s(fp, -i64::from(base));
-        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
+            .icmp_imm_u(IntCC::UnsignedGreaterThan, end, max);
+        self.trap_if(builder, over, TrapCode::StackOverflow);
     }
 
     /// A direct (PC-relative) call reference to defined function `defined` of this module:
@@ -679,6 +674,7 @@ impl<'m> FuncEnv<'m> {
         store_raw(builder, values, args);
         let caller = self.site(builder);
         self.save_fp(builder);
+        self.publish_call_state(builder);
         let base = builder.ins().iconst(types::I32, i64::from(how.base));
         let tail = builder.ins().iconst(types::I32, i64::from(how.tail));
         self.libcall(
@@ -713,24 +709,17 @@ impl<'m> FuncEnv<'m> {
         if func >= self.info.imported_funcs {
             let defined = func - self.info.imported_funcs;
             let callee = self.func_ref(builder, defined, type_index);
-            let mut call_args = Vec::with_capacity(args.len() + 1);
-            call_args.push(vmctx);
-            call_args.extend_from_slice(args);
-            let limits = self.limits(builder);
             let slots = self.frame_slots(builder, defined);
+            let (depth_left, fp) = self.enter_call(builder, base, Some(slots), tail);
+            let mut call_args = Vec::with_capacity(args.len() + 3);
+            call_args.extend([vmctx, depth_left, fp]);
+            call_args.extend_from_slice(args);
             if tail {
-                // The callee replaces this frame: same frame pointer, same depth.
-                self.slots_enter(builder, limits, 0, Some(slots), false);
                 builder.ins().return_call(callee, &call_args);
                 return Vec::new();
             }
-            self.depth_enter(builder, limits);
-            self.slots_enter(builder, limits, base, Some(slots), true);
             let call = builder.ins().call(callee, &call_args);
-            let results = builder.inst_results(call).to_vec();
-            Self::slots_leave(builder, limits, base);
-            Self::depth_leave(builder, limits);
-            return results;
+            return builder.inst_results(call).to_vec();
         }
         // Imports go through the runtime: the callee may be a host function or belong to
         // another instance. A tail call of an import is a call and a return.
@@ -772,6 +761,7 @@ impl<'m> FuncEnv<'m> {
         let wasm_base = builder
             .ins()
             .iconst(types::I32, if tail { 0 } else { i64::from(base) });
+        self.publish_call_state(builder);
         let is_wasm = self.runtime(
             builder,
             libcalls::resolve_indirect as *const () as usize,
@@ -793,24 +783,20 @@ impl<'m> FuncEnv<'m> {
         let code = builder.ins().load(types::I64, flags(), out, 0);
         let callee_vmctx = builder.ins().load(types::I64, flags(), out, 8);
         let sig = self.signature(builder, type_index);
-        let mut call_args = Vec::with_capacity(args.len() + 1);
-        call_args.push(callee_vmctx);
+        // `resolve_indirect` checked the callee's frame against the value stack.
+        let (depth_left, fp) = self.enter_call(builder, base, None, tail);
+        let mut call_args = Vec::with_capacity(args.len() + 3);
+        call_args.extend([callee_vmctx, depth_left, fp]);
         call_args.extend_from_slice(args);
         if tail {
             builder.ins().return_call_indirect(sig, code, &call_args);
         } else {
-            // `resolve_indirect` checked the callee's frame against the value stack.
-            let limits = self.limits(builder);
-            self.depth_enter(builder, limits);
-            self.slots_enter(builder, limits, base, None, true);
             let call = builder.ins().call_indirect(sig, code, &call_args);
             let results: Vec<BlockArg> = builder
                 .inst_results(call)
                 .iter()
                 .map(|v| BlockArg::from(*v))
                 .collect();
-            Self::slots_leave(builder, limits, base);
-            Self::depth_leave(builder, limits);
             builder.ins().jump(merge, &results);
         }
 
