@@ -46,7 +46,7 @@
 //! interpreter: it runs on every target (the JIT only on 64-bit hosts), starts fast (it
 //! translates 50 to 100 times faster than Cranelift compiles) and gives the same answers, fuel
 //! and traps. Choose `Strategy::Jit` for long-running compute on a gateway or CI host, where
-//! its code runs 10 to 30 times faster.
+//! its code runs about 5 times faster (3 to 9 times by workload).
 #![no_std]
 #![deny(missing_docs)]
 

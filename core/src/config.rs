@@ -83,7 +83,8 @@ pub enum Strategy {
     #[default]
     Interpreter,
     /// Mote's Cranelift JIT (`mote-jit`): 64-bit hosts (x86-64, aarch64) with the facade's `jit`
-    /// feature; runs code 10 to 30 times faster than the interpreter. Where the JIT is not
+    /// feature; runs code about 5 times faster than the interpreter (geomean of the benches'
+    /// workloads; 3 to 9 times by workload). Where the JIT is not
     /// available, modules fail to compile with an `Unsupported` error.
     Jit,
 }
