@@ -39,10 +39,18 @@
 //! - `std` (default): use the standard library. Without it the crate is `no_std` + `alloc`.
 //! - `cli` (default): the `mote` command-line tool (adds `wat` for text-format input, and
 //!   the JIT).
-//! - `jit`: the Cranelift JIT ([`Jit`], [`jit_engine`]) on 64-bit hosts.
+//! - `jit`: the Cranelift JIT ([`Jit`], [`jit_engine`], [`Strategy::Jit`]) on 64-bit hosts.
+//!
+//! ## Engines
+//! [`engine()`] builds the engine that [`Config::strategy`] names. The default is the
+//! interpreter: it runs on every target (the JIT only on 64-bit hosts), starts fast (it
+//! translates 50 to 100 times faster than Cranelift compiles) and gives the same answers, fuel
+//! and traps. Choose `Strategy::Jit` for long-running compute on a gateway or CI host, where
+//! its code runs about 5 times faster (3 to 9 times by workload).
 #![no_std]
 #![deny(missing_docs)]
 
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -51,13 +59,39 @@ pub use mote_interp::{Interpreter, image, include_image};
 #[cfg(all(feature = "jit", target_pointer_width = "64"))]
 pub use mote_jit::Jit;
 
-/// Creates an engine for `config` with the backend it calls for.
+/// Creates an engine for `config` with the backend its [`Strategy`] names
+/// ([`Config::strategy`]): [`Interpreter`] (the default) or, with [`Strategy::Jit`], the
+/// Cranelift JIT (`Jit`, with this crate's `jit` feature on 64-bit hosts).
 ///
-/// Today that is always Mote's interpreter ([`Interpreter`]); once the JIT exists, a strategy
-/// in [`Config`] will choose between them here.
+/// When the JIT is asked for but cannot run (the `jit` feature is off, the host is not 64-bit,
+/// or Cranelift has no backend for this CPU), the engine is still created, but compiling a
+/// module with it fails with an `Unsupported` error that says why: the choice is never
+/// silently replaced by the interpreter. [`jit_engine`] reports the same at creation.
 pub fn engine(config: &Config) -> Engine {
-    Engine::new(config, Interpreter::new())
+    match config.get_strategy() {
+        Strategy::Jit => jit_or_unavailable(config),
+        _ => Engine::new(config, Interpreter::new()),
+    }
 }
+
+#[cfg(all(feature = "jit", target_pointer_width = "64"))]
+fn jit_or_unavailable(config: &Config) -> Engine {
+    match Jit::new() {
+        Ok(jit) => Engine::new(config, jit),
+        Err(e) => Engine::new(config, unavailable::Unavailable::new(&e)),
+    }
+}
+
+#[cfg(not(all(feature = "jit", target_pointer_width = "64")))]
+fn jit_or_unavailable(config: &Config) -> Engine {
+    let why = Error::unsupported(
+        "Strategy::Jit: this build has no JIT (the `mote` crate's `jit` feature, 64-bit hosts)",
+        None,
+    );
+    Engine::new(config, unavailable::Unavailable::new(&why))
+}
+
+mod unavailable;
 
 /// Creates an engine for `config` that runs code with the Cranelift JIT ([`Jit`]). The API is
 /// the same as with [`engine()`]'s interpreter, and so are the answers.

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod engines;
+pub mod large;
 pub mod report;
 pub mod workloads;
 

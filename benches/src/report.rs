@@ -208,6 +208,12 @@ pub fn header(engines: &[&str]) -> String {
             env!("MOTE_BENCHES_VERSION_WASMTIME")
         ));
     }
+    if engines.contains(&"wasmtime-winch") {
+        versions.push(format!(
+            "wasmtime {} (Winch)",
+            env!("MOTE_BENCHES_VERSION_WASMTIME")
+        ));
+    }
     out += &format!("- engines: {}\n", versions.join(", "));
     out += &format!(
         "- guests: Rust for wasm32-unknown-unknown, opt-level 3, LTO; coremark {}, miniz_oxide {}; \

@@ -15,7 +15,9 @@ fn every_workload_on_the_jit_matches_native_code() {
 }
 
 fn check_every_workload(mote: &Mote) {
-    for guest in Guest::ALL {
+    // The generated module has no workloads (compile time only; a debug build of the JIT
+    // takes a minute on it).
+    for guest in Guest::ALL.into_iter().filter(|g| *g != Guest::Large) {
         let module = mote.compile(guest.wasm()).unwrap();
         let mut instance = mote.instantiate(&module).unwrap();
         for workload in EXECUTE

@@ -11,6 +11,8 @@ pub enum Guest {
     Deflate,
     /// CoreMark 1.0 through the crates.io `coremark` crate (`guests/coremark`, links `std`).
     CoreMark,
+    /// A generated module of more than 1 MB ([`crate::large`]): compile time only.
+    Large,
 }
 
 const KERNELS_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mote_bench_kernels.wasm"));
@@ -19,7 +21,12 @@ const COREMARK_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mote_benc
 
 impl Guest {
     /// Every guest module.
-    pub const ALL: [Guest; 3] = [Guest::Kernels, Guest::Deflate, Guest::CoreMark];
+    pub const ALL: [Guest; 4] = [
+        Guest::Kernels,
+        Guest::Deflate,
+        Guest::CoreMark,
+        Guest::Large,
+    ];
 
     /// The module's bytes.
     pub fn wasm(self) -> &'static [u8] {
@@ -27,6 +34,7 @@ impl Guest {
             Guest::Kernels => KERNELS_WASM,
             Guest::Deflate => DEFLATE_WASM,
             Guest::CoreMark => COREMARK_WASM,
+            Guest::Large => crate::large::wasm(),
         }
     }
 
@@ -36,6 +44,7 @@ impl Guest {
             Guest::Kernels => "kernels",
             Guest::Deflate => "deflate",
             Guest::CoreMark => "coremark",
+            Guest::Large => "generated",
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     backend: Box<dyn Backend>,
+    /// The epoch ([`Engine::increment_epoch`]).
+    epoch: crate::sync::AtomicEpoch,
 }
 
 impl Engine {
@@ -34,8 +36,59 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 backend: Box::new(backend),
+                epoch: crate::sync::AtomicEpoch::new(0),
             }),
         }
+    }
+
+    /// Advances the engine's epoch by one. Any thread may call it (the engine is `Send` and
+    /// `Sync`; clone it into a timer thread), while calls run: with
+    /// [`Config::epoch_interruption`], running guest code traps with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) at its next function entry or loop
+    /// back-edge once the epoch reaches its store's deadline
+    /// ([`Store::set_epoch_deadline`](crate::Store::set_epoch_deadline)).
+    pub fn increment_epoch(&self) {
+        // Relaxed: the counter orders nothing else; compiled code only needs to see it
+        // eventually.
+        self.inner
+            .epoch
+            .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The current epoch (0 when the engine is created).
+    pub fn current_epoch(&self) -> u64 {
+        #[cfg_attr(
+            target_has_atomic = "64",
+            expect(
+                clippy::useless_conversion,
+                reason = "u32 on targets without 64-bit atomics"
+            )
+        )]
+        u64::from(self.inner.epoch.load(core::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The address of the epoch counter, for compiled code that reads it with plain aligned
+    /// loads (atomic on the JIT's hosts). Valid as long as any handle to this engine lives.
+    #[cfg(target_has_atomic = "64")]
+    pub fn epoch_counter(&self) -> *const u64 {
+        self.inner.epoch.as_ptr().cast_const()
+    }
+
+    /// Refuses an engine configuration that its backend cannot honour: epoch interruption on
+    /// a backend without it ([`Backend::supports_epoch_interruption`]).
+    ///
+    /// # Errors
+    /// `Unsupported`, naming the setting and the backend.
+    pub(crate) fn check_backend_support(&self) -> Result<(), Error> {
+        if self.inner.config.epoch_interruption && !self.inner.backend.supports_epoch_interruption()
+        {
+            return Err(Error::unsupported(
+                "Config::epoch_interruption on this engine (the JIT supports it; the \
+                 interpreter does not check epochs yet)",
+                None,
+            ));
+        }
+        Ok(())
     }
 
     /// The configuration.
@@ -99,6 +152,19 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Creates an execution context (value stack, call frames) for calls.
     fn new_execution(&self, config: &Config) -> Box<dyn Execution>;
+
+    /// Whether the backend honours [`Config::epoch_interruption`]: checks, at every function
+    /// entry and loop back-edge, whether the engine's epoch ([`Engine::current_epoch`]) has
+    /// reached the store's deadline ([`StoreInner::epoch_deadline_reached`]) and then traps
+    /// with [`TrapCode::Interrupt`](crate::TrapCode::Interrupt). A backend that returns `false`
+    /// (the default) never sees a module of an engine with the setting on: compiling and
+    /// loading modules fail with `Unsupported` first.
+    ///
+    /// This is the hook for the interpreter: return `true` here once its loops and calls check
+    /// `StoreInner::epoch_deadline_reached`.
+    fn supports_epoch_interruption(&self) -> bool {
+        false
+    }
 
     /// Loads a compiled image (see `mote_interp::image`). Backends without an image format
     /// refuse.

@@ -69,7 +69,7 @@ mod trap;
 mod types;
 mod value;
 
-pub use config::{Config, Features};
+pub use config::{Config, Features, Strategy};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, FrameInfo, Message};

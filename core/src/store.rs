@@ -125,6 +125,15 @@ impl<T> Store<T> {
         Ok(self.inner.fuel)
     }
 
+    /// Sets the epoch deadline of this store to `ticks` increments of the engine's epoch from
+    /// now ([`Engine::increment_epoch`]): with [`Config::epoch_interruption`](crate::Config::epoch_interruption),
+    /// guest code of this store that runs when the epoch reaches the deadline traps with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt). A host function may move the
+    /// deadline during a call (through its `Caller`); the call sees the new one on return.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.inner.set_epoch_deadline(ticks);
+    }
+
     /// Creates a host reference that guests can hold as `externref`.
     ///
     /// # Panics
@@ -195,6 +204,9 @@ pub struct StoreInner {
     /// Bytes that each new linear memory reserves for growth
     /// ([`Config::memory_reservation`](crate::Config::memory_reservation)).
     pub memory_reservation: u64,
+    /// The epoch at which guest code traps with `Interrupt`
+    /// ([`Store::set_epoch_deadline`]); the epoch at the store's creation until set.
+    pub epoch_deadline: u64,
 }
 
 impl StoreInner {
@@ -218,7 +230,21 @@ impl StoreInner {
             nested_calls: 0,
             limits: config.limits,
             memory_reservation: config.memory_reservation,
+            epoch_deadline: engine.current_epoch(),
         }
+    }
+
+    /// See [`Store::set_epoch_deadline`].
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.epoch_deadline = self.engine.current_epoch().saturating_add(ticks);
+    }
+
+    /// Whether the engine's epoch has reached this store's deadline: the check an engine
+    /// makes at function entries and loop back-edges when
+    /// [`Config::epoch_interruption`](crate::Config::epoch_interruption) is on (then trapping
+    /// with [`TrapCode::Interrupt`](crate::TrapCode::Interrupt)).
+    pub fn epoch_deadline_reached(&self) -> bool {
+        self.engine.current_epoch() >= self.epoch_deadline
     }
 
     /// This store's identity.

@@ -17,3 +17,13 @@ pub use core::sync::atomic::AtomicU32;
 pub use portable_atomic::AtomicU32;
 #[cfg(not(target_has_atomic = "ptr"))]
 pub use portable_atomic_util::Arc;
+
+/// The engine's epoch counter ([`Engine::increment_epoch`](crate::Engine::increment_epoch)):
+/// 64 bits where the target has 64-bit atomics (every host the JIT runs on, which reads it from
+/// compiled code), else 32 bits (the interpreter's targets; a counter that wraps after 2^32
+/// increments).
+#[cfg(target_has_atomic = "64")]
+pub type AtomicEpoch = core::sync::atomic::AtomicU64;
+/// See the 64-bit definition.
+#[cfg(not(target_has_atomic = "64"))]
+pub type AtomicEpoch = AtomicU32;

@@ -34,6 +34,9 @@ pub enum TrapCode {
     SegmentOutOfBounds,
     /// A host function trapped.
     HostTrap,
+    /// The engine's epoch reached the store's deadline
+    /// ([`Config::epoch_interruption`](crate::Config::epoch_interruption)).
+    Interrupt,
 }
 
 impl TrapCode {
@@ -53,6 +56,7 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::SegmentOutOfBounds => "out of bounds memory access",
             TrapCode::HostTrap => "host function trapped",
+            TrapCode::Interrupt => "interrupt",
         }
     }
 }

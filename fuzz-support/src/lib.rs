@@ -31,6 +31,8 @@ pub mod differential;
 pub mod generate;
 pub mod host_calls;
 pub mod image;
+#[cfg(target_pointer_width = "64")]
+pub mod jit_vs_interp;
 pub mod mote_side;
 pub mod oracles;
 pub mod outcome;

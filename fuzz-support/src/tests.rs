@@ -113,6 +113,22 @@ fn smoke_image() {
     assert!(ran >= 20, "only {ran} seeds ran");
 }
 
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn smoke_jit_vs_interp() {
+    let (mut compared, mut returned, mut trapped) = (0, 0, 0);
+    let ran = smoke(300, SMOKE_BUDGET, |data| {
+        if let Ok(report) = crate::jit_vs_interp::jit_vs_interp(data) {
+            compared += report.calls;
+            returned += report.returned;
+            trapped += report.trapped;
+        }
+    });
+    eprintln!("{ran} seeds, {compared} calls compared: {returned} returned, {trapped} trapped");
+    assert!(ran >= 20, "only {ran} seeds ran");
+    assert!(compared > 0, "no call was compared");
+}
+
 #[test]
 fn smoke_differential() {
     let (mut compared, mut returned, mut trapped, mut exhausted, mut modules) = (0, 0, 0, 0, 0);

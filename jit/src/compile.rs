@@ -24,6 +24,7 @@ use mote_core::{Config, Error, FuncType};
 use crate::code_memory::CodeMemory;
 use crate::env::{self, FuncEnv};
 use crate::libcalls;
+use crate::vmctx::offsets;
 
 /// The machine code of one module.
 #[derive(Debug)]
@@ -39,6 +40,8 @@ pub(crate) struct CompiledModule {
     pub(crate) frame_slots: Box<[u32]>,
     /// Trampoline address for each of the module's types.
     pub(crate) trampolines: Box<[usize]>,
+    /// Imported functions of the module (defined function `i` is function `imported + i`).
+    pub(crate) imported_funcs: u32,
 }
 
 /// What backtraces need to know about one compiled function.
@@ -48,6 +51,8 @@ pub(crate) struct FuncInfo {
     pub(crate) len: usize,
     /// `(start, end, wasm offset)` ranges of machine code offsets, sorted.
     pub(crate) srclocs: Box<[(u32, u32, u32)]>,
+    /// `(code offset, raw Cranelift trap code)` of each trap instruction, sorted.
+    pub(crate) traps: Box<[(u32, u8)]>,
 }
 
 impl CompiledModule {
@@ -72,6 +77,17 @@ impl CompiledModule {
             .map(|(_, _, loc)| loc);
         Some((u32::try_from(i).ok()?, offset))
     }
+
+    /// If `pc` is a trap instruction of one of this module's functions: the function (module
+    /// index space), the WebAssembly byte offset and the raw trap code. Called from the signal
+    /// handler: reads only, allocates nothing.
+    pub(crate) fn trap_at(&self, pc: usize) -> Option<(u32, Option<u32>, u8)> {
+        let (defined, offset) = self.lookup(pc)?;
+        let info = self.func_info.get(defined as usize)?;
+        let rel = u32::try_from(pc - self.func_code[defined as usize]).ok()?;
+        let at = info.traps.binary_search_by_key(&rel, |&(o, _)| o).ok()?;
+        Some((self.imported_funcs + defined, offset, info.traps[at].1))
+    }
 }
 
 /// A relocation in one function's code.
@@ -92,6 +108,7 @@ struct FuncBytes {
     bytes: Vec<u8>,
     relocs: Vec<Fixup>,
     srclocs: Box<[(u32, u32, u32)]>,
+    traps: Box<[(u32, u8)]>,
 }
 
 /// Translates and compiles the functions of one module.
@@ -99,10 +116,15 @@ pub(crate) struct Translator {
     isa: OwnedTargetIsa,
     config: Config,
     code_bytes_limit: u64,
-    /// The IR of each defined function, compiled in `finish` (on several threads).
-    pending: Vec<ir::Function>,
+    /// The IR of each defined function not yet handed to the compiler threads (`None` once
+    /// handed over).
+    pending: Vec<Option<ir::Function>>,
+    /// Compiler threads that compile functions while later ones are still being translated.
+    pipeline: Option<Pipeline>,
     /// The interpreter's frame size of each defined function.
     frame_slots: Vec<u32>,
+    /// Per pending function, its `iconst`s of callees' frame sizes (`FuncEnv::frame_slots`).
+    frame_slot_consts: Vec<Vec<(ir::Inst, u32)>>,
     /// Their machine code, after `finish` compiled it.
     funcs: Vec<FuncBytes>,
     builder_ctx: FunctionBuilderContext,
@@ -111,11 +133,13 @@ pub(crate) struct Translator {
 impl Translator {
     pub(crate) fn new(config: &Config, isa: OwnedTargetIsa) -> Self {
         Self {
+            pipeline: Pipeline::start(&isa),
             isa,
             config: config.clone(),
             code_bytes_limit: config.get_limits().code_bytes,
             pending: Vec::new(),
             frame_slots: Vec::new(),
+            frame_slot_consts: Vec::new(),
             funcs: Vec::new(),
             builder_ctx: FunctionBuilderContext::new(),
         }
@@ -166,6 +190,13 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
         .filter(|l| !l.loc.is_default())
         .map(|l| (l.start, l.end, l.loc.bits()))
         .collect();
+    let mut traps: Vec<(u32, u8)> = compiled
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| (t.offset, t.code.as_raw().get()))
+        .collect();
+    traps.sort_unstable();
     let raw: Vec<_> = compiled
         .buffer
         .relocs()
@@ -208,7 +239,124 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
         bytes,
         relocs,
         srclocs,
+        traps: traps.into_boxed_slice(),
     })
+}
+
+/// Fills in the frame-size constants of `func`'s direct calls (`FuncEnv::frame_slots`).
+fn patch_frame_slots(func: &mut ir::Function, consts: &[(ir::Inst, u32)], frame_slots: &[u32]) {
+    for &(inst, callee) in consts {
+        let slots = frame_slots.get(callee as usize).copied().unwrap_or(0);
+        func.dfg.insts[inst] = ir::InstructionData::UnaryImm {
+            opcode: ir::Opcode::Iconst,
+            imm: ir::immediates::Imm64::new(i64::from(slots)),
+        };
+    }
+}
+
+type Job = (usize, ir::Function);
+type Done = (usize, Result<FuncBytes, Error>);
+
+/// Compiler threads fed through a channel: functions are compiled while the module is still
+/// being translated (validation and IR construction run in order, on the caller's thread).
+struct Pipeline {
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    done: std::sync::mpsc::Receiver<Done>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Pipeline {
+    /// Starts up to `available_parallelism` threads of [`COMPILER_STACK`] bytes of stack;
+    /// `None` when none starts (then `finish` compiles with [`compile_all`]).
+    fn start(isa: &OwnedTargetIsa) -> Option<Self> {
+        use std::sync::{Arc, Mutex, mpsc};
+        let (jobs, receiver) = mpsc::channel::<Job>();
+        let (done_tx, done) = mpsc::channel::<Done>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let n = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let threads: Vec<_> = (0..n)
+            .filter_map(|_| {
+                let receiver = Arc::clone(&receiver);
+                let done = done_tx.clone();
+                let isa = isa.clone();
+                std::thread::Builder::new()
+                    .name("mote-jit-compile".into())
+                    .stack_size(COMPILER_STACK)
+                    .spawn(move || {
+                        let mut ctx = Context::new();
+                        loop {
+                            let job = match receiver.lock() {
+                                Ok(r) => r.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok((index, func)) = job else { break };
+                            ctx.func = func;
+                            let result = compile_function(&*isa, &mut ctx);
+                            if done.send((index, result)).is_err() {
+                                break;
+                            }
+                        }
+                    })
+                    .ok()
+            })
+            .collect();
+        (!threads.is_empty()).then_some(Pipeline {
+            jobs: Some(jobs),
+            done,
+            threads,
+        })
+    }
+
+    /// Hands function `index` to the threads; gives it back if they are gone.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the function comes back by value to be compiled later; a rare path"
+    )]
+    fn send(&self, index: usize, func: ir::Function) -> Result<(), ir::Function> {
+        match &self.jobs {
+            Some(jobs) => jobs.send((index, func)).map_err(|e| e.0.1),
+            None => Err(func),
+        }
+    }
+
+    /// Sends the remaining `funcs`, waits for all `total` results and returns them in index
+    /// order.
+    fn finish(mut self, funcs: Vec<Job>, total: usize) -> Result<Vec<FuncBytes>, (usize, Error)> {
+        for (index, func) in funcs {
+            if self.send(index, func).is_err() {
+                return Err((index, Error::unsupported("a compiler thread failed", None)));
+            }
+        }
+        self.jobs = None;
+        let mut out: Vec<Option<Result<FuncBytes, Error>>> = (0..total).map(|_| None).collect();
+        for _ in 0..total {
+            let Ok((index, result)) = self.done.recv() else {
+                break;
+            };
+            if let Some(slot) = out.get_mut(index) {
+                *slot = Some(result);
+            }
+        }
+        let mut compiled = Vec::with_capacity(total);
+        for (index, result) in out.into_iter().enumerate() {
+            match result {
+                Some(Ok(bytes)) => compiled.push(bytes),
+                Some(Err(e)) => return Err((index, e)),
+                None => return Err((index, Error::unsupported("a compiler thread failed", None))),
+            }
+        }
+        Ok(compiled)
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        // Closing the channel ends the threads once they finish their current function.
+        self.jobs = None;
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Most slots one interpreter frame may have (`mote-interp`'s translator refuses larger).
@@ -304,7 +452,12 @@ impl Translator {
             let params = b.block_params(entry).to_vec();
             let (vmctx, code, values) = (params[0], params[1], params[2]);
             let param_types: Vec<_> = ty.params().iter().map(|t| env::clif_type(*t)).collect();
-            let mut args = vec![vmctx];
+            // The call depth and frame pointer that the runtime set up for this call.
+            let flags = ir::MemFlagsData::trusted();
+            let limits = b.ins().load(types::I64, flags, vmctx, offsets::LIMITS);
+            let depth_left = b.ins().load(types::I64, flags, limits, offsets::DEPTH_LEFT);
+            let fp = b.ins().load(types::I64, flags, limits, offsets::SLOTS_FP);
+            let mut args = vec![vmctx, depth_left, fp];
             args.extend(env::load_raw(&mut b, values, &param_types));
             let callee_sig = b.import_signature(env::wasm_signature(ty));
             let call = b.ins().call_indirect(callee_sig, code, &args);
@@ -439,29 +592,63 @@ impl ModuleTranslator for Translator {
                     .in_function(func_index, info.func_name(func_index)),
             );
         }
-        self.pending.push(func);
+        let consts = core::mem::take(&mut env.frame_slot_consts);
         self.frame_slots
             .push(u32::try_from(frame_slots).unwrap_or(u32::MAX));
+        // A function whose direct callees are all translated (the usual case: callees come
+        // first, or it calls itself) can be compiled now, while the next ones are translated.
+        let index = self.pending.len();
+        let ready = consts
+            .iter()
+            .all(|&(_, callee)| (callee as usize) < self.frame_slots.len());
+        match &self.pipeline {
+            Some(pipeline) if ready => {
+                patch_frame_slots(&mut func, &consts, &self.frame_slots);
+                if let Err(func) = pipeline.send(index, func) {
+                    self.pending.push(Some(func));
+                } else {
+                    self.pending.push(None);
+                }
+            }
+            _ => self.pending.push(Some(func)),
+        }
+        self.frame_slot_consts.push(consts);
         Ok(())
     }
 
     fn finish(mut self: Box<Self>, info: &ModuleInfo) -> Result<CompiledCode, Error> {
         let defined = self.pending.len();
-        let mut funcs = core::mem::take(&mut self.pending);
-        for ty in &info.types {
-            let trampoline = self.trampoline(ty);
-            funcs.push(trampoline);
+        let pending = core::mem::take(&mut self.pending);
+        let consts = core::mem::take(&mut self.frame_slot_consts);
+        // Every frame size is known now: fill in the constants of the remaining direct calls.
+        let mut funcs: Vec<(usize, ir::Function)> = Vec::new();
+        for (index, (func, consts)) in pending.into_iter().zip(&consts).enumerate() {
+            if let Some(mut func) = func {
+                patch_frame_slots(&mut func, consts, &self.frame_slots);
+                funcs.push((index, func));
+            }
         }
-        let mut compiled =
-            compile_all(&*self.isa, funcs).map_err(|(i, e)| {
-                match u32::try_from(i).ok().filter(|_| i < defined) {
-                    Some(i) => {
-                        let index = info.imported_funcs + i;
-                        e.in_function(index, info.func_name(index))
-                    }
-                    None => e,
+        // Trampolines come after the functions: number `defined + k` for type `k`.
+        for (k, ty) in info.types.iter().enumerate() {
+            let trampoline = self.trampoline(ty);
+            funcs.push((defined + k, trampoline));
+        }
+        let total = defined + info.types.len();
+        let in_function =
+            |(i, e): (usize, Error)| match u32::try_from(i).ok().filter(|_| i < defined) {
+                Some(i) => {
+                    let index = info.imported_funcs + i;
+                    e.in_function(index, info.func_name(index))
                 }
-            })?;
+                None => e,
+            };
+        let mut compiled = match self.pipeline.take() {
+            Some(pipeline) => pipeline.finish(funcs, total).map_err(in_function)?,
+            None => {
+                let (_, funcs): (Vec<usize>, Vec<ir::Function>) = funcs.into_iter().unzip();
+                compile_all(&*self.isa, funcs).map_err(in_function)?
+            }
+        };
         let trampolines = compiled.split_off(defined);
         self.funcs = compiled;
         let code_bytes: u64 = self.funcs.iter().map(|f| f.bytes.len() as u64).sum();
@@ -517,6 +704,7 @@ impl ModuleTranslator for Translator {
             .map(|f| FuncInfo {
                 len: f.bytes.len(),
                 srclocs: core::mem::take(&mut f.srclocs),
+                traps: core::mem::take(&mut f.traps),
             })
             .collect();
         Ok(Arc::new(CompiledModule {
@@ -524,6 +712,7 @@ impl ModuleTranslator for Translator {
             func_info,
             frame_slots: core::mem::take(&mut self.frame_slots).into_boxed_slice(),
             trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
+            imported_funcs: info.imported_funcs,
             _memory: memory,
         }))
     }

@@ -9,9 +9,10 @@
 //! length, loaded from the context (so memories of any page size, 1-byte pages included, are
 //! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
 //! them between calls, and reloads them after any call (a callee or the runtime may have grown
-//! or moved the memory, and refreshed the context). Traps never use Cranelift's
-//! `trap` instructions as a way out: a failed check branches to a block that calls
-//! [`libcalls::raise`](crate::libcalls), which leaves the guest's coroutine for good.
+//! or moved the memory, and refreshed the context). A failed check is one of Cranelift's
+//! trap instructions (`trapnz`, `trapz`, `trap`) with the Mote trap code as its user code:
+//! no block and no register on the fast path; the `SIGILL` it raises is turned into the trap
+//! by [`crate::signals`], which finds the code and the byte offset from the faulting address.
 
 use cranelift_codegen::ir::{
     self, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData,
@@ -36,12 +37,13 @@ pub(crate) fn clif_type(ty: ValType) -> Type {
     }
 }
 
-/// The native signature of a WebAssembly function of `ty`: the context, then the parameters;
-/// the results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
+/// The native signature of a WebAssembly function of `ty`: the context, the call depth left
+/// and the interpreter's frame pointer (see [`FuncEnv::call`]), then the parameters; the
+/// results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
 /// `return_call` is a real tail call.
 pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params.push(AbiParam::new(types::I64));
+    sig.params.extend([AbiParam::new(types::I64); 3]);
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
     sig.returns
@@ -122,20 +124,33 @@ pub(crate) struct FuncEnv<'m> {
     /// Byte offset of the operator being translated (`u32::MAX` without debug info).
     offset: u32,
     vmctx: Option<Value>,
+    /// The call depth left and the interpreter's frame pointer, as the caller passed them.
+    call_state: Option<(Value, Value)>,
     vmctx_region: Option<ir::AliasRegion>,
     heap_region: Option<ir::AliasRegion>,
     fuel: bool,
+    /// Whether function entries and loops check the epoch (`Config::epoch_interruption`).
+    epoch: bool,
     segment: Option<FuelSegment>,
     /// Slow paths of fuel checks: (slow block, check block, amount).
     fuel_slow: Vec<(Block, Block, Value)>,
-    /// One block per trap code, filled in at the end.
-    trap_blocks: Vec<(TrapCode, Block)>,
     /// Signature of each module type, imported on first use.
     sigs: Vec<Option<ir::SigRef>>,
     /// Signatures of runtime calls.
     libcall_sigs: Vec<(usize, ir::SigRef)>,
     /// Direct-call references to defined functions, by defined index.
     func_refs: Vec<(u32, ir::FuncRef)>,
+    /// `iconst`s that hold the interpreter's frame size of a defined callee, patched with the
+    /// size when the module is finished (callees translated later are not known yet).
+    pub(crate) frame_slot_consts: Vec<(ir::Inst, u32)>,
+    /// `Limits::value_stack_slots`: the bound of the interpreter's value stack.
+    max_slots: u64,
+    /// Bounds already checked in the current block: `(memory, address value, end)` means
+    /// `address + end <= length` held there. Memories never shrink, so the fact stays true
+    /// for the rest of the block, calls and `memory.grow` included.
+    checked: Vec<(u32, Value, u64)>,
+    /// The block that `checked` describes.
+    checked_block: Option<Block>,
 }
 
 impl<'m> FuncEnv<'m> {
@@ -153,21 +168,33 @@ impl<'m> FuncEnv<'m> {
             debug_info: config.debug_info_enabled(),
             offset: u32::MAX,
             vmctx: None,
+            call_state: None,
             vmctx_region: None,
             heap_region: None,
             fuel: config.fuel_enabled(),
+            epoch: config.epoch_interruption_enabled(),
             segment: None,
             fuel_slow: Vec::new(),
-            trap_blocks: Vec::new(),
             sigs: vec![None; info.types.len()],
             libcall_sigs: Vec::new(),
             func_refs: Vec::new(),
+            frame_slot_consts: Vec::new(),
+            max_slots: u64::from(config.get_limits().value_stack_slots),
+            checked: Vec::new(),
+            checked_block: None,
         }
     }
 
     /// Records the context parameter of the function, and creates the alias regions.
-    pub(crate) fn set_vmctx(&mut self, builder: &mut FunctionBuilder<'_>, vmctx: Value) {
+    pub(crate) fn set_vmctx(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        vmctx: Value,
+        depth_left: Value,
+        fp: Value,
+    ) {
         self.vmctx = Some(vmctx);
+        self.call_state = Some((depth_left, fp));
         let regions = &mut builder.func.dfg.alias_regions;
         self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
             user_id: 0,
@@ -206,6 +233,32 @@ impl<'m> FuncEnv<'m> {
             .load(types::I64, self.vm(), vmctx, offsets::STACK_LIMIT);
         let low = builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(builder, low, TrapCode::StackOverflow);
+        self.epoch_check(builder);
+    }
+
+    /// With epoch interruption on, traps with `Interrupt` when the engine's epoch has reached
+    /// the store's deadline. The epoch is read with an atomic load: another thread changes it,
+    /// and a plain load could be merged with an earlier one (around a loop, for ever).
+    pub(crate) fn epoch_check(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if !self.epoch {
+            return;
+        }
+        let vmctx = self.vmctx();
+        let epoch_ptr = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::EPOCH);
+        let epoch = builder
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), epoch_ptr);
+        let deadline_ptr =
+            builder
+                .ins()
+                .load(types::I64, self.vm(), vmctx, offsets::EPOCH_DEADLINE);
+        let deadline = builder.ins().load(types::I64, flags(), deadline_ptr, 0);
+        let reached = builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        self.trap_if(builder, reached, TrapCode::Interrupt);
     }
 
     /// Records the byte offset of the operator being translated (for trap sites).
@@ -221,18 +274,6 @@ impl<'m> FuncEnv<'m> {
         builder.ins().iconst(types::I64, site.cast_signed())
     }
 
-    /// The block that raises `code`; it takes the site as its parameter.
-    fn trap_block(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) -> Block {
-        if let Some(&(_, b)) = self.trap_blocks.iter().find(|(c, _)| *c == code) {
-            return b;
-        }
-        let b = builder.create_block();
-        builder.append_block_param(b, types::I64);
-        builder.set_cold_block(b);
-        self.trap_blocks.push((code, b));
-        b
-    }
-
     /// Traps with `code` when `cond` is non-zero; continues in a new block otherwise.
     pub(crate) fn trap_if(
         &mut self,
@@ -240,13 +281,7 @@ impl<'m> FuncEnv<'m> {
         cond: Value,
         code: TrapCode,
     ) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        let cont = builder.create_block();
-        builder
-            .ins()
-            .brif(cond, trap, &[BlockArg::from(site)], cont, &[]);
-        builder.switch_to_block(cont);
+        builder.ins().trapnz(cond, crate::signals::clif_code(code));
     }
 
     /// Traps with `code` when `cond` is zero.
@@ -256,20 +291,12 @@ impl<'m> FuncEnv<'m> {
         cond: Value,
         code: TrapCode,
     ) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        let cont = builder.create_block();
-        builder
-            .ins()
-            .brif(cond, cont, &[], trap, &[BlockArg::from(site)]);
-        builder.switch_to_block(cont);
+        builder.ins().trapz(cond, crate::signals::clif_code(code));
     }
 
     /// Traps with `code` unconditionally (the current block ends).
     pub(crate) fn trap(&mut self, builder: &mut FunctionBuilder<'_>, code: TrapCode) {
-        let trap = self.trap_block(builder, code);
-        let site = self.site(builder);
-        builder.ins().jump(trap, &[BlockArg::from(site)]);
+        builder.ins().trap(crate::signals::clif_code(code));
     }
 
     /// Emits the trap blocks and fuel slow paths. Call once, after the body.
@@ -286,23 +313,6 @@ impl<'m> FuncEnv<'m> {
                 &[vmctx, amount],
             );
             builder.ins().jump(check, &[]);
-        }
-        for (code, block) in core::mem::take(&mut self.trap_blocks) {
-            builder.switch_to_block(block);
-            let site = builder.block_params(block)[0];
-            let code = builder
-                .ins()
-                .iconst(types::I32, i64::from(libcalls::encode_trap(code)));
-            self.save_fp(builder);
-            self.libcall(
-                builder,
-                libcalls::raise as *const () as usize,
-                &[types::I64, types::I32, types::I64],
-                &[],
-                &[vmctx, code, site],
-            );
-            // `raise` never returns: the coroutine is abandoned.
-            builder.ins().trap(ir::TrapCode::unwrap_user(1));
         }
     }
 
@@ -429,7 +439,7 @@ impl<'m> FuncEnv<'m> {
     }
 
     /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, after
-    /// a bounds check.
+    /// a bounds check, as a pointer and an immediate offset to add to it in the access.
     pub(crate) fn mem_addr(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
@@ -437,22 +447,42 @@ impl<'m> FuncEnv<'m> {
         addr: Value,
         offset: u64,
         size: u32,
-    ) -> Value {
+    ) -> (Value, i32) {
         let (base, len) = self.memory(builder, mem);
+        let wasm_addr = addr;
         let addr = builder.ins().uextend(types::I64, addr);
         let static_end = offset.saturating_add(u64::from(size));
-        let end = builder
-            .ins()
-            .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
-        let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
-        let ptr = builder.ins().iadd(base, addr);
-        if offset == 0 {
-            ptr
-        } else {
-            builder
+        if builder.current_block() != self.checked_block {
+            self.checked.clear();
+            self.checked_block = builder.current_block();
+        }
+        let known = self
+            .checked
+            .iter()
+            .position(|&(m, a, _)| m == mem && a == wasm_addr);
+        if known.is_none_or(|i| self.checked[i].2 < static_end) {
+            let end = builder
                 .ins()
-                .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX))
+                .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
+            let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+            match known {
+                Some(i) => self.checked[i].2 = static_end,
+                None if self.checked.len() < 16 => self.checked.push((mem, wasm_addr, static_end)),
+                None => {}
+            }
+        }
+        let ptr = builder.ins().iadd(base, addr);
+        // The static offset goes into the access's immediate when it fits (one instruction
+        // less to build and lower).
+        match i32::try_from(offset) {
+            Ok(imm) => (ptr, imm),
+            Err(_) => {
+                let ptr = builder
+                    .ins()
+                    .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX));
+                (ptr, 0)
+            }
         }
     }
 
@@ -532,84 +562,76 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
-    /// The address of the call's [`CallLimits`](crate::vmctx::CallLimits).
-    fn limits(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
-        let vmctx = self.vmctx();
-        builder
-            .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::LIMITS)
+    /// The call depth left and the interpreter's frame pointer of this function's frame.
+    fn call_state(&self) -> (Value, Value) {
+        self.call_state
+            .expect("the call state is set at function entry")
     }
 
-    /// The interpreter's frame size (slots) of defined function `defined`, as `i64`.
+    /// Stores the call depth and frame pointer in the run's
+    /// [`CallLimits`](crate::vmctx::CallLimits), where the runtime reads them, before a
+    /// runtime call that may call Wasm or host functions.
+    fn publish_call_state(&mut self, builder: &mut FunctionBuilder<'_>) {
+        let vmctx = self.vmctx();
+        let (depth_left, fp) = self.call_state();
+        let limits = builder
+            .ins()
+            .load(types::I64, self.vm(), vmctx, offsets::LIMITS);
+        builder
+            .ins()
+            .store(flags(), depth_left, limits, offsets::DEPTH_LEFT);
+        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
+    }
+
+    /// The interpreter's frame size (slots) of defined function `defined`, as an `i64`
+    /// constant that [`crate::compile`] fills in once every function is translated.
     fn frame_slots(&mut self, builder: &mut FunctionBuilder<'_>, defined: u32) -> Value {
-        let vmctx = self.vmctx();
-        let table = builder
-            .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::FRAME_SLOTS);
-        let at = i32::try_from(u64::from(defined) * 4).unwrap_or(i32::MAX);
-        builder.ins().uload32(readonly(), table, at)
+        let value = builder.ins().iconst(types::I64, 0);
+        if let Some(inst) = builder.func.dfg.value_def(value).inst() {
+            self.frame_slot_consts.push((inst, defined));
+        }
+        value
     }
 
-    /// Before a Wasm-to-Wasm call: traps with stack exhaustion when no call depth is left,
-    /// else takes one unit (the interpreter's frame count).
-    fn depth_enter(&mut self, builder: &mut FunctionBuilder<'_>, limits: Value) {
-        let left = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
-        let none = builder.ins().icmp_imm_u(IntCC::Equal, left, 0);
-        self.trap_if(builder, none, TrapCode::StackOverflow);
-        let left = builder.ins().iadd_imm_s(left, -1);
-        builder
-            .ins()
-            .store(flags(), left, limits, offsets::DEPTH_LEFT);
-    }
-
-    /// After a Wasm-to-Wasm call: gives the unit back.
-    fn depth_leave(builder: &mut FunctionBuilder<'_>, limits: Value) {
-        let left = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::DEPTH_LEFT);
-        let left = builder.ins().iadd_imm_u(left, 1);
-        builder
-            .ins()
-            .store(flags(), left, limits, offsets::DEPTH_LEFT);
-    }
-
-    /// The interpreter's value-stack check for a Wasm callee whose frame starts `base` slots
-    /// above the current frame: traps with stack exhaustion unless `fp + base + callee_slots`
-    /// fits `Limits::value_stack_slots` (skipped without `callee_slots`). With `enter`, moves
-    /// the frame pointer to the callee's frame. Returns the caller's frame pointer.
-    fn slots_enter(
+    /// The interpreter's checks before a Wasm-to-Wasm call, at the call (so the trap names the
+    /// caller, as in the interpreter): stack exhaustion unless a call depth is left (not for
+    /// tail calls) and, with `callee_slots`, unless the callee's frame, `base` slots above this
+    /// frame's, fits `Limits::value_stack_slots`. Returns the callee's depth left and frame
+    /// pointer, passed to it as arguments: the accounting lives in registers, not memory.
+    fn enter_call(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
-        limits: Value,
         base: u32,
         callee_slots: Option<Value>,
-        enter: bool,
-    ) -> Value {
-        let fp = builder
-            .ins()
-            .load(types::I64, flags(), limits, offsets::SLOTS_FP);
+        tail: bool,
+    ) -> (Value, Value) {
+        let (depth_left, fp) = self.call_state();
+        if tail {
+            // The callee replaces this frame: same frame pointer, same depth.
+            if let Some(slots) = callee_slots {
+                self.check_frame(builder, fp, slots);
+            }
+            return (depth_left, fp);
+        }
+        let none = builder.ins().icmp_imm_u(IntCC::Equal, depth_left, 0);
+        self.trap_if(builder, none, TrapCode::StackOverflow);
         let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
         if let Some(slots) = callee_slots {
-            let end = builder.ins().iadd(callee_fp, slots);
-            let max = builder
-                .ins()
-                .load(types::I64, flags(), limits, offsets::MAX_SLOTS);
-            let over = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, max);
-            self.trap_if(builder, over, TrapCode::StackOverflow);
+            self.check_frame(builder, callee_fp, slots);
         }
-        if enter {
-            builder
-                .ins()
-                .store(flags(), callee_fp, limits, offsets::SLOTS_FP);
-        }
-        fp
+        let callee_depth = builder.ins().iadd_imm_s(depth_left, -1);
+        (callee_depth, callee_fp)
     }
 
-    /// After a Wasm-to-Wasm call: restores the caller's frame pointer.
-    fn slots_leave(builder: &mut FunctionBuilder<'_>, limits: Value, fp: Value) {
-        builder.ins().store(flags(), fp, limits, offsets::SLOTS_FP);
+    /// Traps with stack exhaustion unless a frame of `slots` at `fp` fits the value stack
+    /// (`Limits::value_stack_slots`, the engine's, the same for every call).
+    fn check_frame(&mut self, builder: &mut FunctionBuilder<'_>, fp: Value, slots: Value) {
+        let end = builder.ins().iadd(fp, slots);
+        let max = i64::try_from(self.max_slots).unwrap_or(i64::MAX);
+        let over = builder
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedGreaterThan, end, max);
+        self.trap_if(builder, over, TrapCode::StackOverflow);
     }
 
     /// A direct (PC-relative) call reference to defined function `defined` of this module:
@@ -656,6 +678,7 @@ impl<'m> FuncEnv<'m> {
         store_raw(builder, values, args);
         let caller = self.site(builder);
         self.save_fp(builder);
+        self.publish_call_state(builder);
         let base = builder.ins().iconst(types::I32, i64::from(how.base));
         let tail = builder.ins().iconst(types::I32, i64::from(how.tail));
         self.libcall(
@@ -690,24 +713,17 @@ impl<'m> FuncEnv<'m> {
         if func >= self.info.imported_funcs {
             let defined = func - self.info.imported_funcs;
             let callee = self.func_ref(builder, defined, type_index);
-            let mut call_args = Vec::with_capacity(args.len() + 1);
-            call_args.push(vmctx);
-            call_args.extend_from_slice(args);
-            let limits = self.limits(builder);
             let slots = self.frame_slots(builder, defined);
+            let (depth_left, fp) = self.enter_call(builder, base, Some(slots), tail);
+            let mut call_args = Vec::with_capacity(args.len() + 3);
+            call_args.extend([vmctx, depth_left, fp]);
+            call_args.extend_from_slice(args);
             if tail {
-                // The callee replaces this frame: same frame pointer, same depth.
-                self.slots_enter(builder, limits, 0, Some(slots), false);
                 builder.ins().return_call(callee, &call_args);
                 return Vec::new();
             }
-            self.depth_enter(builder, limits);
-            let fp = self.slots_enter(builder, limits, base, Some(slots), true);
             let call = builder.ins().call(callee, &call_args);
-            let results = builder.inst_results(call).to_vec();
-            Self::slots_leave(builder, limits, fp);
-            Self::depth_leave(builder, limits);
-            return results;
+            return builder.inst_results(call).to_vec();
         }
         // Imports go through the runtime: the callee may be a host function or belong to
         // another instance. A tail call of an import is a call and a return.
@@ -749,6 +765,7 @@ impl<'m> FuncEnv<'m> {
         let wasm_base = builder
             .ins()
             .iconst(types::I32, if tail { 0 } else { i64::from(base) });
+        self.publish_call_state(builder);
         let is_wasm = self.runtime(
             builder,
             libcalls::resolve_indirect as *const () as usize,
@@ -770,24 +787,20 @@ impl<'m> FuncEnv<'m> {
         let code = builder.ins().load(types::I64, flags(), out, 0);
         let callee_vmctx = builder.ins().load(types::I64, flags(), out, 8);
         let sig = self.signature(builder, type_index);
-        let mut call_args = Vec::with_capacity(args.len() + 1);
-        call_args.push(callee_vmctx);
+        // `resolve_indirect` checked the callee's frame against the value stack.
+        let (depth_left, fp) = self.enter_call(builder, base, None, tail);
+        let mut call_args = Vec::with_capacity(args.len() + 3);
+        call_args.extend([callee_vmctx, depth_left, fp]);
         call_args.extend_from_slice(args);
         if tail {
             builder.ins().return_call_indirect(sig, code, &call_args);
         } else {
-            // `resolve_indirect` checked the callee's frame against the value stack.
-            let limits = self.limits(builder);
-            self.depth_enter(builder, limits);
-            let fp = self.slots_enter(builder, limits, base, None, true);
             let call = builder.ins().call_indirect(sig, code, &call_args);
             let results: Vec<BlockArg> = builder
                 .inst_results(call)
                 .iter()
                 .map(|v| BlockArg::from(*v))
                 .collect();
-            Self::slots_leave(builder, limits, fp);
-            Self::depth_leave(builder, limits);
             builder.ins().jump(merge, &results);
         }
 

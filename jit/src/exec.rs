@@ -190,7 +190,12 @@ impl Execution for JitExecution {
         let Some(coro) = self.coro.as_mut() else {
             return RunOutcome::Trap(Trap::new(TrapCode::HostTrap));
         };
-        match coro.resume(()) {
+        // Compiled code's trap instructions find the call through the thread's current run
+        // state (`signals`).
+        let entered = crate::signals::Entered::new(self.state.as_ptr());
+        let result = coro.resume(());
+        drop(entered);
+        match result {
             CoroutineResult::Yield(RunOutcome::Trap(trap)) => {
                 self.discard_coroutine();
                 RunOutcome::Trap(trap)

@@ -44,6 +44,7 @@ mod exec;
 mod libcalls;
 #[forbid(unsafe_code)]
 mod runtime;
+mod signals;
 #[forbid(unsafe_code)]
 mod translate;
 mod vmctx;
@@ -80,6 +81,7 @@ impl Jit {
             // Compiled code accesses linear memory (little-endian) with native loads.
             return Err(fail("big-endian hosts are not supported"));
         }
+        signals::install().map_err(|e| fail(&e))?;
         let mut flags = settings::builder();
         for (name, value) in [
             ("opt_level", "speed"),
@@ -87,6 +89,9 @@ impl Jit {
             ("preserve_frame_pointers", "true"),
             // Functions with more results than return registers return them in memory.
             ("enable_multi_ret_implicit_sret", "true"),
+            // Nothing unwinds through compiled frames (traps discard the coroutine, backtraces
+            // follow frame pointers): no unwind tables to compute.
+            ("unwind_info", "false"),
             (
                 "enable_verifier",
                 if cfg!(debug_assertions) {
@@ -129,5 +134,9 @@ impl Backend for Jit {
 
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {
         Box::new(exec::JitExecution::new(config))
+    }
+
+    fn supports_epoch_interruption(&self) -> bool {
+        true
     }
 }

@@ -23,7 +23,7 @@ use crate::vmctx::{Entry, RunState, VmCtx};
 type Trampoline = unsafe extern "C" fn(*mut VmCtx, usize, *mut RawVal);
 
 /// Every trap code compiled code can raise, by its number.
-const TRAP_CODES: [TrapCode; 10] = [
+const TRAP_CODES: [TrapCode; 11] = [
     TrapCode::Unreachable,
     TrapCode::MemoryOutOfBounds,
     TrapCode::TableOutOfBounds,
@@ -34,6 +34,7 @@ const TRAP_CODES: [TrapCode; 10] = [
     TrapCode::IntegerDivisionByZero,
     TrapCode::BadConversionToInteger,
     TrapCode::StackOverflow,
+    TrapCode::Interrupt,
 ];
 
 /// The number of `code` in calls to [`raise`].
@@ -42,7 +43,7 @@ pub(crate) fn encode_trap(code: TrapCode) -> u32 {
     u32::try_from(index).unwrap_or(0)
 }
 
-fn decode_trap(code: u32) -> TrapCode {
+pub(crate) fn decode_trap(code: u32) -> TrapCode {
     TRAP_CODES
         .get(code as usize)
         .copied()
@@ -178,7 +179,7 @@ fn split_site(site: Site) -> (u32, Option<u32>) {
 ///
 /// # Safety
 /// `run` is the running call's state, on its coroutine; `fp` as in [`record_backtrace`].
-unsafe fn raise_trap(
+pub(crate) unsafe fn raise_trap(
     run: *mut RunState,
     instance: u32,
     code: TrapCode,
@@ -205,17 +206,6 @@ unsafe fn raise_trap(
         // The execution discards the coroutine after a trap; never resumed.
         yielder.suspend(outcome);
     }
-}
-
-/// Raises trap number `code` at `site` in the context's instance.
-///
-/// # Safety
-/// Called by compiled code only, with its own context.
-pub(crate) unsafe extern "C" fn raise(vmctx: *mut VmCtx, code: u32, site: Site) -> ! {
-    // SAFETY: compiled code passes its live context.
-    let (run, instance, fp) = unsafe { run_of(vmctx) };
-    // SAFETY: `run` is the live run state of this call.
-    unsafe { raise_trap(run, instance, decode_trap(code), site, fp) }
 }
 
 /// Suspends the call until the embedder adds fuel; compiled code then checks again.

@@ -55,6 +55,10 @@ pub(crate) struct VmCtx {
     /// Frame pointer of the compiled function that last called the runtime (or trapped):
     /// where backtraces start.
     pub(crate) exit_fp: usize,
+    /// The engine's epoch counter (`Engine::epoch_counter`).
+    pub(crate) epoch: *const u64,
+    /// The store's epoch deadline (`StoreInner::epoch_deadline`).
+    pub(crate) epoch_deadline: *const u64,
     /// Store index of the instance.
     pub(crate) instance: u32,
 }
@@ -96,18 +100,18 @@ pub(crate) mod offsets {
     pub(crate) const STACK_LIMIT: i32 = at(offset_of!(VmCtx, stack_limit));
     /// `limits`
     pub(crate) const LIMITS: i32 = at(offset_of!(VmCtx, limits));
-    /// `frame_slots`
-    pub(crate) const FRAME_SLOTS: i32 = at(offset_of!(VmCtx, frame_slots));
     /// `CallLimits::depth_left`
     pub(crate) const DEPTH_LEFT: i32 = at(offset_of!(super::CallLimits, depth_left));
     /// `CallLimits::fp`
     pub(crate) const SLOTS_FP: i32 = at(offset_of!(super::CallLimits, fp));
-    /// `CallLimits::max_slots`
-    pub(crate) const MAX_SLOTS: i32 = at(offset_of!(super::CallLimits, max_slots));
     /// `func_refs`
     pub(crate) const FUNC_REFS: i32 = at(offset_of!(VmCtx, func_refs));
     /// `exit_fp`
     pub(crate) const EXIT_FP: i32 = at(offset_of!(VmCtx, exit_fp));
+    /// `epoch`
+    pub(crate) const EPOCH: i32 = at(offset_of!(VmCtx, epoch));
+    /// `epoch_deadline`
+    pub(crate) const EPOCH_DEADLINE: i32 = at(offset_of!(VmCtx, epoch_deadline));
 }
 
 /// The interpreter's stack limits, kept by compiled code so that both engines stop guest
@@ -197,6 +201,8 @@ impl InstanceCtx {
             func_refs: entity.funcs.as_ptr(),
             run,
             exit_fp: 0,
+            epoch: store.engine.epoch_counter(),
+            epoch_deadline: &raw const store.epoch_deadline,
             instance,
         })));
         Ok(Self {
@@ -244,6 +250,8 @@ impl InstanceCtx {
             };
         }
         vmctx.fuel = &raw mut store.fuel;
+        vmctx.epoch = store.engine.epoch_counter();
+        vmctx.epoch_deadline = &raw const store.epoch_deadline;
         vmctx.stack_limit = stack_limit;
     }
 }

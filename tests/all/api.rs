@@ -9,6 +9,32 @@ fn facade_engine_runs_the_interpreter() {
 }
 
 #[test]
+fn the_config_strategy_picks_the_engine() {
+    let mut config = Config::default();
+    assert_eq!(config.get_strategy(), mote::Strategy::Interpreter);
+    config.strategy(mote::Strategy::Jit);
+    let engine = mote::engine(&config);
+    let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 7)))"#)
+        .expect("valid text");
+    if cfg!(target_pointer_width = "64") {
+        // The facade's tests build with the `cli` feature, which includes the JIT.
+        assert_eq!(engine.backend().name(), "jit");
+        let module = Module::new(&engine, &wasm).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
+        assert_eq!(f.call(&mut store, ()).unwrap(), 7);
+    } else {
+        let err = Module::new(&engine, &wasm).expect_err("no JIT on this host");
+        assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
+    }
+    config.strategy(mote::Strategy::Interpreter);
+    assert_eq!(mote::engine(&config).backend().name(), "interp");
+}
+
+#[test]
 fn host_functions_and_linking() {
     let engine = mote::engine(&Config::default());
     let module = crate::module(

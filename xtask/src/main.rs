@@ -12,6 +12,7 @@ mod qemu_spec;
 mod qemu_test;
 mod qmp;
 mod size;
+mod spec_aarch64;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -62,6 +63,13 @@ Commands:
       peak heap and stack. Fails on a wrong result, a timeout (default 300 s per run) or a
       failed build. wasm3 needs arm-none-eabi-gcc and newlib (Debian gcc-arm-none-eabi,
       libnewlib-arm-none-eabi) and wasm3-sys in cargo's cache (`cargo fetch`).
+  spec-aarch64 [--suite SUITE]... [--engine ENGINE]... [--filter SUBSTR]
+      Cross-build mote-spec-tests for aarch64-unknown-linux-gnu (linker aarch64-linux-gnu-gcc,
+      set for this build only) and run each SUITE (default: wasm-v1, wasm-v2,
+      proposals/custom-page-sizes) with each ENGINE (default: jit, interp) under
+      `qemu-aarch64 -L /usr/aarch64-linux-gnu`. Prints failures, each run's summary and time.
+      Exits non-zero unless every run has 0 failed and 0 skipped. Needs qemu-user,
+      gcc-aarch64-linux-gnu and libc6-dev-arm64-cross (Debian).
   help
       Print this text.
 
@@ -100,6 +108,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, Error> {
         Some("qemu-spec") => qemu_spec::run(&args[1..]),
         Some("size") => size::run(&args[1..]),
         Some("mcu-bench") => mcu_bench::run(&args[1..]),
+        Some("spec-aarch64") => spec_aarch64::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -50,7 +50,7 @@ pub trait Visitor {
 }
 
 /// Calls `visitor` with Mote's interpreter, Mote's JIT (64-bit hosts), then (with the `peers`
-/// feature) wasmi, wasm3 and wasmtime.
+/// feature) wasmi, wasm3, wasmtime (Cranelift) and wasmtime with Winch.
 ///
 /// # Errors
 /// When the JIT or a peer engine cannot be created.
@@ -63,6 +63,7 @@ pub fn for_each<V: Visitor>(visitor: &mut V) -> Result<(), Error> {
         visitor.visit(&Wasmi::new());
         visitor.visit(&Wasm3::new()?);
         visitor.visit(&Wasmtime::new()?);
+        visitor.visit(&Wasmtime::winch()?);
     }
     Ok(())
 }

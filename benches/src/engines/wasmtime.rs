@@ -1,12 +1,14 @@
-//! wasmtime 48 with Cranelift: the upper bound (optimising JIT).
+//! wasmtime 48 with Cranelift (the upper bound: optimising JIT) and with Winch (its baseline
+//! compiler: fast compilation, slower code).
 
 use super::Runtime;
 use crate::workloads::host_mix;
 use crate::{Context, Error};
 
-/// wasmtime with its default configuration (Cranelift, `opt_level` speed).
+/// wasmtime with its default configuration (Cranelift, `opt_level` speed), or with Winch.
 pub struct Wasmtime {
     engine: wasmtime::Engine,
+    name: &'static str,
 }
 
 impl core::fmt::Debug for Wasmtime {
@@ -23,7 +25,24 @@ impl Wasmtime {
     pub fn new() -> Result<Self, Error> {
         let config = wasmtime::Config::new();
         let engine = wasmtime::Engine::new(&config).context("wasmtime: engine")?;
-        Ok(Wasmtime { engine })
+        Ok(Wasmtime {
+            engine,
+            name: "wasmtime",
+        })
+    }
+
+    /// An engine that compiles with Winch (column `wasmtime-winch`).
+    ///
+    /// # Errors
+    /// When wasmtime cannot create a Winch engine on this host.
+    pub fn winch() -> Result<Self, Error> {
+        let mut config = wasmtime::Config::new();
+        config.strategy(wasmtime::Strategy::Winch);
+        let engine = wasmtime::Engine::new(&config).context("wasmtime-winch: engine")?;
+        Ok(Wasmtime {
+            engine,
+            name: "wasmtime-winch",
+        })
     }
 }
 
@@ -32,7 +51,7 @@ impl Runtime for Wasmtime {
     type Instance = (wasmtime::Store<()>, wasmtime::Instance);
 
     fn name(&self) -> &'static str {
-        "wasmtime"
+        self.name
     }
 
     fn compile(&self, wasm: &[u8]) -> Result<Self::Module, Error> {

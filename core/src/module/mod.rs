@@ -63,6 +63,7 @@ impl Module {
     /// another runtime version or engine configuration; `Unsupported` when the engine's backend
     /// has no image format.
     pub fn from_image(engine: &Engine, image: &'static [u8]) -> Result<Module, Error> {
+        engine.check_backend_support()?;
         engine
             .backend()
             .load_image(engine, crate::engine::ImageSource::Static(image))
@@ -74,6 +75,7 @@ impl Module {
     /// # Errors
     /// As [`Module::from_image`].
     pub fn from_image_bytes(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
+        engine.check_backend_support()?;
         engine
             .backend()
             .load_image(engine, crate::engine::ImageSource::Transient(image))

@@ -79,6 +79,7 @@ pub(crate) fn decode_and_translate(
     engine: &Engine,
     bytes: &[u8],
 ) -> Result<(ModuleInfo, CompiledCode), Error> {
+    engine.check_backend_support()?;
     let config = engine.config();
     let features = wasm_features(&config.features);
     let mut validator = Validator::new_with_features(features);

@@ -83,6 +83,7 @@ impl FuncTranslator<'_, '_> {
                     next_reached: false,
                 });
                 self.env.start_fuel_segment(&mut self.b);
+                self.env.epoch_check(&mut self.b);
             }
             Operator::If { blockty } => {
                 if !self.reachable {

@@ -32,19 +32,19 @@ impl FuncTranslator<'_, '_> {
     /// A load of `size` bytes widened to `ty`.
     fn load(&mut self, memarg: &MemArg, ty: Type, size: u32, ext: Ext) {
         let addr = self.pop();
-        let ptr = self
-            .env
-            .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
+        let (ptr, at) =
+            self.env
+                .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
         let flags = self.env.heap();
         let ins = self.b.ins();
         let v = match (size, ext) {
-            (1, Ext::S) => ins.sload8(ty, flags, ptr, 0),
-            (1, _) => ins.uload8(ty, flags, ptr, 0),
-            (2, Ext::S) => ins.sload16(ty, flags, ptr, 0),
-            (2, _) => ins.uload16(ty, flags, ptr, 0),
-            (4, Ext::S) if ty == types::I64 => ins.sload32(flags, ptr, 0),
-            (4, Ext::U) if ty == types::I64 => ins.uload32(flags, ptr, 0),
-            _ => ins.load(ty, flags, ptr, 0),
+            (1, Ext::S) => ins.sload8(ty, flags, ptr, at),
+            (1, _) => ins.uload8(ty, flags, ptr, at),
+            (2, Ext::S) => ins.sload16(ty, flags, ptr, at),
+            (2, _) => ins.uload16(ty, flags, ptr, at),
+            (4, Ext::S) if ty == types::I64 => ins.sload32(flags, ptr, at),
+            (4, Ext::U) if ty == types::I64 => ins.uload32(flags, ptr, at),
+            _ => ins.load(ty, flags, ptr, at),
         };
         self.push(v);
     }
@@ -53,17 +53,17 @@ impl FuncTranslator<'_, '_> {
     fn store(&mut self, memarg: &MemArg, size: u32) {
         let value = self.pop();
         let addr = self.pop();
-        let ptr = self
-            .env
-            .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
+        let (ptr, at) =
+            self.env
+                .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
         let flags = self.env.heap();
         let ty = self.b.func.dfg.value_type(value);
         let ins = self.b.ins();
         match size {
-            1 => ins.istore8(flags, value, ptr, 0),
-            2 => ins.istore16(flags, value, ptr, 0),
-            4 if ty == types::I64 => ins.istore32(flags, value, ptr, 0),
-            _ => ins.store(flags, value, ptr, 0),
+            1 => ins.istore8(flags, value, ptr, at),
+            2 => ins.istore16(flags, value, ptr, at),
+            4 if ty == types::I64 => ins.istore32(flags, value, ptr, at),
+            _ => ins.store(flags, value, ptr, at),
         };
     }
 

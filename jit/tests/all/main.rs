@@ -2,7 +2,9 @@
 //! interpreter runs the same module and must give the same answers.
 
 mod calls;
+mod epoch;
 mod fuel;
+mod hostile;
 mod traps;
 
 use mote_core::{Config, Engine, Instance, Linker, Module, Store};
