@@ -144,9 +144,10 @@ impl Config {
     /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) when it has. A new store's deadline
     /// is the epoch at its creation, so set one before calling.
     ///
-    /// Supported by the JIT. The interpreter does not check epochs yet: an engine with this
-    /// setting and a backend without support refuses to compile or load modules (an
-    /// `Unsupported` error), rather than run code that cannot be interrupted.
+    /// Supported by both engines (the interpreter checks at the same places, with one
+    /// instruction). An engine with this setting and a backend without support refuses to
+    /// compile or load modules (an `Unsupported` error), rather than run code that cannot be
+    /// interrupted; compiled images record the setting and load only on engines that share it.
     ///
     /// Costs: two loads, a compare and a branch per function entry and loop iteration.
     pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {

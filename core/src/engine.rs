@@ -56,6 +56,7 @@ impl Engine {
     }
 
     /// The current epoch (0 when the engine is created).
+    #[inline]
     pub fn current_epoch(&self) -> u64 {
         #[cfg_attr(
             target_has_atomic = "64",
@@ -83,8 +84,7 @@ impl Engine {
         if self.inner.config.epoch_interruption && !self.inner.backend.supports_epoch_interruption()
         {
             return Err(Error::unsupported(
-                "Config::epoch_interruption on this engine (the JIT supports it; the \
-                 interpreter does not check epochs yet)",
+                "Config::epoch_interruption on this engine (its backend does not check epochs)",
                 None,
             ));
         }

@@ -243,6 +243,7 @@ impl StoreInner {
     /// makes at function entries and loop back-edges when
     /// [`Config::epoch_interruption`](crate::Config::epoch_interruption) is on (then trapping
     /// with [`TrapCode::Interrupt`](crate::TrapCode::Interrupt)).
+    #[inline]
     pub fn epoch_deadline_reached(&self) -> bool {
         self.engine.current_epoch() >= self.epoch_deadline
     }

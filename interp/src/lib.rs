@@ -93,6 +93,12 @@ impl<const IMAGES: bool> Backend for Interpreter<IMAGES> {
         Box::new(exec::Executor::new(config))
     }
 
+    /// Function entries and loop headers check the epoch (`Op::CheckEpoch`), and images
+    /// compiled with the setting are verified to.
+    fn supports_epoch_interruption(&self) -> bool {
+        true
+    }
+
     fn load_image(
         &self,
         engine: &mote_core::Engine,

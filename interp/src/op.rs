@@ -36,6 +36,9 @@ macro_rules! for_each_op {
             Unreachable,
             /// Charge `amount` fuel for the straight-line code that follows; suspend if there is less.
             ConsumeFuel { amount: u32 },
+            /// Trap with `interrupt` if the engine's epoch has reached the store's deadline (with
+            /// `Config::epoch_interruption`: at function entry and loop headers).
+            CheckEpoch,
             /// Jump to `target`.
             Br { target: u32 },
             /// Jump to `target` if slot `cond` (i32) is not zero.
@@ -1143,8 +1146,9 @@ mod tests {
     fn tags_follow_declaration_order() {
         assert_eq!(Op::Unreachable.tag(), 0);
         assert_eq!(Op::ConsumeFuel { amount: 7 }.tag(), 1);
+        assert_eq!(Op::CheckEpoch.tag(), 2);
         let bytes = encode(&Op::Br { target: 9 });
-        assert_eq!(Op::tag_of_bytes(&bytes), Some(2));
+        assert_eq!(Op::tag_of_bytes(&bytes), Some(3));
         assert_eq!(Op::tag_of_bytes(&[0xff; 12]), None);
     }
 

@@ -111,6 +111,48 @@ pub(crate) fn verify_fuel(info: &ModuleInfo, module: &CompiledModule) -> Result<
     Ok(())
 }
 
+/// With epoch interruption, checks that code cannot run long without looking at the epoch:
+/// every function checks it on entry (after its fuel check, if any), and every backward jump
+/// lands on a check (or on the fuel check right before one), so recursion and every cycle in
+/// the code pass a check. The translator's code has this shape; an image must too, or a
+/// hostile image could run forever on an engine that relies on epochs to stop it.
+///
+/// # Errors
+/// An `Unsupported` error naming the function and instruction.
+pub(crate) fn verify_epoch(info: &ModuleInfo, module: &CompiledModule) -> Result<(), Error> {
+    let checks = |code: &[Op], target: usize| match code.get(target) {
+        Some(Op::CheckEpoch) => true,
+        Some(Op::ConsumeFuel { .. }) => matches!(code.get(target + 1), Some(Op::CheckEpoch)),
+        _ => false,
+    };
+    for (defined, func) in module.funcs.iter().enumerate() {
+        let index = info
+            .imported_funcs
+            .saturating_add(u32::try_from(defined).unwrap_or(u32::MAX));
+        let named = |e: Error| e.in_function(index, info.func_name(index));
+        let code = module.code_of(func);
+        if !checks(code, 0) {
+            return Err(named(fail(
+                0,
+                "epoch interruption: the function does not start with an epoch check",
+            )));
+        }
+        for (pc, op) in code.iter().enumerate() {
+            let mut op = *op;
+            if let Some(&mut target) = op.target_mut()
+                && target as usize <= pc
+                && !checks(code, target as usize)
+            {
+                return Err(named(fail(
+                    pc,
+                    "epoch interruption: a backward jump skips the epoch check",
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks one translated function (`func_index` in the module's function index space) whose
 /// instructions are in `all_code` at the range it names.
 ///
@@ -258,7 +300,7 @@ impl Verifier<'_> {
         let v = self;
         match *op {
             Op::Unreachable => {}
-            Op::ConsumeFuel { amount: _ } => {}
+            Op::ConsumeFuel { amount: _ } | Op::CheckEpoch => {}
             Op::Br { target } => {
                 v.target(target)?;
             }

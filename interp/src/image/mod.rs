@@ -13,7 +13,7 @@
 //! |---|---|
 //! | 0 | magic `MOTEIMG\0` |
 //! | 8 | `u32` ABI version |
-//! | 12 | `u32` flags: bit 0 fuel metering, bit 1 NaN canonicalisation |
+//! | 12 | `u32` flags: bit 0 fuel metering, bit 1 NaN canonicalisation, bit 2 epoch checks |
 //! | 16 | `u32` image length |
 //! | 20 | `u32` CRC-32 (IEEE) of the image with these four bytes zero |
 //! | 24 | 32 bytes: SHA-256 of the source `.wasm` |
@@ -50,7 +50,7 @@ use info::Keep;
 
 /// The image format and the instruction set it encodes. Bump it whenever [`Op`],
 /// [`CompiledFunc`] or the section layout changes; loaders refuse other versions.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// First bytes of every image.
 pub const MAGIC: [u8; 8] = *b"MOTEIMG\0";
@@ -58,6 +58,7 @@ pub const MAGIC: [u8; 8] = *b"MOTEIMG\0";
 const HEADER_LEN: usize = 96;
 const FLAG_FUEL: u32 = 1;
 const FLAG_CANONICAL_NANS: u32 = 2;
+const FLAG_EPOCH: u32 = 4;
 const OP_SIZE: usize = size_of::<Op>();
 const FUNC_SIZE: usize = size_of::<CompiledFunc>();
 
@@ -70,6 +71,8 @@ pub struct ImageHeader {
     pub fuel: bool,
     /// Whether its code canonicalises NaNs.
     pub canonicalize_nans: bool,
+    /// Whether its code checks the epoch (`Config::epoch_interruption`).
+    pub epoch_interruption: bool,
     /// Its length in bytes.
     pub len: u32,
     /// SHA-256 of the `.wasm` it was compiled from.
@@ -119,7 +122,7 @@ impl ImageHeader {
                 20,
             ));
         }
-        if flags & !(FLAG_FUEL | FLAG_CANONICAL_NANS) != 0 {
+        if flags & !(FLAG_FUEL | FLAG_CANONICAL_NANS | FLAG_EPOCH) != 0 {
             return Err(Error::bad_image("unknown flags", 12));
         }
         let mut source_sha256 = [0; 32];
@@ -132,6 +135,7 @@ impl ImageHeader {
             abi_version,
             fuel: flags & FLAG_FUEL != 0,
             canonicalize_nans: flags & FLAG_CANONICAL_NANS != 0,
+            epoch_interruption: flags & FLAG_EPOCH != 0,
             len,
             source_sha256,
             sections,
@@ -187,6 +191,9 @@ pub fn write(module: &Module, source_sha256: [u8; 32]) -> Result<Vec<u8>, Error>
     }
     if config.canonicalize_nans_enabled() {
         flags |= FLAG_CANONICAL_NANS;
+    }
+    if config.epoch_interruption_enabled() {
+        flags |= FLAG_EPOCH;
     }
     w.u32(flags);
     w.u32(0); // length, patched below
@@ -275,7 +282,7 @@ pub fn load_static(engine: &Engine, image: &'static [u8]) -> Result<Module, Erro
             code: Cow::Borrowed(ops_in_place(parts.code, parts.code_at)?),
             offsets: Cow::Borrowed(u32s_in_place(parts.offsets).unwrap_or(&[])),
         };
-        verify(info, code, parts.fuel)
+        verify(info, code, &parts)
     })
 }
 
@@ -298,7 +305,7 @@ pub fn load_copy(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
                 u32::from_le_bytes([b[0], b[1], b[2], b[3]])
             })?),
         };
-        verify(info, code, parts.fuel)
+        verify(info, code, &parts)
     })
 }
 
@@ -315,6 +322,8 @@ fn copy_chunks<T>(bytes: &[u8], size: usize, read: impl Fn(&[u8]) -> T) -> Resul
 struct Parts<'a> {
     /// Whether the code meters fuel.
     fuel: bool,
+    /// Whether the code checks the epoch.
+    epoch: bool,
     info: &'a [u8],
     info_at: usize,
     funcs: &'a [u8],
@@ -348,6 +357,13 @@ impl<'a> Parts<'a> {
                 12,
             ));
         }
+        if header.epoch_interruption != config.epoch_interruption_enabled() {
+            return Err(Error::bad_image(
+                "the image and the engine differ in epoch interruption: compile it with the \
+                 engine's configuration",
+                12,
+            ));
+        }
         if header.canonicalize_nans != config.canonicalize_nans_enabled() {
             return Err(Error::bad_image(
                 "the image and the engine differ in NaN canonicalisation",
@@ -361,6 +377,7 @@ impl<'a> Parts<'a> {
         }
         Ok(Parts {
             fuel: header.fuel,
+            epoch: header.epoch_interruption,
             info: header.section(image, 0, 1)?,
             info_at: header.sections[0].0 as usize,
             funcs: header.section(image, 1, FUNC_SIZE)?,
@@ -397,11 +414,19 @@ fn load_info<'a>(
     Ok(())
 }
 
-/// Verifies the code of a module with `info` (and with `fuel`, that it pays).
-fn verify(info: &ModuleInfo, code: CompiledModule, fuel: bool) -> Result<CompiledCode, Error> {
+/// Verifies the code of a module with `info` (and, as its flags say, that it pays fuel and
+/// checks the epoch).
+fn verify(
+    info: &ModuleInfo,
+    code: CompiledModule,
+    parts: &Parts<'_>,
+) -> Result<CompiledCode, Error> {
     crate::verify::verify_module(info, &code, crate::verify::Depth::References)?;
-    if fuel {
+    if parts.fuel {
         crate::verify::verify_fuel(info, &code)?;
+    }
+    if parts.epoch {
+        crate::verify::verify_epoch(info, &code)?;
     }
     Ok(mote_core::engine::compiled_code(code))
 }

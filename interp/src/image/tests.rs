@@ -298,8 +298,8 @@ fn the_instruction_set_fingerprint_matches_the_abi_version() {
     // Version 2: the fused forms (`…Idx` loads and stores, rotations by a constant,
     // `I32AddShlImm`, `Copy2`), the list in `for_each_op!`. Version 3 changed the module
     // information (names and function type indices in place, exports by name, no function
-    // offsets), not `Op`.
-    let pinned: [(u32, u64); 1] = [(3, 0x800a_cb86_6203_846f)];
+    // offsets), not `Op`. Version 4: `CheckEpoch` (epoch interruption) and the epoch flag.
+    let pinned: [(u32, u64); 2] = [(3, 0x800a_cb86_6203_846f), (4, 0x3639_1345_92dc_7e84)];
     let expected = pinned
         .iter()
         .find(|(version, _)| *version == ABI_VERSION)

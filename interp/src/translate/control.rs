@@ -56,6 +56,7 @@ impl FuncTranslator<'_> {
             live: true,
         });
         self.start_fuel_segment();
+        self.check_epoch();
     }
 
     fn block_arity(&self, ty: BlockType) -> (u32, u32) {
@@ -105,6 +106,7 @@ impl FuncTranslator<'_> {
         // follows and every iteration pays.
         self.push_control(ControlKind::Loop, ty);
         self.start_fuel_segment();
+        self.check_epoch();
     }
 
     pub(super) fn op_if(&mut self, ty: BlockType) {

@@ -35,6 +35,8 @@ const MAX_FRAME_SLOTS: u32 = 1 << 16;
 /// Translates the functions of one module.
 pub(crate) struct Translator {
     fuel: bool,
+    /// Whether functions and loops check the epoch (`Config::epoch_interruption`).
+    epoch: bool,
     debug_info: bool,
     canonicalize_nans: bool,
     code_bytes_limit: u64,
@@ -62,6 +64,7 @@ impl Translator {
     pub(crate) fn new(config: &Config) -> Self {
         Self {
             fuel: config.fuel_enabled(),
+            epoch: config.epoch_interruption_enabled(),
             debug_info: config.debug_info_enabled(),
             canonicalize_nans: config.canonicalize_nans_enabled(),
             code_bytes_limit: config.get_limits().code_bytes,
@@ -225,6 +228,7 @@ impl ModuleTranslator for Translator {
             max_height: 0,
             reachable: true,
             fuel: self.fuel,
+            epoch: self.epoch,
             fuel_op: None,
             label_pc: 0,
             loop_depth: 0,
@@ -437,6 +441,8 @@ struct FuncTranslator<'a> {
     /// Whether the current position can be reached.
     reachable: bool,
     fuel: bool,
+    /// Whether function entries and loop headers check the epoch.
+    epoch: bool,
     /// Index of the `ConsumeFuel` that pays for the current straight-line code.
     fuel_op: Option<usize>,
     /// Where the last label may be: the code length after the last control operator, or
@@ -591,8 +597,11 @@ impl FuncTranslator<'_> {
         for op in &mut self.code {
             op.slots_mut(remap);
         }
-        // Jumps to the start of the function body keep landing on its fuel check.
-        let at = usize::from(matches!(self.code.first(), Some(Op::ConsumeFuel { .. })));
+        // Jumps to the start of the function body keep landing on its fuel and epoch checks.
+        let mut at = usize::from(matches!(self.code.first(), Some(Op::ConsumeFuel { .. })));
+        if self.epoch && matches!(self.code.get(at), Some(Op::CheckEpoch)) {
+            at += 1;
+        }
         let shift = count;
         for op in &mut self.code {
             if let Some(target) = op.target_mut()
@@ -785,6 +794,14 @@ impl FuncTranslator<'_> {
         if self.fuel && self.reachable {
             self.fuel_op = Some(self.code.len());
             self.emit(Op::ConsumeFuel { amount: 0 });
+        }
+    }
+
+    /// With epoch interruption, the check at a function entry or loop header (after its fuel
+    /// check, where jumps back land).
+    fn check_epoch(&mut self) {
+        if self.epoch && self.reachable {
+            self.emit(Op::CheckEpoch);
         }
     }
 

@@ -357,3 +357,36 @@ fn metered_code_pays_on_entry_and_on_every_backward_jump() {
     // Forward jumps need no check.
     assert!(run(vec![fuel(1), Op::Br { target: 2 }, Op::Unreachable, ret]).is_ok());
 }
+
+#[test]
+fn interruptible_code_checks_the_epoch_on_entry_and_on_every_backward_jump() {
+    use crate::code::CompiledModule;
+    let run = |code: Vec<Op>| {
+        let compiled = CompiledModule {
+            funcs: vec![func(&code)].into(),
+            code: code.into(),
+            offsets: Vec::new().into(),
+        };
+        super::verify_epoch(&module(), &compiled)
+    };
+    let fuel = Op::ConsumeFuel { amount: 1 };
+    let check = Op::CheckEpoch;
+    let ret = Op::Return { src: 0, count: 1 };
+    assert!(run(vec![check, Op::BrIfNez { cond: 0, target: 0 }, ret]).is_ok());
+    // With fuel, the check follows the fuel check, and jumps back may land on either.
+    assert!(run(vec![fuel, check, Op::BrIfNez { cond: 0, target: 0 }, ret]).is_ok());
+    assert!(run(vec![fuel, check, Op::BrIfNez { cond: 0, target: 1 }, ret]).is_ok());
+    // No check on entry: recursion would never look at the epoch.
+    assert!(run(vec![ret]).is_err());
+    assert!(run(vec![fuel, ret]).is_err());
+    // A loop whose back edge skips the check.
+    let error = run(vec![
+        check,
+        Op::Copy { dst: 1, src: 0 },
+        Op::Br { target: 1 },
+    ])
+    .unwrap_err();
+    assert!(error.to_string().contains("backward jump"), "{error}");
+    // Forward jumps need no check.
+    assert!(run(vec![check, Op::Br { target: 2 }, Op::Unreachable, ret]).is_ok());
+}

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use mote_core::{Config, Engine, ErrorKind, Linker, Module, Store, TrapCode};
+use mote_core::{Config, Engine, Linker, Module, Store, TrapCode};
 
 const WAT: &str = r#"
 (module
@@ -75,11 +75,25 @@ fn without_the_setting_the_epoch_is_not_checked() {
 }
 
 #[test]
-fn the_interpreter_refuses_epoch_interruption() {
+fn both_engines_stop_at_the_same_deadline() {
     let mut config = Config::new();
     config.epoch_interruption(true);
-    let engine = Engine::new(&config, mote_interp::Interpreter::new());
-    let err = Module::new(&engine, wat::parse_str(WAT).unwrap()).expect_err("refused");
-    assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
-    assert!(err.to_string().contains("epoch_interruption"), "{err}");
+    for engine in [
+        Engine::new(&config, mote_interp::Interpreter::new()),
+        jit_engine(true),
+    ] {
+        let module = Module::new(&engine, wat::parse_str(WAT).unwrap()).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
+        store.set_epoch_deadline(1);
+        assert_eq!(down.call(&mut store, 50).unwrap(), 7);
+        engine.increment_epoch();
+        let err = down
+            .call(&mut store, 50)
+            .expect_err("the deadline is reached");
+        assert_eq!(err.trap_code(), Some(TrapCode::Interrupt));
+    }
 }

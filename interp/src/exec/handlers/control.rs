@@ -33,6 +33,15 @@ pub(in crate::exec) fn ConsumeFuel(vm: &mut Vm<'_>, r: &mut Regs, amount: u32) -
     NEXT
 }
 
+/// Stops the run with `interrupt` once the engine's epoch reaches the store's deadline.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn CheckEpoch(vm: &mut Vm<'_>, _r: &mut Regs) -> Flow {
+    if vm.store.epoch_deadline_reached() {
+        return trap(TrapCode::Interrupt);
+    }
+    NEXT
+}
+
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn Br(vm: &mut Vm<'_>, r: &mut Regs, target: u32) -> Flow {
     vm.jump(r, target);
