@@ -231,6 +231,19 @@ macro_rules! for_each_op {
             Load32UIdx { dst: Slot, a: Slot, b: Slot, offset: u32 },
             /// `Load64` at `a + b`.
             Load64Idx { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            // The `…Scaled` forms take the address as `a + (b << shift)` (array indexing: an
+            // `i32.shl` by a constant and the `i32.add` that uses it, both wrapping, fused into
+            // the access), then `+ offset`, which has 16 bits here to keep 12 bytes.
+            /// `Load16U` at `a + (b << shift)`.
+            Load16UScaled { dst: Slot, a: Slot, b: Slot, shift: u16, offset: u16 },
+            /// `Load32U` at `a + (b << shift)`.
+            Load32UScaled { dst: Slot, a: Slot, b: Slot, shift: u16, offset: u16 },
+            /// `Load64` at `a + (b << shift)`.
+            Load64Scaled { dst: Slot, a: Slot, b: Slot, shift: u16, offset: u16 },
+            /// `Store32` at `a + (b << shift)`.
+            Store32Scaled { a: Slot, b: Slot, value: Slot, shift: u16, offset: u16 },
+            /// `Store64` at `a + (b << shift)`.
+            Store64Scaled { a: Slot, b: Slot, value: Slot, shift: u16, offset: u16 },
             /// `Store8` at `a + b`.
             Store8Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
             /// `Store16` at `a + b`.
@@ -522,6 +535,12 @@ macro_rules! for_each_op {
             /// `dst = a + (b << imm)`: an `i32.shl` by a constant fused into the `i32.add` that
             /// uses it (array indexing).
             I32AddShlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = (a >> shift) & mask` (unsigned shift): an `i32.shr_u` by a constant fused
+            /// into the `i32.and` with a constant that uses it (bit-field extraction).
+            I32ShrUAndImm { dst: Slot, a: Slot, shift: u16, mask: u32 },
+            /// `a += imm_a; b += imm_b` (wrapping `i32` additions, in this order): two
+            /// increments of locals by constants in a row (pointer and counter bumps in loops).
+            I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
 
             // ---- f32 ----
             /// `f32.eq`
@@ -824,6 +843,9 @@ impl Op {
             | Op::Load16S32Idx { dst, .. }
             | Op::Load32UIdx { dst, .. }
             | Op::Load64Idx { dst, .. }
+            | Op::Load16UScaled { dst, .. }
+            | Op::Load32UScaled { dst, .. }
+            | Op::Load64Scaled { dst, .. }
             | Op::MemorySize { dst, .. }
             | Op::LoadMem { dst, .. }
             | Op::MemorySizeN { dst, .. }
@@ -928,6 +950,7 @@ impl Op {
             | Op::I64RotlImm { dst, .. }
             | Op::I64RotrImm { dst, .. }
             | Op::I32AddShlImm { dst, .. }
+            | Op::I32ShrUAndImm { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }

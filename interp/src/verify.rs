@@ -609,6 +609,69 @@ impl Verifier<'_> {
                 v.slot(dst2, 1)?;
                 v.slot(src2, 1)?;
             }
+            Op::Load16UScaled {
+                dst,
+                a,
+                b,
+                shift: _,
+                offset: _,
+            }
+            | Op::Load32UScaled {
+                dst,
+                a,
+                b,
+                shift: _,
+                offset: _,
+            }
+            | Op::Load64Scaled {
+                dst,
+                a,
+                b,
+                shift: _,
+                offset: _,
+            } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.memory(0)?;
+            }
+            Op::Store32Scaled {
+                a,
+                b,
+                value,
+                shift: _,
+                offset: _,
+            }
+            | Op::Store64Scaled {
+                a,
+                b,
+                value,
+                shift: _,
+                offset: _,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.slot(value, 1)?;
+                v.memory(0)?;
+            }
+            Op::I32ShrUAndImm {
+                dst,
+                a,
+                shift: _,
+                mask: _,
+            } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+            }
+            Op::I32AddImm2 {
+                a,
+                imm_a: _,
+                b,
+                imm_b: _,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+            }
             Op::I32AddShlImm { dst, a, b, imm: _ } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;

@@ -299,7 +299,12 @@ fn the_instruction_set_fingerprint_matches_the_abi_version() {
     // `I32AddShlImm`, `Copy2`), the list in `for_each_op!`. Version 3 changed the module
     // information (names and function type indices in place, exports by name, no function
     // offsets), not `Op`. Version 4: `CheckEpoch` (epoch interruption) and the epoch flag.
-    let pinned: [(u32, u64); 2] = [(3, 0x800a_cb86_6203_846f), (4, 0x3639_1345_92dc_7e84)];
+    // Version 5: the `…Scaled` loads and stores, `I32ShrUAndImm` and `I32AddImm2`.
+    let pinned: [(u32, u64); 3] = [
+        (3, 0x800a_cb86_6203_846f),
+        (4, 0x3639_1345_92dc_7e84),
+        (5, 0x0694_3a53_2d76_ffce),
+    ];
     let expected = pinned
         .iter()
         .find(|(version, _)| *version == ABI_VERSION)

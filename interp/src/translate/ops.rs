@@ -440,6 +440,7 @@ impl FuncTranslator<'_> {
             Operator::I32DivU => self.binary(|dst, a, b| Op::I32DivU { dst, a, b }),
             Operator::I32RemS => self.binary(|dst, a, b| Op::I32RemS { dst, a, b }),
             Operator::I32RemU => self.binary(|dst, a, b| Op::I32RemU { dst, a, b }),
+            Operator::I32And if self.bit_field() => {}
             Operator::I32And => self.binary_imm(
                 |dst, a, b| Op::I32And { dst, a, b },
                 |dst, a, imm| Op::I32AndImm { dst, a, imm },
@@ -727,6 +728,30 @@ impl FuncTranslator<'_> {
         true
     }
 
+    /// `(x >> k) & mask` (unsigned shift by a constant, then a constant mask: bit-field
+    /// extraction) as one `I32ShrUAndImm`, when the shift is the instruction just emitted.
+    /// Returns whether it did.
+    fn bit_field(&mut self) -> bool {
+        let h = self.height() - 1;
+        let Some(mask) = self.top_const() else {
+            return false;
+        };
+        let Some(Op::I32ShrUImm { a, imm, .. }) = self.producer_of(h - 1) else {
+            return false;
+        };
+        self.operands.pop();
+        self.drop_producer();
+        self.operands.pop();
+        let dst = self.slot(self.height());
+        self.push_produced(Op::I32ShrUAndImm {
+            dst,
+            a,
+            shift: shift_amount(imm),
+            mask: low32(mask),
+        });
+        true
+    }
+
     /// `sub`: `x - c` is `x + (-c)` when `-c` fits the immediate.
     fn sub_imm(&mut self, wide: bool) {
         let negated = self.top_const().and_then(|v| {
@@ -820,10 +845,44 @@ impl FuncTranslator<'_> {
         if let Some(result) = producer.and_then(|at| self.code[at].result_slot_mut()) {
             *result = dst;
             self.last_producer = None;
+            self.merge_increments();
             return;
         }
         self.materialize_local(local);
         self.emit(Op::Copy { dst, src });
+    }
+
+    /// Two increments of locals by small constants in a row (`x += c` is an `I32AddImm` whose
+    /// `dst` is its `a` once `local.set` has redirected it) become one `I32AddImm2`, unless a
+    /// jump may land on the second.
+    fn merge_increments(&mut self) {
+        let n = self.code.len();
+        if n < 2 || self.label_pc == usize::MAX || self.label_pc + 2 > n {
+            return;
+        }
+        let (
+            Op::I32AddImm {
+                dst: a,
+                a: a_src,
+                imm: imm_a,
+            },
+            Op::I32AddImm {
+                dst: b,
+                a: b_src,
+                imm: imm_b,
+            },
+        ) = (self.code[n - 2], self.code[n - 1])
+        else {
+            return;
+        };
+        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(imm_a), i16::try_from(imm_b)) else {
+            return;
+        };
+        if a != a_src || b != b_src {
+            return;
+        }
+        self.unemit();
+        self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
     }
 
     /// Pops `n` values that an instruction reads as consecutive slots; returns the first.
@@ -929,6 +988,18 @@ impl FuncTranslator<'_> {
             self.push_produced(make(dst, a, b, offset));
             return Ok(());
         }
+        // An address computed by the `i32.add` of a shifted index just emitted.
+        if memory == 0
+            && let Some(Op::I32AddShlImm { a, b, imm, .. }) = self.producer_of(self.height() - 1)
+            && let Some(make) = scaled_load(kind)
+            && let Ok(offset) = u16::try_from(offset)
+        {
+            self.drop_producer();
+            self.operands.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make(dst, a, b, shift_amount(imm), offset));
+            return Ok(());
+        }
         let addr = self.pop();
         let dst = self.slot(self.height());
         self.push_produced(match memory {
@@ -968,6 +1039,24 @@ impl FuncTranslator<'_> {
                 return Ok(());
             }
         }
+        if memory == 0
+            && let Some(Op::I32AddShlImm { a, b, imm, .. }) = self.producer_of(h - 2)
+            && let Some(make) = scaled_store(kind)
+            && let Ok(short_offset) = u16::try_from(offset)
+        {
+            let fusable = match self.operands.last() {
+                Some(Operand::Local(_)) => true,
+                Some(Operand::Const(_)) => a != value_slot && b != value_slot,
+                _ => false,
+            };
+            if fusable {
+                self.drop_producer();
+                let value = self.pop();
+                self.operands.pop();
+                self.emit(make(a, b, value, shift_amount(imm), short_offset));
+                return Ok(());
+            }
+        }
         let value = self.pop();
         let addr = self.pop();
         self.emit(match memory {
@@ -998,6 +1087,68 @@ fn indexed_load(kind: LoadKind) -> Option<IndexedLoad> {
         LoadKind::L64 => |dst, a, b, offset| Op::Load64Idx { dst, a, b, offset },
         LoadKind::L8S64 | LoadKind::L16S64 | LoadKind::L32S64 => return None,
     })
+}
+
+/// Makes a `…Scaled` load from `dst, a, b, shift, offset`.
+type ScaledLoad = fn(Slot, Slot, Slot, u16, u16) -> Op;
+
+/// The `…Scaled` form of a memory-0 load, where there is one (the widths that arrays of
+/// `u16`, `u32`/`f32` and `u64`/`f64` are read with).
+fn scaled_load(kind: LoadKind) -> Option<ScaledLoad> {
+    Some(match kind {
+        LoadKind::L16U => |dst, a, b, shift, offset| Op::Load16UScaled {
+            dst,
+            a,
+            b,
+            shift,
+            offset,
+        },
+        LoadKind::L32U => |dst, a, b, shift, offset| Op::Load32UScaled {
+            dst,
+            a,
+            b,
+            shift,
+            offset,
+        },
+        LoadKind::L64 => |dst, a, b, shift, offset| Op::Load64Scaled {
+            dst,
+            a,
+            b,
+            shift,
+            offset,
+        },
+        _ => return None,
+    })
+}
+
+/// Makes a `…Scaled` store from `a, b, value, shift, offset`.
+type ScaledStore = fn(Slot, Slot, Slot, u16, u16) -> Op;
+
+/// The `…Scaled` form of a memory-0 store, where there is one.
+fn scaled_store(kind: StoreKind) -> Option<ScaledStore> {
+    Some(match kind {
+        StoreKind::S32 => |a, b, value, shift, offset| Op::Store32Scaled {
+            a,
+            b,
+            value,
+            shift,
+            offset,
+        },
+        StoreKind::S64 => |a, b, value, shift, offset| Op::Store64Scaled {
+            a,
+            b,
+            value,
+            shift,
+            offset,
+        },
+        StoreKind::S8 | StoreKind::S16 => return None,
+    })
+}
+
+/// The shift of an `i32.shl` by constant `imm`: taken modulo 32, as the operator does.
+fn shift_amount(imm: i32) -> u16 {
+    // The mask makes the value 0..=31.
+    u16::try_from(imm & 31).unwrap_or(0)
 }
 
 /// The `…Idx` form of a memory-0 store.

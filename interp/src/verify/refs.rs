@@ -79,6 +79,7 @@ impl State {
 pub(crate) const MODELLED_WRITERS: &[&str] = &[
     "TableGet",
     "Copy2",
+    "I32AddImm2",
     "CanonicalizeF32",
     "CanonicalizeF64",
     "MemoryGrow",
@@ -298,6 +299,10 @@ impl Pass<'_> {
             }
             Op::CanonicalizeF32 { slot } | Op::CanonicalizeF64 { slot } => {
                 state[at(slot, 0)] = State::Num;
+            }
+            Op::I32AddImm2 { a, b, .. } => {
+                state[at(a, 0)] = State::Num;
+                state[at(b, 0)] = State::Num;
             }
             Op::MemoryGrow { delta } | Op::MemoryGrowN { delta, .. } => {
                 state[at(delta, 0)] = State::Num;

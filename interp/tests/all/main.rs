@@ -2,4 +2,5 @@
 
 mod disas;
 mod epoch;
+mod fused_forms;
 mod loop_constants;

@@ -45,4 +45,26 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $done (i32.eq (local.get $i) (local.get $n)))
         (br $l)))
-    (local.get $i)))
+    (local.get $i))
+  ;; a[i] = v for 64-bit elements: the shift and add fold into the store (the value is a local).
+  (func (export "put_scaled") (param $a i32) (param $i i32) (param $v i64)
+    (i64.store offset=8 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3))) (local.get $v)))
+  ;; A static offset beyond 16 bits keeps the two instructions.
+  (func (export "get_far") (param $a i32) (param $i i32) (result i32)
+    (i32.load offset=70000 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+  ;; Bit-field extraction: `(x >> 5) & 0x3f` is one instruction; a shift by 37 is by 5.
+  (func (export "field") (param $x i32) (result i32)
+    (i32.add
+      (i32.and (i32.shr_u (local.get $x) (i32.const 5)) (i32.const 0x3f))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 37)) (i32.const 1))))
+  ;; Two increments of locals in a row are one instruction; not when a loop header is
+  ;; between them (a jump lands on the second) or a constant needs more than 16 bits.
+  (func (export "bump") (param $p i32) (param $q i32) (result i32)
+    (local.set $p (i32.add (local.get $p) (i32.const 8)))
+    (local.set $q (i32.add (local.get $q) (i32.const -4)))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (loop $l
+      (local.set $q (i32.add (local.get $q) (i32.const 2)))
+      (local.set $p (i32.add (local.get $p) (i32.const 100000)))
+      (br_if $l (i32.lt_u (local.get $p) (i32.const 10))))
+    (i32.add (local.get $p) (local.get $q))))

@@ -203,3 +203,33 @@ pub(in crate::exec) fn I32AddShlImm(
     r.set_u32(dst, r.u32(a).wrapping_add(r.u32(b).wrapping_shl(u(imm))));
     NEXT
 }
+
+/// `dst = (a >> shift) & mask`, as the `i32.shr_u` (shift taken modulo 32) and `i32.and` it
+/// replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32ShrUAndImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    shift: u16,
+    mask: u32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_shr(u32::from(shift)) & mask);
+    NEXT
+}
+
+/// `a += imm_a`, then `b += imm_b` (wrapping `i32` additions; `a` and `b` may be the same slot).
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddImm2(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    a: Slot,
+    imm_a: i16,
+    b: Slot,
+    imm_b: i16,
+) -> Flow {
+    r.set_u32(a, r.u32(a).wrapping_add_signed(i32::from(imm_a)));
+    r.set_u32(b, r.u32(b).wrapping_add_signed(i32::from(imm_b)));
+    NEXT
+}

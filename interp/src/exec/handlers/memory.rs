@@ -117,6 +117,38 @@ loads! {
     Load64, Load64Idx(8) = u64::from_le_bytes;
 }
 
+/// The address `a + (b << shift)` of the `…Scaled` forms, wrapping as the `i32.shl` and
+/// `i32.add` they replace.
+#[inline(always)]
+fn scaled(r: &Regs, a: Slot, b: Slot, shift: u16) -> u32 {
+    r.u32(a)
+        .wrapping_add(r.u32(b).wrapping_shl(u32::from(shift)))
+}
+
+/// Load handlers of the `…Scaled` forms: the address is `a + (b << shift)`.
+macro_rules! loads_scaled {
+    ($( $name:ident($n:literal) = $convert:expr; )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, a: Slot, b: Slot, shift: u16, offset: u16,
+        ) -> Flow {
+            match load::<$n>(vm, r, scaled(r, a, b, shift), u32::from(offset)) {
+                Ok(bytes) => {
+                    r.set(dst, ($convert)(bytes));
+                    NEXT
+                }
+                Err(code) => trap(code),
+            }
+        }
+    )*};
+}
+
+loads_scaled! {
+    Load16UScaled(2) = |b| u64::from(u16::from_le_bytes(b));
+    Load32UScaled(4) = |b| u64::from(u32::from_le_bytes(b));
+    Load64Scaled(8) = u64::from_le_bytes;
+}
+
 loads_plain! {
     Load8S64(1) = |b: [u8; 1]| i64::from(i8::from_le_bytes(b)).cast_unsigned();
     Load16S64(2) = |b| i64::from(i16::from_le_bytes(b)).cast_unsigned();
@@ -164,6 +196,27 @@ stores! {
     Store16, Store16Idx(2);
     Store32, Store32Idx(4);
     Store64, Store64Idx(8);
+}
+
+/// Store handlers of the `…Scaled` forms: the address is `a + (b << shift)`.
+macro_rules! stores_scaled {
+    ($( $name:ident($n:literal); )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, a: Slot, b: Slot, value: Slot, shift: u16, offset: u16,
+        ) -> Flow {
+            let addr = scaled(r, a, b, shift);
+            match store::<$n>(vm, r, addr, u32::from(offset), low_bytes(r.u64(value))) {
+                Ok(()) => NEXT,
+                Err(code) => trap(code),
+            }
+        }
+    )*};
+}
+
+stores_scaled! {
+    Store32Scaled(4);
+    Store64Scaled(8);
 }
 
 /// Runs a memory instruction that goes through the store, then re-reads memory 0's address

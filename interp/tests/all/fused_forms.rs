@@ -1,0 +1,196 @@
+//! The fused forms compute what the instructions they replace compute: scaled-index loads
+//! and stores (`a + (b << k)` wraps, the shift is taken modulo 32, the bounds check is on the
+//! whole address), bit-field extraction and paired increments. Each function is checked
+//! against the same arithmetic done in Rust, and the listing shows that the fused form was
+//! used, so a change that stops fusing cannot leave these cases untested.
+
+#![expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    reason = "the checks reinterpret bit patterns between the u32 and i32 that Wasm passes"
+)]
+
+use mote_core::{Config, Engine, Instance, Module, Store, TrapCode};
+
+const FUSED: &str = r#"
+(module
+  (memory (export "memory") 1)
+  (func (export "load32") (param $a i32) (param $i i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+  (func (export "load16") (param $a i32) (param $i i32) (result i32)
+    (i32.load16_u (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 33)))))
+  (func (export "load64") (param $a i32) (param $i i32) (result i64)
+    (i64.load offset=65528 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))
+  (func (export "store32") (param $a i32) (param $i i32) (param $v i32)
+    (i32.store offset=2 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
+  (func (export "store64") (param $a i32) (param $i i32)
+    (i64.store (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3))) (i64.const -2)))
+  (func (export "field") (param $x i32) (param $k i32) (result i32)
+    (i32.xor
+      (i32.and (i32.shr_u (local.get $x) (i32.const 7)) (i32.const 0x1ff))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 35)) (i32.const -1))))
+  (func (export "bump") (param $p i32) (param $q i32) (result i64)
+    (local.set $p (i32.add (local.get $p) (i32.const 32767)))
+    (local.set $q (i32.add (local.get $q) (i32.const -32768)))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))
+            (i64.extend_i32_u (local.get $q))))
+  ;; The same local twice: the second addition sees the first.
+  (func (export "bump_same") (param $p i32) (result i32)
+    (local.set $p (i32.add (local.get $p) (i32.const 3)))
+    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+    (local.get $p))
+)
+"#;
+
+struct Fixture {
+    store: Store<()>,
+    instance: Instance,
+}
+
+fn fixture() -> Fixture {
+    let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
+    let wasm = wat::parse_str(FUSED).expect("valid text");
+    let module = Module::new(&engine, &wasm).expect("translates");
+    let listing = mote_interp::disassemble(&module).expect("interpreter code");
+    for form in [
+        "Load32UScaled",
+        "Load16UScaled",
+        "Load64Scaled",
+        "Store32Scaled",
+        "Store64Scaled",
+        "I32ShrUAndImm",
+        "I32AddImm2",
+    ] {
+        assert!(listing.contains(form), "{form} not used:\n{listing}");
+    }
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    Fixture { store, instance }
+}
+
+impl Fixture {
+    fn call<P: mote_core::WasmParams, R: mote_core::WasmResults>(
+        &mut self,
+        name: &str,
+        params: P,
+    ) -> Result<R, TrapCode> {
+        let func = self
+            .instance
+            .get_typed_func::<P, R>(&self.store, name)
+            .expect("export");
+        func.call(&mut self.store, params)
+            .map_err(|e| e.trap_code().expect("a trap"))
+    }
+
+    fn memory(&mut self) -> &mut [u8] {
+        let memory = self
+            .instance
+            .get_memory(&self.store, "memory")
+            .expect("exported");
+        memory.data_mut(&mut self.store)
+    }
+}
+
+#[test]
+fn scaled_loads_wrap_like_the_add_and_shift_they_replace() {
+    let mut f = fixture();
+    for (i, byte) in f.memory().iter_mut().enumerate() {
+        *byte = (i * 7 + 3) as u8;
+    }
+    let snapshot = f.memory().to_vec();
+    let le32 =
+        |at: u32| u32::from_le_bytes(snapshot[at as usize..at as usize + 4].try_into().unwrap());
+    let le16 =
+        |at: u32| u16::from_le_bytes(snapshot[at as usize..at as usize + 2].try_into().unwrap());
+    let le64 =
+        |at: u32| u64::from_le_bytes(snapshot[at as usize..at as usize + 8].try_into().unwrap());
+    // Plain, and with the sum wrapping around 2^32 back into the memory.
+    assert_eq!(
+        f.call::<(i32, i32), i32>("load32", (100, 5)),
+        Ok(le32(100 + 20 + 4) as i32)
+    );
+    assert_eq!(
+        f.call::<(i32, i32), i32>("load32", (-16, 4)),
+        Ok(le32(4) as i32),
+        "(-16 + 16) wraps to 0, then offset 4"
+    );
+    // A shift by 33 is a shift by 1.
+    assert_eq!(
+        f.call::<(i32, i32), i32>("load16", (10, 7)),
+        Ok(i32::from(le16(24)))
+    );
+    // A large static offset: the last eight bytes, then one past; the offset is added
+    // without wrapping (0xffff_0008 + 65528 is 2^32, out of bounds, not 0).
+    assert_eq!(
+        f.call::<(i32, i32), i64>("load64", (0, 0)),
+        Ok(le64(65528) as i64)
+    );
+    assert_eq!(
+        f.call::<(i32, i32), i64>("load64", (1, 0)),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        f.call::<(i32, i32), i64>("load64", (-65528, 0)),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    // The bounds check is on the whole access: the last byte in, then one past.
+    assert_eq!(
+        f.call::<(i32, i32), i32>("load32", (65536 - 12, 1)),
+        Ok(le32(65532) as i32)
+    );
+    assert_eq!(
+        f.call::<(i32, i32), i32>("load32", (65536 - 11, 1)),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+}
+
+#[test]
+fn scaled_stores_write_where_the_unfused_code_would() {
+    let mut f = fixture();
+    assert_eq!(
+        f.call::<(i32, i32, i32), ()>("store32", (8, 3, 0x1122_3344)),
+        Ok(())
+    );
+    assert_eq!(&f.memory()[22..26], &0x1122_3344u32.to_le_bytes());
+    assert_eq!(f.call::<(i32, i32), ()>("store64", (-8, 2)), Ok(()));
+    assert_eq!(&f.memory()[8..16], &(-2i64).to_le_bytes());
+    // 65530 + 4 + 2 + 4 = 65540 > 65536: traps and writes nothing.
+    let before = f.memory().to_vec();
+    assert_eq!(
+        f.call::<(i32, i32, i32), ()>("store32", (65530, 1, -1)),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(f.memory(), &before[..]);
+}
+
+#[test]
+fn bit_fields_and_increments_match_rust_arithmetic() {
+    let mut f = fixture();
+    for x in [
+        0u32,
+        1,
+        0x80,
+        0xffff_ffff,
+        0x8000_0000,
+        0x1234_5678,
+        0xdead_beef,
+    ] {
+        let expected = ((x >> 7) & 0x1ff) ^ (x >> 3);
+        assert_eq!(
+            f.call::<(i32, i32), i32>("field", (x as i32, 0)),
+            Ok(expected as i32),
+            "x = {x:#x}"
+        );
+    }
+    for (p, q) in [(0u32, 0u32), (u32::MAX, 5), (0x7fff_0000, 0x8000_0000)] {
+        let expected = (u64::from(p.wrapping_add(32767)) << 32) | u64::from(q.wrapping_sub(32768));
+        assert_eq!(
+            f.call::<(i32, i32), i64>("bump", (p as i32, q as i32)),
+            Ok(expected as i64)
+        );
+    }
+    assert_eq!(
+        f.call::<i32, i32>("bump_same", i32::MAX - 5),
+        Ok(i32::MIN + 1)
+    );
+}
