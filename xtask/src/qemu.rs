@@ -727,6 +727,9 @@ mod tests {
         ]))
         .expect("valid options");
         assert!(opts.on_device);
+        assert!(!opts.boot.defmt);
+        let opts = parse(&strings(&["lm3s6965evb", "a.wasm", "--defmt"])).expect("valid options");
+        assert!(opts.boot.defmt);
     }
 
     #[test]
@@ -747,6 +750,8 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--large-ram"],
             &["sifive_e", "a.wasm", "--large-ram"],
             &["sifive_e", "a.wasm", "--on-device-translate"],
+            &["microbit", "a.wasm", "--defmt"],
+            &["lm3s6965evb", "a.wasm", "--defmt=yes"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }
