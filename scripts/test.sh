@@ -109,11 +109,16 @@ fi
 qemu-system-arm --version | head -n 1
 # The firmware is a workspace of its own that builds only for thumbv7m-none-eabi (listed in
 # rust-toolchain.toml); its .cargo/config.toml selects the target.
-(cd boards/lm3s6965evb && cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings)
+# The feature `defmt` (runtime messages and the app's console as defmt frames over semihosting)
+# is linted too.
+(cd boards/lm3s6965evb && cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings && \
+    cargo clippy --locked --all-targets --features defmt -- -D warnings)
 # Boots the self-test and the thermometer and blink apps (compiled to images on the host) under
 # QEMU and checks the UART output, the TMP105 temperature set over QMP and the LED toggles in
-# QEMU's GPIO trace (docs/boards.md). --strict: a firmware that no longer fits in flash fails;
-# only on-device translation, which does not fit yet, stays a reported skip.
+# QEMU's GPIO trace (docs/boards.md); then the thermometer on the firmware with `defmt`, whose
+# frames QEMU writes to a file of their own and xtask decodes with the ELF's `.defmt` table.
+# --strict: a firmware that no longer fits in flash fails; only on-device translation, which
+# does not fit yet, stays a reported skip.
 cargo xtask qemu-test lm3s6965evb --strict
 
 step "QEMU board microbit (Cortex-M0, 16 KiB RAM): firmware lints, drivers' self-test, example apps"

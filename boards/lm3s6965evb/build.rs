@@ -1,4 +1,5 @@
-//! Puts `memory.x` where the linker finds it, and copies the app chosen with the `MOTE_APP`
+//! Puts `memory.x` where the linker finds it (and with the feature `defmt` passes defmt's
+//! `defmt.x`), and copies the app chosen with the `MOTE_APP`
 //! environment variable (a path, relative to this crate or absolute) to `$OUT_DIR`, where the
 //! firmware embeds it:
 //!
@@ -34,6 +35,10 @@ fn run() -> Result<(), String> {
     // cortex-m-rt's linker script (it includes memory.x). Here rather than in
     // .cargo/config.toml's rustflags, which a RUSTFLAGS environment variable would replace.
     println!("cargo:rustc-link-arg-bins=-Tlink.x");
+    // defmt's linker script (the `.defmt` table of format strings, outside flash).
+    if std::env::var_os("CARGO_FEATURE_DEFMT").is_some() {
+        println!("cargo:rustc-link-arg-bins=-Tdefmt.x");
+    }
 
     println!("cargo:rerun-if-env-changed=MOTE_APP");
     let app = std::env::var_os("MOTE_APP").map(PathBuf::from);

@@ -103,6 +103,9 @@ pub struct QemuBoard {
     pub uart_app: UartApp,
     /// Whether the firmware has the feature `on-device-translate`.
     pub on_device_translate: bool,
+    /// Whether the firmware has the feature `defmt`: the runtime's messages and the app's
+    /// console as defmt frames over semihosting (`--defmt`, [`crate::defmt_log`]).
+    pub defmt: bool,
     /// A larger RAM the firmware can be built and booted with (`--large-ram`), if any.
     pub large_ram: Option<LargeRam>,
     /// The spec testsuite's smoke subset that `qemu-test` runs on the board, if any.
@@ -170,6 +173,7 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         },
         uart_app: UartApp::Thermometer,
         on_device_translate: true,
+        defmt: true,
         large_ram: None,
         spec_smoke: None,
         config: lm3s6965evb_config,
@@ -192,6 +196,7 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         },
         uart_app: UartApp::Hello,
         on_device_translate: false,
+        defmt: false,
         // For measuring what an app needs beyond the chip's 16 KiB (`cargo xtask qemu
         // microbit APP --large-ram`, docs/boards.md, "microbit"); the checks use 16 KiB.
         large_ram: Some(LargeRam {
@@ -220,6 +225,7 @@ pub const QEMU_BOARDS: &[QemuBoard] = &[
         },
         uart_app: UartApp::Hello,
         on_device_translate: false,
+        defmt: false,
         large_ram: None,
         spec_smoke: Some(SpecSmoke {
             bin: "spec-smoke",

@@ -6,6 +6,7 @@
 //! on which file or command; nothing here panics on bad input.
 
 mod boards;
+mod defmt_log;
 mod mcu_bench;
 mod qemu;
 mod qemu_spec;

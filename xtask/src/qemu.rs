@@ -1,6 +1,8 @@
 //! `cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) [--on-device-translate]
-//! [--sensor-temp C] [--trace-gpio] [--large-ram] [--timeout SECONDS]`: builds a board's firmware with an app
-//! embedded (or its drivers' self-test), boots it in QEMU and relays its UART.
+//! [--sensor-temp C] [--trace-gpio] [--large-ram] [--defmt] [--timeout SECONDS]`: builds a
+//! board's firmware with an app embedded (or its drivers' self-test), boots it in QEMU and
+//! relays its UART. `--defmt` builds the firmware with its feature `defmt` and prints its
+//! decoded defmt frames too (`LEVEL message`, see [`crate::defmt_log`]).
 //!
 //! The firmware runs compiled images: a `.wasm` is compiled here first, with the board's engine
 //! configuration ([`QemuBoard::config`]), and the image is embedded. `--on-device-translate`
@@ -20,6 +22,7 @@ use mote_core::{Engine, Module};
 use mote_interp::{Interpreter, image};
 
 use crate::boards::{self, QemuBoard};
+use crate::defmt_log;
 use crate::qmp::Qmp;
 use crate::{Error, repo_root};
 
@@ -123,15 +126,17 @@ impl From<BuildError> for Error {
 
 /// Builds `firmware` for `board` in release; returns the ELF file.
 pub fn build(board: &QemuBoard, firmware: Firmware<'_>) -> Result<PathBuf, BuildError> {
-    build_with(board, firmware, false)
+    build_with(board, firmware, false, false)
 }
 
 /// Builds `firmware` for `board` in release, linked for the board's larger RAM when
-/// `large_ram` (see [`QemuBoard::large_ram`]); returns the ELF file.
+/// `large_ram` (see [`QemuBoard::large_ram`]), with the feature `defmt` when `defmt` (see
+/// [`QemuBoard::defmt`]); returns the ELF file.
 pub fn build_with(
     board: &QemuBoard,
     firmware: Firmware<'_>,
     large_ram: bool,
+    defmt: bool,
 ) -> Result<PathBuf, BuildError> {
     let dir = repo_root().join(board.dir);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -141,6 +146,15 @@ pub fn build_with(
         .args(["build", "--release", "--locked", "--target", board.target])
         .arg("--target-dir")
         .arg(&target_dir);
+    if defmt {
+        if !board.defmt {
+            return Err(BuildError::Failed(Error(format!(
+                "--defmt: the {} firmware has no feature `defmt`",
+                board.name
+            ))));
+        }
+        cmd.args(["--features", "defmt"]);
+    }
     let bin = match firmware {
         Firmware::App(app) | Firmware::AppTranslatedOnDevice(app) => {
             let app = std::path::absolute(app)
@@ -255,6 +269,18 @@ pub struct Boot {
     pub stdin: bool,
     /// Give the machine the board's larger RAM ([`QemuBoard::large_ram`]).
     pub large_ram: bool,
+    /// The firmware writes defmt frames over semihosting: route them to a file and decode
+    /// them with the ELF's `.defmt` table (printed as they come with `echo`).
+    pub defmt: bool,
+}
+
+/// The defmt frames of a run.
+#[derive(Debug, Default)]
+pub struct DefmtLog {
+    /// The frames decoded, as `LEVEL message` lines.
+    pub lines: Vec<String>,
+    /// The bytes QEMU wrote (the encoded stream).
+    pub bytes: Vec<u8>,
 }
 
 /// What a run gave.
@@ -266,6 +292,8 @@ pub struct Outcome {
     pub uart: String,
     /// QEMU's trace log of GPIO output changes, if asked for.
     pub gpio_trace: Option<String>,
+    /// The decoded defmt frames, if asked for ([`Boot::defmt`]).
+    pub defmt: Option<DefmtLog>,
 }
 
 /// A scratch directory for the QMP socket and the trace log, removed when dropped.
@@ -332,10 +360,27 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let scratch = Scratch::new()?;
     let socket = scratch.0.join("qmp.sock");
     let trace_log = scratch.0.join("trace.log");
+    let defmt_file = scratch.0.join("defmt.bin");
+    // Read first, so that a firmware without the table fails before QEMU starts.
+    let table = how.defmt.then(|| defmt_log::table(elf)).transpose()?;
 
     let mut cmd = Command::new(board.qemu);
-    cmd.args(["-M", board.machine, "-nographic"])
-        .args(["-semihosting-config", "enable=on,target=native"]);
+    cmd.args(["-M", board.machine, "-nographic"]);
+    if how.defmt {
+        // The semihosting console (`SYS_WRITE0`, `SYS_WRITEC`: the firmware's defmt frames)
+        // to a file; semihosting's file calls and exit are as without it.
+        cmd.args([
+            "-semihosting-config",
+            &format!("enable=on,target=native,chardev={DEFMT_CHARDEV}"),
+        ])
+        .arg("-chardev")
+        .arg(format!(
+            "file,id={DEFMT_CHARDEV},path={}",
+            defmt_file.display()
+        ));
+    } else {
+        cmd.args(["-semihosting-config", "enable=on,target=native"]);
+    }
     if let Some(sensor) = &board.sensor {
         cmd.arg("-device").arg(format!(
             "{},bus={},address={:#04x},id={SENSOR_ID}",
@@ -414,6 +459,14 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
         });
     }
 
+    // Decode the frames as QEMU writes them.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let defmt_reader = table.map(|table| {
+        let stop = stop.clone();
+        let path = defmt_file.clone();
+        std::thread::spawn(move || follow_defmt(&table, &path, &stop, echo))
+    });
+
     let mut qmp = Qmp::connect(&socket, Instant::now() + QMP_CONNECT, || {
         matches!(child.try_wait(), Ok(None))
     })?;
@@ -447,6 +500,14 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
     let uart = reader
         .join()
         .map_err(|_| Error::new("the thread reading QEMU's output failed"))?;
+    stop.store(true, std::sync::atomic::Ordering::Release);
+    let defmt = defmt_reader
+        .map(|reader| {
+            reader
+                .join()
+                .map_err(|_| Error::new("the thread decoding the defmt frames failed"))?
+        })
+        .transpose()?;
     let status = status
         .code()
         .ok_or_else(|| Error(format!("QEMU was stopped by a signal ({status})")))?;
@@ -464,7 +525,54 @@ pub fn boot(board: &QemuBoard, elf: &Path, how: &Boot) -> Result<Outcome, Error>
         status,
         uart: String::from_utf8_lossy(&uart).into_owned(),
         gpio_trace,
+        defmt,
     })
+}
+
+/// The chardev of the semihosting console with `--defmt`.
+const DEFMT_CHARDEV: &str = "defmt";
+
+/// Reads the file of defmt frames QEMU writes until `stop` is set and the file has no more
+/// bytes, decoding them as they come (and printing them with `echo`).
+fn follow_defmt(
+    table: &defmt_decoder::Table,
+    path: &Path,
+    stop: &std::sync::atomic::AtomicBool,
+    echo: bool,
+) -> Result<DefmtLog, Error> {
+    let mut frames = defmt_log::Frames::new(table, path);
+    let mut log = DefmtLog::default();
+    let mut file = None;
+    loop {
+        // Read once more after QEMU exited: what it wrote last.
+        let last = stop.load(std::sync::atomic::Ordering::Acquire);
+        if file.is_none() {
+            file = std::fs::File::open(path).ok();
+        }
+        if let Some(file) = &mut file {
+            let start = log.bytes.len();
+            file.read_to_end(&mut log.bytes)
+                .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+            for line in frames.push(&log.bytes[start..])? {
+                if echo {
+                    println!("{line}");
+                }
+                log.lines.push(line);
+            }
+        }
+        if last {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if file.is_none() {
+        return Err(Error(format!(
+            "QEMU did not create {}, the file of the semihosting console",
+            path.display()
+        )));
+    }
+    frames.finish()?;
+    Ok(log)
 }
 
 /// The options of `cargo xtask qemu`.
@@ -480,7 +588,7 @@ struct Options {
 
 const QEMU_USAGE: &str = "usage: cargo xtask qemu BOARD (APP.wasm | APP.mimg | --selftest) \
                           [--on-device-translate] [--sensor-temp C] [--trace-gpio] \
-                          [--large-ram] [--timeout SECONDS]";
+                          [--large-ram] [--defmt] [--timeout SECONDS]";
 
 fn parse(args: &[String]) -> Result<Options, Error> {
     let mut positional = Vec::new();
@@ -526,6 +634,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
             "--selftest" if inline.is_none() => selftest = true,
             "--on-device-translate" if inline.is_none() => on_device = true,
             "--large-ram" if inline.is_none() => boot.large_ram = true,
+            "--defmt" if inline.is_none() => boot.defmt = true,
             flag if flag.starts_with('-') => {
                 return Err(Error(format!("unknown option `{arg}` for `qemu`")));
             }
@@ -545,6 +654,12 @@ fn parse(args: &[String]) -> Result<Options, Error> {
         return Err(Error(format!(
             "--large-ram: QEMU's {} machine has a fixed RAM size",
             board.machine
+        )));
+    }
+    if boot.defmt && !board.defmt {
+        return Err(Error(format!(
+            "--defmt: the {} firmware has no feature `defmt` (lm3s6965evb has)",
+            board.name
         )));
     }
     if on_device && !board.on_device_translate {
@@ -569,7 +684,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         Some(app) => Firmware::App(app),
         None => Firmware::SelfTest,
     };
-    let elf = build_with(opts.board, firmware, opts.boot.large_ram)?;
+    let elf = build_with(opts.board, firmware, opts.boot.large_ram, opts.boot.defmt)?;
     let outcome = boot(opts.board, &elf, &opts.boot)?;
     if let Some(trace) = &outcome.gpio_trace {
         eprint!("{trace}");
@@ -612,6 +727,9 @@ mod tests {
         ]))
         .expect("valid options");
         assert!(opts.on_device);
+        assert!(!opts.boot.defmt);
+        let opts = parse(&strings(&["lm3s6965evb", "a.wasm", "--defmt"])).expect("valid options");
+        assert!(opts.boot.defmt);
     }
 
     #[test]
@@ -632,6 +750,8 @@ mod tests {
             &["lm3s6965evb", "a.wasm", "--large-ram"],
             &["sifive_e", "a.wasm", "--large-ram"],
             &["sifive_e", "a.wasm", "--on-device-translate"],
+            &["microbit", "a.wasm", "--defmt"],
+            &["lm3s6965evb", "a.wasm", "--defmt=yes"],
         ] {
             assert!(parse(&strings(args)).is_err(), "{args:?} should fail");
         }

@@ -15,13 +15,19 @@
 //!    (feature `on-device-translate`, lm3s6965evb only). It does not fit in flash yet (a known
 //!    gap, see docs/boards.md): while it does not, it is reported as skipped, with `--strict`
 //!    too; it runs, and must pass, by itself once it fits.
-//! 4. On a board with a spec smoke subset (sifive_e): those `.wast` files as a spec bundle of
+//! 4. On a board with the feature `defmt` (lm3s6965evb): `thermometer.wasm` on the firmware
+//!    built with it, whose runtime messages and console come as defmt frames over semihosting
+//!    (to a file of their own); the decoded frames must hold the runtime's steps and the app's
+//!    line with the temperature set, the UART nothing, and a corrupt or cut stream must fail
+//!    to decode.
+//! 5. On a board with a spec smoke subset (sifive_e): those `.wast` files as a spec bundle of
 //!    compiled images, run by the executor on the device; nothing may fail.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::boards::{self, GpioTrace, QemuBoard, TraceFormat, UartApp};
+use crate::defmt_log;
 use crate::qemu::{self, Boot, BuildError, Firmware, Outcome};
 use crate::qemu_spec;
 use crate::{Error, repo_root};
@@ -88,6 +94,7 @@ fn boot(
         echo: false,
         stdin: false,
         large_ram: elf.large_ram,
+        defmt: false,
     };
     let elf = elf.path;
     qemu::boot(board, elf, &how).map_err(|e| e.to_string())
@@ -356,6 +363,86 @@ fn blink(board: &QemuBoard, elf: &Elf<'_>) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
+/// The frames the defmt check wants, in this order (with other frames between them).
+const DEFMT_LINES: [&str; 4] = [
+    "INFO mote: app.wasm: loading a ",
+    "INFO mote: app.wasm: instantiated; calling `_start`",
+    "INFO app: 23.25 °C",
+    "INFO mote: app.wasm: exit status 0; heap peak ",
+];
+
+/// The defmt check: `thermometer.wasm` at 23.25 °C on the firmware with the feature `defmt`.
+fn defmt_thermometer(board: &QemuBoard, report: &mut Report, wasm: &std::path::Path) {
+    let label = "app thermometer.wasm with defmt: frames over semihosting, decoded";
+    let result = qemu::build_with(board, Firmware::App(wasm), false, true)
+        .map_err(|e| Error::from(e).to_string())
+        .and_then(|path| {
+            let how = Boot {
+                sensor_temp: Some(23.25),
+                timeout: Some(TIMEOUT),
+                defmt: true,
+                ..Boot::default()
+            };
+            let outcome = qemu::boot(board, &path, &how).map_err(|e| e.to_string())?;
+            expect_defmt(&outcome)?;
+            let table = defmt_log::table(&path).map_err(|e| e.to_string())?;
+            let bytes = outcome.defmt.map(|log| log.bytes).unwrap_or_default();
+            expect_corruption_found(&table, &bytes)
+        });
+    report.record(label, result);
+}
+
+/// Exit status 0, [`DEFMT_LINES`] in order among the decoded frames, and nothing on the UART
+/// (the console went to defmt, and no frame bytes leaked into the UART's text).
+fn expect_defmt(outcome: &Outcome) -> Result<(), String> {
+    let lines = outcome
+        .defmt
+        .as_ref()
+        .map(|log| log.lines.as_slice())
+        .unwrap_or_default();
+    if outcome.status != 0 {
+        return Err(format!(
+            "exit status {} (frames: {lines:?}, UART: {:?})",
+            outcome.status, outcome.uart
+        ));
+    }
+    let mut rest = lines.iter();
+    for wanted in DEFMT_LINES {
+        if !rest.any(|line| line.starts_with(wanted)) {
+            return Err(format!(
+                "expected a frame {wanted:?} (in the order of {DEFMT_LINES:?}), decoded {lines:?}"
+            ));
+        }
+    }
+    if !outcome.uart.trim().is_empty() {
+        return Err(format!(
+            "expected nothing on the UART with defmt, it gave {:?}",
+            outcome.uart
+        ));
+    }
+    Ok(())
+}
+
+/// The run's stream decodes with `table`; a frame that does not (prepended) and a stream cut
+/// inside its last frame are errors naming the source.
+fn expect_corruption_found(table: &defmt_decoder::Table, bytes: &[u8]) -> Result<(), String> {
+    let source = std::path::Path::new("defmt-check.bin");
+    defmt_log::decode_all(table, bytes, source).map_err(|e| e.to_string())?;
+    // rzCOBS read backwards: 0xff announces 134 more bytes, which are not there.
+    let corrupt = [&[0xff, 0xff, 0x00][..], bytes].concat();
+    let cut = bytes
+        .get(..bytes.len().saturating_sub(1))
+        .unwrap_or_default();
+    for (what, stream) in [("a corrupt frame", &corrupt[..]), ("a cut stream", cut)] {
+        match defmt_log::decode_all(table, stream, source) {
+            Ok(lines) => return Err(format!("{what} decoded as {lines:?}")),
+            Err(e) if e.to_string().contains("defmt-check.bin") => {}
+            Err(e) => return Err(format!("{what}: the error does not name the file: {e}")),
+        }
+    }
+    Ok(())
+}
+
 /// The spec testsuite's smoke subset ([`QemuBoard::spec_smoke`]): writes its files as a
 /// bundle of compiled images, builds the firmware with it embedded and boots it; every file
 /// must report, nothing may fail, and the skips may only be the checks that need the
@@ -495,6 +582,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
             Firmware::AppTranslatedOnDevice(&thermometer_wasm),
             thermometer,
         );
+    }
+    if board.defmt {
+        defmt_thermometer(board, &mut report, &thermometer_wasm);
     }
     spec_smoke(board, &mut report);
     println!(
@@ -645,6 +735,7 @@ Timer with period zero, disabling
             status: 0,
             uart: uart.to_owned(),
             gpio_trace: None,
+            defmt: None,
         };
         let (counts, memory) = check_smoke(&outcome, 2).expect("a good run");
         assert_eq!((counts.passed, counts.skipped), (5, 1));
@@ -689,6 +780,7 @@ Timer with period zero, disabling
             status: 0,
             uart: "23.25 °C\r\n".to_owned(),
             gpio_trace: None,
+            defmt: None,
         };
         assert_eq!(expect_line(&outcome, "23.25 °C"), Ok(()));
         assert!(expect_line(&outcome, "23.2 °C").is_err());

@@ -51,6 +51,9 @@ fn main() -> ! {
             &config(),
             APP,
             |devkit, status| {
+                // A last line the app wrote without a newline.
+                #[cfg(feature = "defmt")]
+                devkit.console_mut().end_line();
                 log::info(
                     Some(devkit.console_mut()),
                     format_args!(

@@ -1,7 +1,10 @@
 //! Running one Wasm app on the board, the way `mote run` does on host-sim: load its compiled
 //! image (or, with the feature `on-device-translate`, validate and translate its `.wasm` here),
 //! link WASI-lite over the board, call `_start`, and turn the outcome into an exit status.
+//! With the feature `defmt` it logs each step as a defmt frame (`mote: app.wasm: ...`), and
+//! errors as error frames instead of UART0 lines.
 
+#[cfg(not(feature = "defmt"))]
 use core::fmt::Write as _;
 
 use mote_core::{Config, Engine, Error, Limits, Linker, Module, Store};
@@ -28,13 +31,18 @@ pub fn config() -> Config {
 
 /// Runs `app` on `board` with its full [`Lm3s6965evb::manifest`]; returns the exit status: 0
 /// when `_start` returns, the app's status when it calls `proc_exit`, 1 after an error or a trap
-/// (whose message goes to UART0, as `mote: error: ...`). `app` is a compiled image, or with the
+/// (whose message goes to UART0, as `mote: error: ...`, or with `defmt` to an error frame).
+/// `app` is a compiled image, or with the
 /// feature `on-device-translate` a `.wasm` (see `module`).
 pub fn run(board: Lm3s6965evb, app: &'static [u8]) -> i32 {
     let engine = Engine::new(&config(), Interpreter::new());
     let platform = Platform::new(board, Lm3s6965evb::manifest()).with_args(["app.wasm"]);
     let mut store = Store::new(&engine, platform);
-    match start(&engine, &mut store, app) {
+    let result = start(&engine, &mut store, app);
+    // A last line the app wrote without a newline.
+    #[cfg(feature = "defmt")]
+    store.data_mut().board_mut().console_mut().end_line();
+    match result {
         Ok(()) => 0,
         Err((doing, e)) => {
             if let Some(code) = store.data().exit_code() {
@@ -43,8 +51,17 @@ pub fn run(board: Lm3s6965evb, app: &'static [u8]) -> i32 {
             if let Some(code) = e.exit_code() {
                 return code;
             }
-            let uart = store.data_mut().board_mut().uart0();
-            let _ = writeln!(uart, "mote: error: app.wasm: {doing}: {e:#}");
+            #[cfg(feature = "defmt")]
+            defmt::error!(
+                "mote: error: app.wasm: {=str}: {}",
+                doing,
+                defmt::Display2Format(&Alternate(&e))
+            );
+            #[cfg(not(feature = "defmt"))]
+            {
+                let uart = store.data_mut().board_mut().uart0();
+                let _ = writeln!(uart, "mote: error: app.wasm: {doing}: {e:#}");
+            }
             EXIT_FAILURE
         }
     }
@@ -52,6 +69,17 @@ pub fn run(board: Lm3s6965evb, app: &'static [u8]) -> i32 {
 
 /// What failed, and how.
 type Failure = (&'static str, Error);
+
+/// An error shown with `{:#}` (its causes too), as the UART line does.
+#[cfg(feature = "defmt")]
+struct Alternate<'a>(&'a Error);
+
+#[cfg(feature = "defmt")]
+impl core::fmt::Display for Alternate<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
 
 /// The app's module: its compiled image, loaded in place (code and data stay in flash).
 #[cfg(not(feature = "on-device-translate"))]
@@ -71,6 +99,8 @@ fn module(engine: &Engine, wasm: &'static [u8]) -> Result<Module, Error> {
 }
 
 fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result<(), Failure> {
+    #[cfg(feature = "defmt")]
+    defmt::info!("mote: app.wasm: loading a {=usize}-byte module", app.len());
     let module = module(engine, app).map_err(|e| ("loading the module", e))?;
     #[cfg(feature = "memory-report")]
     crate::rt::report_memory("after loading the module");
@@ -80,6 +110,8 @@ fn start(engine: &Engine, store: &mut Store<Host>, app: &'static [u8]) -> Result
     let instance = linker
         .instantiate(&mut *store, &module)
         .map_err(|e| ("instantiating the module", e))?;
+    #[cfg(feature = "defmt")]
+    defmt::info!("mote: app.wasm: instantiated; calling `_start`");
     #[cfg(feature = "memory-report")]
     crate::rt::report_memory("after instantiating it");
     // A module without `_start` does its work in its start function, if anywhere.

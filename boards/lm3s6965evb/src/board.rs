@@ -27,6 +27,15 @@ pub const PINS: [(&str, Port, u8); 8] = [
     ("gpio7", Port::G, 1),
 ];
 
+/// The app's console (stdout and stderr): UART0, or with the feature `defmt` one defmt frame
+/// per line (`app: ...`) over semihosting.
+#[cfg(not(feature = "defmt"))]
+pub type Console = Uart0;
+/// The app's console (stdout and stderr): UART0, or with the feature `defmt` one defmt frame
+/// per line (`app: ...`) over semihosting.
+#[cfg(feature = "defmt")]
+pub type Console = mote_board_support::log::DefmtConsole;
+
 /// Set once the board has been taken.
 static TAKEN: AtomicBool = AtomicBool::new(false);
 
@@ -36,6 +45,8 @@ pub struct Lm3s6965evb {
     pins: [Pin; 8],
     i2c0: I2c0,
     uart0: Uart0,
+    #[cfg(feature = "defmt")]
+    console: Console,
     delay: Delay,
 }
 
@@ -56,6 +67,8 @@ impl Lm3s6965evb {
             pins,
             i2c0,
             uart0,
+            #[cfg(feature = "defmt")]
+            console: Console::new(),
             delay: Delay::new(),
         })
     }
@@ -72,7 +85,13 @@ impl Lm3s6965evb {
             .grant("uart0", Kind::Uart, 0)
     }
 
-    /// UART0, which is also the console.
+    /// The app's console (with the feature `defmt`; without it, the console is UART0).
+    #[cfg(feature = "defmt")]
+    pub fn console_mut(&mut self) -> &mut Console {
+        &mut self.console
+    }
+
+    /// UART0, which is also the console without the feature `defmt`.
     pub fn uart0(&mut self) -> &mut Uart0 {
         &mut self.uart0
     }
@@ -85,7 +104,7 @@ impl Board for Lm3s6965evb {
     type Uart = Uart0;
     type Pwm = NoDevice;
     type Delay = Delay;
-    type Console = Uart0;
+    type Console = Console;
     type Stdin = Uart0;
 
     fn pin(&mut self, index: usize) -> Option<&mut Pin> {
@@ -106,8 +125,11 @@ impl Board for Lm3s6965evb {
     fn delay(&mut self) -> &mut Delay {
         &mut self.delay
     }
-    fn console(&mut self, _stream: Stream) -> Option<&mut Uart0> {
-        Some(&mut self.uart0)
+    fn console(&mut self, _stream: Stream) -> Option<&mut Console> {
+        #[cfg(feature = "defmt")]
+        return Some(&mut self.console);
+        #[cfg(not(feature = "defmt"))]
+        return Some(&mut self.uart0);
     }
     fn stdin(&mut self) -> Option<&mut Uart0> {
         Some(&mut self.uart0)

@@ -15,13 +15,23 @@
 //! | `i2c0` | I2C | I2C0 on PB2 (SCL) / PB3 (SDA), 100 kHz |
 //! | `uart0` | UART | UART0 on PA0 (RX) / PA1 (TX), 115200 8N1; also the console (stdout, stderr, stdin) |
 //!
-//! All `unsafe` lives in two small modules: `regs` (volatile access to the peripheral
-//! registers) and `rt` (the heap and the semihosting exit).
+//! With the feature `defmt`, the runtime's messages and the app's console (stdout and stderr)
+//! are defmt frames over semihosting instead (`defmt_log`); UART0 stays `uart0` and stdin.
+//!
+//! All `unsafe` lives in three small modules: `regs` (volatile access to the peripheral
+//! registers), `rt` (the heap and the semihosting exit) and, with `defmt`, `defmt_log` (the
+//! logger's state and its semihosting calls).
 #![no_std]
 #![deny(missing_docs)]
 
 pub mod app;
 mod board;
+#[cfg(feature = "defmt")]
+#[expect(
+    unsafe_code,
+    reason = "the logger's shared state and the semihosting calls"
+)]
+mod defmt_log;
 pub mod gpio;
 pub mod i2c;
 #[expect(unsafe_code, reason = "volatile access to memory-mapped registers")]
@@ -40,9 +50,12 @@ use core::panic::PanicInfo;
 /// The exit status after a panic (Rust's own for a panicking thread).
 pub const EXIT_PANIC: i32 = 101;
 
-/// Prints the panic on UART0 and leaves the machine with status 101.
+/// Prints the panic on UART0 (with `defmt` also as an error frame, the UART line staying for
+/// when the logger is what failed) and leaves the machine with status 101.
 #[panic_handler]
 fn panic(info: &PanicInfo<'_>) -> ! {
+    #[cfg(feature = "defmt")]
+    defmt::error!("mote-lm3s6965evb: {}", defmt::Display2Format(info));
     let mut uart = uart::Uart0::for_panic();
     let _ = writeln!(uart, "\nmote-lm3s6965evb: {info}");
     rt::exit(EXIT_PANIC)

@@ -25,6 +25,13 @@ fn main() -> ! {
         // Unreachable: nothing took the board before.
         None => app::EXIT_FAILURE,
     };
+    #[cfg(feature = "defmt")]
+    defmt::info!(
+        "mote: app.wasm: exit status {=i32}; heap peak {=usize} of {=usize} bytes",
+        status,
+        rt::heap_peak(),
+        rt::HEAP_BYTES
+    );
     #[cfg(feature = "memory-report")]
     rt::report_memory("at exit");
     rt::exit(status)

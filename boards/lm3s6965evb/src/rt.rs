@@ -115,9 +115,20 @@ pub fn stack_peak() -> usize {
 }
 
 /// Prints the heap's peak and the main stack's high-water mark so far over semihosting (QEMU's
-/// standard output), after `stage` (feature `memory-report`).
+/// standard output; with the feature `defmt` as a defmt frame), after `stage` (feature
+/// `memory-report`).
 #[cfg(feature = "memory-report")]
 pub fn report_memory(stage: &str) {
+    #[cfg(feature = "defmt")]
+    defmt::info!(
+        "mote: memory {=str}: heap peak {=usize} of {=usize} bytes, main stack {=usize} of {=usize} bytes",
+        stage,
+        heap_peak(),
+        HEAP_BYTES,
+        stack_peak(),
+        stack_bytes()
+    );
+    #[cfg(not(feature = "defmt"))]
     cortex_m_semihosting::hprintln!(
         "mote: memory {}: heap peak {} of {} bytes, main stack {} of {} bytes",
         stage,

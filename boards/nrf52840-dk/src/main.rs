@@ -42,6 +42,9 @@ fn main() -> ! {
             format_args!("nRF52840-DK: app.wasm, a {}-byte image", APP.len()),
         );
         app::run(dk, Dk::manifest(), &config(), APP, |dk, status| {
+            // A last line the app wrote without a newline.
+            #[cfg(feature = "defmt")]
+            dk.console_mut().end_line();
             log::info(
                 Some(dk.console_mut()),
                 format_args!(

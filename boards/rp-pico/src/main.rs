@@ -52,6 +52,9 @@ fn main() -> ! {
             format_args!("Raspberry Pi Pico: app.wasm, a {}-byte image", APP.len()),
         );
         app::run(pico, Pico::manifest(), &config(), APP, |pico, status| {
+            // A last line the app wrote without a newline.
+            #[cfg(feature = "defmt")]
+            pico.console_mut().end_line();
             log::info(
                 Some(pico.console_mut()),
                 format_args!(

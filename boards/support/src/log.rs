@@ -38,7 +38,9 @@ fn line<W: embedded_io::Write>(console: Option<&mut W>, args: fmt::Arguments<'_>
 }
 
 /// The app's console through defmt: bytes are gathered up to a newline (or [`Self::LINE`]
-/// bytes) and sent as one `app: ...` frame.
+/// bytes) and sent as one `app: ...` frame. `flush` keeps a partial line (mote-platform flushes
+/// after every `fd_write`, and an app may print a line in several writes): call
+/// [`Self::end_line`] when the app is done to send what is left.
 #[cfg(feature = "defmt")]
 #[derive(Debug)]
 pub struct DefmtConsole {
@@ -63,6 +65,13 @@ impl DefmtConsole {
         Self {
             line: [0; Self::LINE],
             len: 0,
+        }
+    }
+
+    /// Sends the partial line left without a newline, if any, as a frame of its own.
+    pub fn end_line(&mut self) {
+        if self.len > 0 {
+            self.send();
         }
     }
 
@@ -99,10 +108,9 @@ impl embedded_io::Write for DefmtConsole {
         Ok(buf.len())
     }
 
+    /// Keeps a partial line for the rest of it (see [`DefmtConsole::end_line`]): each frame is
+    /// a whole line.
     fn flush(&mut self) -> Result<(), Self::Error> {
-        if self.len > 0 {
-            self.send();
-        }
         Ok(())
     }
 }
