@@ -76,6 +76,7 @@ impl FuncTranslator<'_> {
     fn push_control(&mut self, kind: ControlKind, ty: BlockType) {
         if kind == ControlKind::Loop {
             self.loop_depth += 1;
+            self.zero_locals = 0;
         }
         let (params, results) = self.block_arity(ty);
         let live = self.reachable;

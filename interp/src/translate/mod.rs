@@ -232,6 +232,7 @@ impl ModuleTranslator for Translator {
             fuel_op: None,
             label_pc: 0,
             loop_depth: 0,
+            zero_locals: initially_zero_locals(params, locals),
             consts,
         };
         func.start(results);
@@ -451,6 +452,12 @@ struct FuncTranslator<'a> {
     label_pc: usize,
     /// How many `loop`s enclose the current position.
     loop_depth: u32,
+    /// Bit `n` set: declared local `n` (one of the first 64 locals, not a parameter) still
+    /// holds the zero it starts with, because no `local.set` or `local.tee` of it comes earlier
+    /// in the body and no `loop` has begun (a jump back could bring a write from later code).
+    /// Setting such a local to zero is then no instruction at all (compilers often initialize
+    /// accumulators explicitly at function entry).
+    zero_locals: u64,
     /// Constants read inside loops, each from a slot of its own (after the locals) that the
     /// function's prologue writes once per call (see [`FuncTranslator::place_constants`]).
     /// Until then, constant `i` is named by the provisional slot `CONST_MARK - i`.
@@ -826,4 +833,11 @@ impl FuncTranslator<'_> {
         let dst = self.slot(self.height());
         self.push_produced(make(dst, a, b));
     }
+}
+
+/// The [`FuncTranslator::zero_locals`] mask at function entry: the declared locals
+/// `params..locals` among the first 64.
+fn initially_zero_locals(params: u32, locals: u32) -> u64 {
+    let below = |n: u32| -> u64 { if n >= 64 { u64::MAX } else { (1u64 << n) - 1 } };
+    below(locals) & !below(params)
 }

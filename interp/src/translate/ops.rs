@@ -785,6 +785,7 @@ impl FuncTranslator<'_> {
     /// stack refers to the local, that instruction writes the local directly and the stack
     /// entry refers to the local (as after `local.get`), so no copy is needed.
     fn local_tee(&mut self, local: u32) {
+        self.note_local_write(local);
         let h = self.height() - 1;
         let dst = Self::local(local);
         match self.operands[h as usize] {
@@ -827,6 +828,13 @@ impl FuncTranslator<'_> {
             self.operands.pop();
             return;
         }
+        let still_zero = local < 64 && self.zero_locals & (1 << local) != 0;
+        if still_zero && operand == Operand::Const(0) {
+            // It holds zero already: nothing to do, and it still does.
+            self.operands.pop();
+            return;
+        }
+        self.note_local_write(local);
         if let Operand::Const(value) = operand {
             self.operands.pop();
             self.materialize_local(local);
@@ -850,6 +858,13 @@ impl FuncTranslator<'_> {
         }
         self.materialize_local(local);
         self.emit(Op::Copy { dst, src });
+    }
+
+    /// Local `local` may no longer hold its initial zero.
+    fn note_local_write(&mut self, local: u32) {
+        if local < 64 {
+            self.zero_locals &= !(1 << local);
+        }
     }
 
     /// Two increments of locals by small constants in a row (`x += c` is an `I32AddImm` whose

@@ -34,6 +34,20 @@ const FUSED: &str = r#"
     (local.set $q (i32.add (local.get $q) (i32.const -32768)))
     (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))
             (i64.extend_i32_u (local.get $q))))
+  ;; Zeroing a local that still holds its initial zero is elided; the others are kept.
+  (func (export "zeroing") (param $n i32) (result i64)
+    (local $acc i64) (local $i i32) (local $t i32)
+    (local.set $acc (i64.const 0))
+    (local.set $i (i32.const 0))
+    (local.set $acc (i64.const 5))
+    (local.set $acc (i64.const 0))
+    (loop $l
+      (local.set $t (i32.const 0))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.add (local.get $i) (local.get $t)))))
+      (local.set $t (i32.const 7))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (local.get $t))))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -193,4 +207,14 @@ fn bit_fields_and_increments_match_rust_arithmetic() {
         f.call::<i32, i32>("bump_same", i32::MAX - 5),
         Ok(i32::MIN + 1)
     );
+}
+
+#[test]
+fn locals_set_to_zero_read_zero() {
+    let mut f = fixture();
+    // acc = 0 + 1 + ... + (n - 1) (t is reset to 0 in every iteration), plus the last t, 7.
+    for n in [1i32, 2, 10] {
+        let expected = i64::from(n) * i64::from(n - 1) / 2 + 7;
+        assert_eq!(f.call::<i32, i64>("zeroing", n), Ok(expected), "n = {n}");
+    }
 }

@@ -67,4 +67,19 @@
       (local.set $q (i32.add (local.get $q) (i32.const 2)))
       (local.set $p (i32.add (local.get $p) (i32.const 100000)))
       (br_if $l (i32.lt_u (local.get $p) (i32.const 10))))
-    (i32.add (local.get $p) (local.get $q))))
+    (i32.add (local.get $p) (local.get $q)))
+  ;; Setting a local to zero before anything wrote it is no instruction; after a write, or
+  ;; inside a loop (the jump back brings the writes of the iteration before), it is one.
+  (func (export "zeroing") (param $n i32) (result i64)
+    (local $acc i64) (local $i i32) (local $t i32)
+    (local.set $acc (i64.const 0))
+    (local.set $i (i32.const 0))
+    (local.set $acc (i64.const 5))
+    (local.set $acc (i64.const 0))
+    (loop $l
+      (local.set $t (i32.const 0))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.add (local.get $i) (local.get $t)))))
+      (local.set $t (i32.const 7))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (local.get $t)))))
