@@ -183,3 +183,69 @@ pub(crate) fn is_guarded_type(ty: &mote_core::MemoryType) -> bool {
 pub(crate) fn is_reservation(storage: Option<&dyn LinearMemoryStorage>) -> bool {
     storage.is_some_and(|s| s.as_any().is::<Reservation>())
 }
+
+#[cfg(test)]
+mod tests {
+    use mote_core::{Config, Engine, Module};
+
+    use super::*;
+    use crate::compile::CompiledModule;
+
+    #[test]
+    fn a_reservation_grows_in_place_with_zero_pages() {
+        let mut r = Reservation::new(65_536).unwrap();
+        let base = r.bytes().as_ptr();
+        assert_eq!(r.bytes().len(), 65_536);
+        r.bytes_mut()[65_535] = 7;
+        r.grow_to(3 * 65_536).unwrap();
+        assert_eq!(r.bytes().as_ptr(), base, "never moves");
+        assert_eq!(r.bytes()[65_535], 7);
+        assert!(r.bytes()[65_536..].iter().all(|&b| b == 0));
+        r.bytes_mut()[3 * 65_536 - 1] = 1;
+        assert!(r.grow_to(65_536).is_err(), "never shrinks");
+        assert!(r.grow_to(MAX_ACCESSIBLE + 65_536).is_err(), "at most 4 GiB");
+        assert!(Reservation::new(MAX_ACCESSIBLE + 1).is_err());
+        assert!(is_reservation(Some(&r)));
+        assert!(!is_reservation(None));
+    }
+
+    /// The raw trap codes recorded for the module's first function.
+    fn traps(jit: crate::Jit, wat: &str) -> Vec<u8> {
+        let engine = Engine::new(&Config::new(), jit);
+        let module = Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+        let code = module.code().clone().downcast::<CompiledModule>().unwrap();
+        code.func_info[0].traps.iter().map(|&(_, c)| c).collect()
+    }
+
+    #[test]
+    fn guarded_accesses_have_no_checks() {
+        let heap = cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS
+            .as_raw()
+            .get();
+        let checked = crate::signals::clif_code(mote_core::TrapCode::MemoryOutOfBounds)
+            .as_raw()
+            .get();
+        let wat = |memory: &str, offset: u64| {
+            format!(
+                "(module (memory {memory}) (func (param i32) (result i64)
+                   (i64.add (i64.load offset={offset} (local.get 0))
+                            (i64.load offset={offset} (i32.add (local.get 0) (i32.const 8))))))"
+            )
+        };
+        let jit = || crate::Jit::new().unwrap();
+        // Guarded: two trap sites at the loads, no trap instruction of a check.
+        let sites = traps(jit(), &wat("1", 16));
+        assert_eq!(sites.iter().filter(|&&c| c == heap).count(), 2, "{sites:?}");
+        assert!(!sites.contains(&checked), "{sites:?}");
+        // A static offset past the guard region is checked.
+        let sites = traps(jit(), &wat("1", GUARD_BYTES as u64));
+        assert!(sites.contains(&checked), "{sites:?}");
+        assert!(!sites.contains(&heap), "{sites:?}");
+        // Guard pages off, and 1-byte pages: checked.
+        for (jit, memory) in [(jit().guard_pages(false), "1"), (jit(), "1 (pagesize 1)")] {
+            let sites = traps(jit, &wat(memory, 16));
+            assert!(sites.contains(&checked), "{memory}: {sites:?}");
+            assert!(!sites.contains(&heap), "{memory}: {sites:?}");
+        }
+    }
+}
