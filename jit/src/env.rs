@@ -426,24 +426,36 @@ impl<'m> FuncEnv<'m> {
     // ----- memories -----
 
     /// The context field of memory `mem`'s slot at `field` (`SLOT_BASE` or `SLOT_LEN`).
-    fn memory_field(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32, field: i32) -> Value {
+    ///
+    /// With `invariant` (the base of a guarded memory: a reservation never moves, and the
+    /// context and its slot array live as long as the call), the loads are read-only and
+    /// movable: Cranelift loads the base once per function and hoists it out of loops, as
+    /// wasmtime does for its static memories. Otherwise they are reloaded after every call.
+    fn memory_field(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        mem: u32,
+        field: i32,
+        invariant: bool,
+    ) -> Value {
         let vmctx = self.vmctx();
+        let flags = if invariant { readonly() } else { self.vm() };
         if mem == 0 {
             let at = offsets::MEM0 + field;
-            return builder.ins().load(types::I64, self.vm(), vmctx, at);
+            return builder.ins().load(types::I64, flags, vmctx, at);
         }
         let slots = builder
             .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::MEMORIES);
+            .load(types::I64, flags, vmctx, offsets::MEMORIES);
         let slot = builder
             .ins()
             .iadd_imm_s(slots, i64::from(mem) * offsets::MEM_SLOT_SIZE);
-        builder.ins().load(types::I64, self.vm(), slot, field)
+        builder.ins().load(types::I64, flags, slot, field)
     }
 
     /// Byte length of memory `mem`.
     fn memory_len(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> Value {
-        self.memory_field(builder, mem, offsets::SLOT_LEN)
+        self.memory_field(builder, mem, offsets::SLOT_LEN, false)
     }
 
     /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, as a
@@ -463,9 +475,9 @@ impl<'m> FuncEnv<'m> {
         size: u32,
     ) -> (Value, i32, MemFlagsData) {
         let static_end = offset.saturating_add(u64::from(size));
-        let guarded = self.guarded.get(mem as usize).copied().unwrap_or(false)
-            && static_end <= crate::reservation::GUARD_BYTES as u64;
-        let base = self.memory_field(builder, mem, offsets::SLOT_BASE);
+        let reservation = self.guarded.get(mem as usize).copied().unwrap_or(false);
+        let guarded = reservation && static_end <= crate::reservation::GUARD_BYTES as u64;
+        let base = self.memory_field(builder, mem, offsets::SLOT_BASE, reservation);
         let wasm_addr = addr;
         let addr = builder.ins().uextend(types::I64, addr);
         let flags = if guarded {
