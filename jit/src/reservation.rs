@@ -26,8 +26,8 @@
 use core::ptr::NonNull;
 use std::any::Any;
 
-use mote_core::engine::LinearMemoryStorage;
 use mote_core::Error;
+use mote_core::engine::LinearMemoryStorage;
 
 /// The most bytes a 32-bit memory with 64 KiB pages can have: 65 536 pages.
 pub(crate) const MAX_ACCESSIBLE: usize = 1 << 32;

@@ -81,7 +81,8 @@ pub(crate) fn decode_clif(raw: u8) -> TrapCode {
 const SIGNALS: [libc::c_int; 3] = [libc::SIGILL, libc::SIGSEGV, libc::SIGBUS];
 
 /// The action that was installed for each of [`SIGNALS`] before ours.
-static PREVIOUS: [OnceLock<libc::sigaction>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static PREVIOUS: [OnceLock<libc::sigaction>; 3] =
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 /// Installs the handler once per process, for every signal of [`SIGNALS`].
 ///
@@ -276,7 +277,10 @@ unsafe fn redirect(uc: *mut libc::ucontext_t, fault: Option<usize>) -> bool {
     let Some((instance, func_index, offset, code)) = found else {
         return false;
     };
-    let heap = code == cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS.as_raw().get();
+    let heap = code
+        == cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS
+            .as_raw()
+            .get();
     let ours = match fault {
         None => !heap,
         Some(addr) => heap && instances.values().any(|ctx| ctx.in_guarded_memory(addr)),

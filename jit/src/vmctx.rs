@@ -237,9 +237,7 @@ impl InstanceCtx {
             .zip(self.code.guarded_memories.iter())
             .any(|(slot, &guarded)| {
                 let base = slot.base as usize;
-                guarded
-                    && addr >= base
-                    && addr - base < crate::reservation::RESERVATION_BYTES
+                guarded && addr >= base && addr - base < crate::reservation::RESERVATION_BYTES
             })
     }
 

@@ -137,16 +137,29 @@ fn grown_pages_are_accessible_and_zero() {
         let instance = Instance::new(&mut store, &module, &[]).unwrap();
         let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
         let load = instance.get_typed_func::<i32, i64>(&store, "load").unwrap();
-        let put = instance.get_typed_func::<(i32, i64), ()>(&store, "store").unwrap();
+        let put = instance
+            .get_typed_func::<(i32, i64), ()>(&store, "store")
+            .unwrap();
         let oob = |r: Result<(), Error>| {
-            assert_eq!(r.unwrap_err().trap_code(), Some(TrapCode::MemoryOutOfBounds));
+            assert_eq!(
+                r.unwrap_err().trap_code(),
+                Some(TrapCode::MemoryOutOfBounds)
+            );
         };
         oob(put.call(&mut store, (65_536, 1)));
         oob(load.call(&mut store, 65_529).map(drop));
         assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
-        assert_eq!(load.call(&mut store, 65_536).unwrap(), 0, "new pages are zero");
-        put.call(&mut store, (65_536, 0x0102_0304_0506_0708)).unwrap();
-        assert_eq!(load.call(&mut store, 65_536).unwrap(), 0x0102_0304_0506_0708);
+        assert_eq!(
+            load.call(&mut store, 65_536).unwrap(),
+            0,
+            "new pages are zero"
+        );
+        put.call(&mut store, (65_536, 0x0102_0304_0506_0708))
+            .unwrap();
+        assert_eq!(
+            load.call(&mut store, 65_536).unwrap(),
+            0x0102_0304_0506_0708
+        );
         put.call(&mut store, (2 * 65_536 - 8, -1)).unwrap();
         oob(put.call(&mut store, (2 * 65_536 - 7, -1)));
         assert_eq!(grow.call(&mut store, 2).unwrap(), 2);
@@ -170,7 +183,9 @@ fn memories_with_one_byte_pages_stay_checked() {
         let instance = Instance::new(&mut store, &module, &[]).unwrap();
         let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
         let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
-        let put = instance.get_typed_func::<(i32, i32), ()>(&store, "store8").unwrap();
+        let put = instance
+            .get_typed_func::<(i32, i32), ()>(&store, "store8")
+            .unwrap();
         put.call(&mut store, (4, 9)).unwrap();
         assert_eq!(load.call(&mut store, 1).unwrap(), 9 << 24);
         // One byte past the end: inside any host page, so only a check can catch it.
@@ -201,7 +216,9 @@ fn an_embedder_memory_is_guarded_too() {
         let instance = linker.instantiate(&mut store, &module).unwrap();
         let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
         let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
-        let put = instance.get_typed_func::<(i32, i32), ()>(&store, "store").unwrap();
+        let put = instance
+            .get_typed_func::<(i32, i32), ()>(&store, "store")
+            .unwrap();
         assert_eq!(load.call(&mut store, 100).unwrap(), 7);
         put.call(&mut store, (65_532, 42)).unwrap();
         assert_eq!(memory.data(&store)[65_532..], 42_i32.to_le_bytes());
@@ -224,7 +241,10 @@ fn many_guarded_memories_come_and_go() {
     // Each store's memories are unmapped with it: far more memories than the address space
     // could hold at once (about 32 000 reservations of 4 GiB) come and go.
     let engine = &three_engines(&Config::new())[1];
-    let module = module(engine, "(module (memory 1) (func (export \"f\") (result i32) (i32.load (i32.const 0))))");
+    let module = module(
+        engine,
+        "(module (memory 1) (func (export \"f\") (result i32) (i32.load (i32.const 0))))",
+    );
     for _ in 0..200 {
         let mut store = Store::new(engine, ());
         for _ in 0..200 {
