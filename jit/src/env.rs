@@ -4,12 +4,16 @@
 //! only maps operators to Cranelift IR and asks this type for anything that touches state.
 //!
 //! Be careful when changing this module: every check that keeps guest code inside its sandbox
-//! is emitted here. Memory accesses zero-extend the 32-bit address, add the static offset in 64
-//! bits (no overflow: both are below 2^32) and compare the end against the memory's current
-//! length, loaded from the context (so memories of any page size, 1-byte pages included, are
-//! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
-//! them between calls, and reloads them after any call (a callee or the runtime may have grown
-//! or moved the memory, and refreshed the context). A failed check is one of Cranelift's
+//! is emitted here. Memory accesses zero-extend the 32-bit address and add the static offset in
+//! 64 bits (no overflow: both are below 2^32). For a guarded memory (64 KiB pages, guard pages
+//! on: a reservation of 4 GiB plus a guard region, `crate::reservation`) that is all when the
+//! offset plus the access size fits the guard region: an access out of bounds faults in the
+//! reservation. Otherwise the end is compared against the memory's current length, loaded
+//! from the context (so memories of any page size, 1-byte pages included, are handled alike).
+//! Those loads are tagged with the context's alias region: Cranelift reuses them between
+//! calls, and reloads them after any call (a callee or the runtime may have grown or moved the
+//! memory, and refreshed the context); the base of a guarded memory never changes and is
+//! loaded once. A failed check is one of Cranelift's
 //! trap instructions (`trapnz`, `trapz`, `trap`) with the Mote trap code as its user code:
 //! no block and no register on the fast path; the `SIGILL` it raises is turned into the trap
 //! by [`crate::signals`], which finds the code and the byte offset from the faulting address.

@@ -126,20 +126,24 @@ unsafe extern "C" fn on_signal(
     info: *mut libc::siginfo_t,
     ctx: *mut libc::c_void,
 ) {
-    // A fault is ours only at an unchecked access to a guarded memory, and only when the
-    // faulting address lies in one of the running call's reservations; `SIGILL` only at a
-    // trap instruction.
-    let fault = if signal == libc::SIGILL {
-        None
-    } else if info.is_null() {
-        Some(usize::MAX)
-    } else {
-        // SAFETY: `info` is the `siginfo_t` the system passes with a fault signal.
-        Some(unsafe { (*info).si_addr() } as usize)
-    };
-    // SAFETY: `ctx` is the `ucontext_t` the system passes to `SA_SIGINFO` handlers.
-    if unsafe { redirect(ctx.cast(), fault) } {
-        return;
+    // A signal sent by a process (`kill`, `raise`: `si_code <= 0`) is never ours, wherever
+    // the thread was. A fault is ours only at an unchecked access to a guarded memory, and
+    // only when the faulting address lies in one of the running call's reservations;
+    // `SIGILL` only at a trap instruction.
+    // SAFETY: `info` is the `siginfo_t` the system passes to `SA_SIGINFO` handlers.
+    let sent = info.is_null() || unsafe { (*info).si_code } <= 0;
+    if !sent {
+        let fault = if signal == libc::SIGILL {
+            None
+        } else {
+            // SAFETY: as above; a fault signal (`si_code > 0`) carries its data address.
+            let addr = unsafe { (*info).si_addr() };
+            Some(addr as usize)
+        };
+        // SAFETY: `ctx` is the `ucontext_t` the system passes to `SA_SIGINFO` handlers.
+        if unsafe { redirect(ctx.cast(), fault) } {
+            return;
+        }
     }
     // SAFETY: forwarded from the system.
     unsafe { chain(signal, info, ctx) }
