@@ -31,17 +31,16 @@ fn a_reservation_that_cannot_be_had_is_an_error_naming_the_memory() {
         rlim_max: 0,
     };
     // SAFETY: reads the limit into a local.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_AS, &raw mut old) }, 0);
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_AS, &raw mut old) };
+    assert_eq!(rc, 0);
     // 1 GiB more than now: room for the calls' coroutine stacks, not for 4 GiB reservations.
     let limit = libc::rlimit {
         rlim_cur: virtual_size() + (1 << 30),
         rlim_max: old.rlim_max,
     };
     // SAFETY: lowers the soft limit of this process (restored below).
-    assert_eq!(
-        unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const limit) },
-        0
-    );
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const limit) };
+    assert_eq!(rc, 0);
 
     let mut store = Store::new(&guarded, ());
     let err = Instance::new(&mut store, &guarded_module, &[]).unwrap_err();
@@ -61,9 +60,7 @@ fn a_reservation_that_cannot_be_had_is_an_error_naming_the_memory() {
     let result = f.call(&mut store, ());
 
     // SAFETY: restores the limit read above.
-    assert_eq!(
-        unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const old) },
-        0
-    );
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const old) };
+    assert_eq!(rc, 0);
     assert_eq!(result.unwrap(), 5);
 }
