@@ -12,6 +12,7 @@ use crate::module::Module;
 use crate::module::ModuleInfo;
 use crate::store::StoreInner;
 use crate::trap::Trap;
+use crate::types::MemoryType;
 use crate::value::RawVal;
 
 /// A configured execution engine: compiles modules and runs them. Cheap to clone.
@@ -166,6 +167,34 @@ pub trait Backend: Send + Sync + 'static {
         false
     }
 
+    /// Storage for a new linear memory of type `ty`, or `None` (the default) to keep its
+    /// bytes in a `Vec<u8>` of the store, as the interpreter does. Every memory of a store of
+    /// this engine is created through here: those of instances (`memory` is then the index
+    /// in the module, for messages) and those of the embedder (`Memory::new`, `memory` is
+    /// `None`). The storage starts with `initial_bytes` zero bytes accessible, and is never
+    /// asked to grow beyond `max_bytes` (the type's maximum and the store's
+    /// `Limits::memory_bytes`).
+    ///
+    /// The JIT answers with a reservation of address space behind guard pages, so that its
+    /// compiled code needs no bounds checks (`mote_jit`); a backend whose code relies on the
+    /// storage it gave must check, when it runs an instance, that its memories have it (a
+    /// downcast through [`LinearMemoryStorage::as_any`]).
+    ///
+    /// # Errors
+    /// When the storage cannot be had: the memory, and the instantiation or `Memory::new`
+    /// that asked for it, fail with this error.
+    fn new_memory_storage(
+        &self,
+        config: &Config,
+        ty: &MemoryType,
+        memory: Option<u32>,
+        initial_bytes: usize,
+        max_bytes: u64,
+    ) -> Option<Result<Box<dyn LinearMemoryStorage>, Error>> {
+        let _ = (config, ty, memory, initial_bytes, max_bytes);
+        None
+    }
+
     /// Loads a compiled image (see `mote_interp::image`). Backends without an image format
     /// refuse.
     ///
@@ -179,6 +208,30 @@ pub trait Backend: Send + Sync + 'static {
             None,
         ))
     }
+}
+
+/// The bytes of a linear memory in storage that a backend provides
+/// ([`Backend::new_memory_storage`]) instead of the store's `Vec<u8>`.
+///
+/// The storage's accessible bytes are the memory's bytes: their length is always the
+/// memory's current size, and growing never moves the ones that exist.
+pub trait LinearMemoryStorage: Any + Send + Sync + fmt::Debug {
+    /// The accessible bytes.
+    fn bytes(&self) -> &[u8];
+
+    /// The accessible bytes, mutably.
+    fn bytes_mut(&mut self) -> &mut [u8];
+
+    /// Makes the first `new_len` bytes accessible (`new_len` is at least the current length
+    /// and at most the `max_bytes` the storage was made for); the new ones read as zero.
+    ///
+    /// # Errors
+    /// When the bytes cannot be had; the memory then keeps its size (`memory.grow` returns
+    /// -1).
+    fn grow_to(&mut self, new_len: usize) -> Result<(), Error>;
+
+    /// The storage as [`Any`], for the backend that made it to recognize it.
+    fn as_any(&self) -> &dyn Any;
 }
 
 /// The bytes of a compiled image, and how long they live.

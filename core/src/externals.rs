@@ -32,7 +32,13 @@ impl Memory {
                 u64::from(inner.limits.memories),
             ));
         }
-        let entity = MemoryEntity::new(ty, inner.limits.memory_bytes, inner.memory_reservation)?;
+        let entity = MemoryEntity::new(
+            &inner.engine,
+            ty,
+            None,
+            inner.limits.memory_bytes,
+            inner.memory_reservation,
+        )?;
         let index = next_index(&inner.memories, "memories per store")?;
         inner.memories.push(entity);
         Ok(Self::from_parts(inner.id, index))
@@ -66,7 +72,7 @@ impl Memory {
 
     /// Current size in bytes.
     pub fn data_size(&self, store: impl AsContext) -> usize {
-        self.entity(&store.as_context().0.inner).data.len()
+        self.entity(&store.as_context().0.inner).byte_len()
     }
 
     /// Grows by `delta` pages and returns the old size in pages.
@@ -92,7 +98,7 @@ impl Memory {
     /// The memory's bytes.
     pub fn data<'a, T: 'a>(&self, store: impl Into<crate::StoreContext<'a, T>>) -> &'a [u8] {
         let store = store.into();
-        &self.entity(&store.0.inner).data
+        self.entity(&store.0.inner).data()
     }
 
     /// The memory's bytes, mutably. Valid until the memory grows (the borrow prevents that).
@@ -101,7 +107,7 @@ impl Memory {
         store: impl Into<crate::StoreContextMut<'a, T>>,
     ) -> &'a mut [u8] {
         let store = store.into();
-        &mut self.entity_mut(&mut store.0.inner).data
+        self.entity_mut(&mut store.0.inner).data_mut()
     }
 
     /// The memory's bytes and the embedder's data at once, so a host function can hand a guest
@@ -111,7 +117,7 @@ impl Memory {
         store: impl Into<crate::StoreContextMut<'a, T>>,
     ) -> (&'a mut [u8], &'a mut T) {
         let store = store.into().0;
-        let data = &mut self.entity_mut(&mut store.inner).data;
+        let data = self.entity_mut(&mut store.inner).data_mut();
         (data, &mut store.data)
     }
 
@@ -126,7 +132,7 @@ impl Memory {
         buffer: &mut [u8],
     ) -> Result<(), Error> {
         let store = store.as_context();
-        let data = &self.entity(&store.0.inner).data;
+        let data = self.entity(&store.0.inner).data();
         let end = offset
             .checked_add(buffer.len())
             .ok_or(TrapCode::MemoryOutOfBounds)?;
@@ -146,7 +152,7 @@ impl Memory {
         buffer: &[u8],
     ) -> Result<(), Error> {
         let store = store.as_context_mut();
-        let data = &mut self.entity_mut(&mut store.0.inner).data;
+        let data = self.entity_mut(&mut store.0.inner).data_mut();
         let end = offset
             .checked_add(buffer.len())
             .ok_or(TrapCode::MemoryOutOfBounds)?;

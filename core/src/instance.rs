@@ -427,8 +427,14 @@ fn instantiate(inner: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     // Defined memories.
     let indices = make_room(&mut inner.memories, defined_memories, "memories per store")?;
     let defined = &info.memories[info.imported_memories as usize..];
-    for (ty, index) in defined.iter().zip(indices) {
-        let memory = MemoryEntity::new(*ty, limits.memory_bytes, inner.memory_reservation)?;
+    for ((ty, index), module_index) in defined.iter().zip(indices).zip(info.imported_memories..) {
+        let memory = MemoryEntity::new(
+            &inner.engine,
+            *ty,
+            Some(module_index),
+            limits.memory_bytes,
+            inner.memory_reservation,
+        )?;
         inner.memories.push(memory);
         memories.push(index);
     }
@@ -536,9 +542,9 @@ fn initialise_segments(
             let memory_index = entity.memories[*memory as usize] as usize;
             let offset = eval_const(inner, offset, &entity.globals, &entity.funcs)?;
             let memory = &mut inner.memories[memory_index];
-            let range = segment_range(offset, segment.bytes.len(), memory.data.len())
+            let range = segment_range(offset, segment.bytes.len(), memory.byte_len())
                 .ok_or(TrapCode::MemoryOutOfBounds)?;
-            memory.data[range].copy_from_slice(&segment.bytes);
+            memory.data_mut()[range].copy_from_slice(&segment.bytes);
         }
     }
     Ok(())

@@ -52,10 +52,11 @@ pub fn copy(
     len: u32,
 ) -> Result<(), TrapCode> {
     let memory = memory(store, memory_index)?;
-    let size = memory.data.len();
+    let data = memory.data_mut();
+    let size = data.len();
     let s = range(u64::from(src), u64::from(len), size)?;
     let d = range(u64::from(dst), u64::from(len), size)?;
-    memory.data.copy_within(s, d.start);
+    data.copy_within(s, d.start);
     Ok(())
 }
 
@@ -72,11 +73,11 @@ pub fn copy_between(
         return copy(store, dst_memory, dst, src, len);
     }
     let source = memory(store, src_memory)?;
-    let s = range(u64::from(src), u64::from(len), source.data.len())?;
-    let bytes: alloc::vec::Vec<u8> = source.data[s].to_vec();
+    let s = range(u64::from(src), u64::from(len), source.byte_len())?;
+    let bytes: alloc::vec::Vec<u8> = source.data()[s].to_vec();
     let target = memory(store, dst_memory)?;
-    let d = range(u64::from(dst), u64::from(len), target.data.len())?;
-    target.data[d].copy_from_slice(&bytes);
+    let d = range(u64::from(dst), u64::from(len), target.byte_len())?;
+    target.data_mut()[d].copy_from_slice(&bytes);
     Ok(())
 }
 
@@ -97,8 +98,8 @@ pub fn fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let memory = memory(store, memory_index)?;
-    let d = range(u64::from(dst), u64::from(len), memory.data.len())?;
-    memory.data[d].fill(value);
+    let d = range(u64::from(dst), u64::from(len), memory.byte_len())?;
+    memory.data_mut()[d].fill(value);
     Ok(())
 }
 
@@ -116,8 +117,8 @@ pub fn init(
     let bytes = store.datas[data_index as usize].bytes.clone();
     let s = range(u64::from(src), u64::from(len), bytes.len())?;
     let memory = memory(store, memory_index)?;
-    let d = range(u64::from(dst), u64::from(len), memory.data.len())?;
-    memory.data[d].copy_from_slice(&bytes[s]);
+    let d = range(u64::from(dst), u64::from(len), memory.byte_len())?;
+    memory.data_mut()[d].copy_from_slice(&bytes[s]);
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use core::sync::atomic::Ordering;
 
 use crate::sync::AtomicU32;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, LinearMemoryStorage};
 use crate::error::Error;
 use crate::func::HostFunc;
 use crate::limits::Limits;
@@ -425,19 +425,39 @@ pub struct MemoryEntity {
     /// Its type.
     pub ty: MemoryType,
     /// Its bytes; the length is always a whole number of pages.
-    pub data: Vec<u8>,
+    bytes: MemoryBytes,
     /// The most bytes it may grow to (type maximum and store limit).
     pub max_bytes: u64,
 }
 
+/// Where a memory's bytes live.
+#[derive(Debug)]
+enum MemoryBytes {
+    /// In the store (the interpreter's memories, and the JIT's with 1-byte pages).
+    Vec(Vec<u8>),
+    /// In storage of the engine's backend ([`Backend::new_memory_storage`]).
+    ///
+    /// [`Backend::new_memory_storage`]: crate::engine::Backend::new_memory_storage
+    Backend(Box<dyn LinearMemoryStorage>),
+}
+
 impl MemoryEntity {
-    /// Creates a memory of `ty`'s minimum size, with room to grow to `reservation` bytes
-    /// without moving (capped at its maximum; when the room cannot be allocated, the memory
-    /// starts without it).
+    /// Creates a memory of `ty`'s minimum size in the storage that `engine`'s backend gives
+    /// ([`Backend::new_memory_storage`](crate::engine::Backend::new_memory_storage)), else in
+    /// a `Vec` with room to grow to `reservation` bytes without moving (capped at its maximum;
+    /// when the room cannot be allocated, the memory starts without it). `memory` is its index
+    /// in the module being instantiated, for messages.
     ///
     /// # Errors
-    /// When the minimum exceeds `limit_bytes` or cannot be allocated.
-    pub fn new(ty: MemoryType, limit_bytes: u64, reservation: u64) -> Result<Self, Error> {
+    /// When the minimum exceeds `limit_bytes` or cannot be allocated, or the backend's
+    /// storage cannot be had.
+    pub(crate) fn new(
+        engine: &Engine,
+        ty: MemoryType,
+        memory: Option<u32>,
+        limit_bytes: u64,
+        reservation: u64,
+    ) -> Result<Self, Error> {
         let type_max = ty.maximum.unwrap_or(ty.absolute_max_pages());
         let max_bytes = ty.pages_to_bytes(type_max).min(limit_bytes);
         let initial = ty.pages_to_bytes(ty.minimum);
@@ -445,31 +465,88 @@ impl MemoryEntity {
             return Err(Error::limit("memory bytes", initial, max_bytes));
         }
         let len = usize::try_from(initial).map_err(|_| Error::out_of_memory(initial))?;
-        let room = usize::try_from(reservation.min(max_bytes)).unwrap_or(len);
-        let mut data = Vec::new();
-        if room <= len || data.try_reserve_exact(room).is_err() {
-            data.try_reserve_exact(len)
-                .map_err(|_| Error::out_of_memory(initial))?;
-        }
-        data.resize(len, 0);
+        let storage =
+            engine
+                .backend()
+                .new_memory_storage(engine.config(), &ty, memory, len, max_bytes);
+        let bytes = match storage {
+            Some(storage) => {
+                let storage = storage?;
+                if storage.bytes().len() != len {
+                    return Err(Error::usage(
+                        "a backend's memory storage does not have the initial size",
+                    ));
+                }
+                MemoryBytes::Backend(storage)
+            }
+            None => MemoryBytes::Vec(Self::new_vec(len, max_bytes, reservation)?),
+        };
         Ok(Self {
             ty,
-            data,
+            bytes,
             max_bytes,
         })
     }
 
+    /// `len` zero bytes with room for `reservation` (capped at `max_bytes`) when it can be
+    /// had.
+    fn new_vec(len: usize, max_bytes: u64, reservation: u64) -> Result<Vec<u8>, Error> {
+        let room = usize::try_from(reservation.min(max_bytes)).unwrap_or(len);
+        let mut data = Vec::new();
+        if room <= len || data.try_reserve_exact(room).is_err() {
+            data.try_reserve_exact(len)
+                .map_err(|_| Error::out_of_memory(len as u64))?;
+        }
+        data.resize(len, 0);
+        Ok(data)
+    }
+
+    /// Its bytes.
+    #[inline]
+    pub fn data(&self) -> &[u8] {
+        match &self.bytes {
+            MemoryBytes::Vec(v) => v,
+            MemoryBytes::Backend(s) => s.bytes(),
+        }
+    }
+
+    /// Its bytes, mutably.
+    #[inline]
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        match &mut self.bytes {
+            MemoryBytes::Vec(v) => v,
+            MemoryBytes::Backend(s) => s.bytes_mut(),
+        }
+    }
+
+    /// Current size in bytes.
+    #[inline]
+    pub fn byte_len(&self) -> usize {
+        match &self.bytes {
+            MemoryBytes::Vec(v) => v.len(),
+            MemoryBytes::Backend(s) => s.bytes().len(),
+        }
+    }
+
+    /// The backend's storage, if the bytes live there rather than in a `Vec`.
+    pub fn storage(&self) -> Option<&dyn LinearMemoryStorage> {
+        match &self.bytes {
+            MemoryBytes::Vec(_) => None,
+            MemoryBytes::Backend(s) => Some(&**s),
+        }
+    }
+
     /// Current size in pages.
     pub fn size_pages(&self) -> u64 {
-        (self.data.len() as u64) >> self.ty.page_size_log2
+        (self.byte_len() as u64) >> self.ty.page_size_log2
     }
 
     /// Grows by `delta` pages; returns the old size in pages, or `None` when the memory cannot
     /// grow that far (the Wasm `-1` result). Never panics, never aborts on allocation failure.
     ///
-    /// Within the reserved room the bytes stay where they are. Beyond it the allocator
-    /// reallocates: in place when it can, else by copying, when the old and the new block are
-    /// both allocated for a moment.
+    /// In a `Vec`, within the reserved room the bytes stay where they are; beyond it the
+    /// allocator reallocates: in place when it can, else by copying, when the old and the new
+    /// block are both allocated for a moment. A backend's storage never moves.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old_pages = self.size_pages();
         let new_bytes = self.ty.pages_to_bytes(old_pages.checked_add(delta)?);
@@ -477,9 +554,19 @@ impl MemoryEntity {
             return None;
         }
         let new_len = usize::try_from(new_bytes).ok()?;
-        let extra = new_len - self.data.len();
-        self.data.try_reserve_exact(extra).ok()?;
-        self.data.resize(new_len, 0);
+        match &mut self.bytes {
+            MemoryBytes::Vec(data) => {
+                let extra = new_len - data.len();
+                data.try_reserve_exact(extra).ok()?;
+                data.resize(new_len, 0);
+            }
+            MemoryBytes::Backend(storage) => {
+                storage.grow_to(new_len).ok()?;
+                if storage.bytes().len() != new_len {
+                    return None;
+                }
+            }
+        }
         Some(old_pages)
     }
 }
@@ -609,17 +696,27 @@ mod tests {
 
     #[test]
     fn reserved_memory_grows_in_place() {
+        let capacity = |m: &MemoryEntity| match &m.bytes {
+            MemoryBytes::Vec(v) => v.capacity(),
+            MemoryBytes::Backend(_) => 0,
+        };
         let ty = MemoryType::new(1, Some(4));
-        let mut memory = MemoryEntity::new(ty, u64::MAX, 3 * 65536).unwrap();
-        assert_eq!(memory.data.len(), 65536);
-        assert!(memory.data.capacity() >= 3 * 65536);
-        let at = memory.data.as_ptr();
+        let data = MemoryEntity::new_vec(65536, 4 * 65536, 3 * 65536).unwrap();
+        let mut memory = MemoryEntity {
+            ty,
+            bytes: MemoryBytes::Vec(data),
+            max_bytes: 4 * 65536,
+        };
+        assert_eq!(memory.byte_len(), 65536);
+        assert!(capacity(&memory) >= 3 * 65536);
+        let at = memory.data().as_ptr();
         assert_eq!(memory.grow(2), Some(1));
-        assert_eq!(memory.data.as_ptr(), at, "grew within the reservation");
+        assert_eq!(memory.data().as_ptr(), at, "grew within the reservation");
         assert_eq!(memory.grow(1), Some(3));
         assert_eq!(memory.grow(1), None, "the type's maximum");
+        assert!(memory.storage().is_none());
         // The reservation is capped at the maximum.
-        let memory = MemoryEntity::new(ty, 2 * 65536, u64::MAX).unwrap();
-        assert_eq!(memory.data.capacity(), 2 * 65536);
+        let data = MemoryEntity::new_vec(65536, 2 * 65536, u64::MAX).unwrap();
+        assert_eq!(data.capacity(), 2 * 65536);
     }
 }

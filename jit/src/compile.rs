@@ -42,6 +42,10 @@ pub(crate) struct CompiledModule {
     pub(crate) trampolines: Box<[usize]>,
     /// Imported functions of the module (defined function `i` is function `imported + i`).
     pub(crate) imported_funcs: u32,
+    /// Per memory of the module: whether its accesses were compiled without bounds checks,
+    /// for a [`Reservation`](crate::reservation::Reservation) (the contexts check that the
+    /// store's memory is one before the code runs).
+    pub(crate) guarded_memories: Box<[bool]>,
 }
 
 /// What backtraces need to know about one compiled function.
@@ -115,6 +119,8 @@ struct FuncBytes {
 pub(crate) struct Translator {
     isa: OwnedTargetIsa,
     config: Config,
+    /// Per memory of the module: whether accesses rely on guard pages (no bounds checks).
+    guarded: Vec<bool>,
     code_bytes_limit: u64,
     /// The IR of each defined function not yet handed to the compiler threads (`None` once
     /// handed over).
@@ -131,11 +137,23 @@ pub(crate) struct Translator {
 }
 
 impl Translator {
-    pub(crate) fn new(config: &Config, isa: OwnedTargetIsa) -> Self {
+    /// A translator for a module whose memories are `info`'s; with `guard_pages`, accesses to
+    /// memories with 64 KiB pages rely on guard pages instead of bounds checks.
+    pub(crate) fn new(
+        config: &Config,
+        isa: OwnedTargetIsa,
+        info: &ModuleInfo,
+        guard_pages: bool,
+    ) -> Self {
         Self {
             pipeline: Pipeline::start(&isa),
             isa,
             config: config.clone(),
+            guarded: info
+                .memories
+                .iter()
+                .map(|m| guard_pages && crate::reservation::is_guarded_type(m))
+                .collect(),
             code_bytes_limit: config.get_limits().code_bytes,
             pending: Vec::new(),
             frame_slots: Vec::new(),
@@ -569,7 +587,7 @@ impl ModuleTranslator for Translator {
             UserFuncName::user(0, func_index),
             env::wasm_signature(&ty),
         );
-        let mut env = FuncEnv::new(info, func_index, call_conv, &self.config);
+        let mut env = FuncEnv::new(info, func_index, call_conv, &self.config, &self.guarded);
         let max_height = {
             let builder = FunctionBuilder::new(&mut func, &mut self.builder_ctx);
             crate::translate::translate_body(
@@ -713,6 +731,7 @@ impl ModuleTranslator for Translator {
             frame_slots: core::mem::take(&mut self.frame_slots).into_boxed_slice(),
             trampolines: tramp_offsets.iter().map(|o| base + o).collect(),
             imported_funcs: info.imported_funcs,
+            guarded_memories: core::mem::take(&mut self.guarded).into_boxed_slice(),
             _memory: memory,
         }))
     }

@@ -4,12 +4,16 @@
 //! only maps operators to Cranelift IR and asks this type for anything that touches state.
 //!
 //! Be careful when changing this module: every check that keeps guest code inside its sandbox
-//! is emitted here. Memory accesses zero-extend the 32-bit address, add the static offset in 64
-//! bits (no overflow: both are below 2^32) and compare the end against the memory's current
-//! length, loaded from the context (so memories of any page size, 1-byte pages included, are
-//! handled alike). Those loads are tagged with the context's alias region: Cranelift reuses
-//! them between calls, and reloads them after any call (a callee or the runtime may have grown
-//! or moved the memory, and refreshed the context). A failed check is one of Cranelift's
+//! is emitted here. Memory accesses zero-extend the 32-bit address and add the static offset in
+//! 64 bits (no overflow: both are below 2^32). For a guarded memory (64 KiB pages, guard pages
+//! on: a reservation of 4 GiB plus a guard region, `crate::reservation`) that is all when the
+//! offset plus the access size fits the guard region: an access out of bounds faults in the
+//! reservation. Otherwise the end is compared against the memory's current length, loaded
+//! from the context (so memories of any page size, 1-byte pages included, are handled alike).
+//! Those loads are tagged with the context's alias region: Cranelift reuses them between
+//! calls, and reloads them after any call (a callee or the runtime may have grown or moved the
+//! memory, and refreshed the context); the base of a guarded memory never changes and is
+//! loaded once. A failed check is one of Cranelift's
 //! trap instructions (`trapnz`, `trapz`, `trap`) with the Mote trap code as its user code:
 //! no block and no register on the fast path; the `SIGILL` it raises is turned into the trap
 //! by [`crate::signals`], which finds the code and the byte offset from the faulting address.
@@ -114,6 +118,9 @@ struct FuelSegment {
 /// Per-function environment.
 pub(crate) struct FuncEnv<'m> {
     pub(crate) info: &'m ModuleInfo,
+    /// Per memory: whether it is a guarded reservation (accesses with small static offsets
+    /// need no bounds check; see [`crate::reservation`]).
+    guarded: &'m [bool],
     /// Module index of the function being translated.
     pub(crate) func_index: u32,
     pub(crate) call_conv: CallConv,
@@ -159,9 +166,11 @@ impl<'m> FuncEnv<'m> {
         func_index: u32,
         call_conv: CallConv,
         config: &mote_core::Config,
+        guarded: &'m [bool],
     ) -> Self {
         Self {
             info,
+            guarded,
             func_index,
             call_conv,
             canonicalize_nans: config.canonicalize_nans_enabled(),
@@ -214,9 +223,18 @@ impl<'m> FuncEnv<'m> {
     }
 
     /// Flags for checked accesses to linear memory.
-    pub(crate) fn heap(&self) -> MemFlagsData {
+    fn heap(&self) -> MemFlagsData {
         MemFlagsData::new()
             .with_notrap()
+            .with_alias_region(self.heap_region)
+    }
+
+    /// Flags for unchecked accesses to a guarded memory: the access may fault in a guard page,
+    /// so it carries the heap trap code. Cranelift records its address as a trap site (the
+    /// `SIGSEGV` handler looks it up) and neither removes nor moves it.
+    fn guarded_heap(&self) -> MemFlagsData {
+        MemFlagsData::new()
+            .with_trap_code(Some(ir::TrapCode::HEAP_OUT_OF_BOUNDS))
             .with_alias_region(self.heap_region)
     }
 
@@ -411,35 +429,47 @@ impl<'m> FuncEnv<'m> {
 
     // ----- memories -----
 
-    /// Base and length of memory `mem`.
-    fn memory(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> (Value, Value) {
+    /// The context field of memory `mem`'s slot at `field` (`SLOT_BASE` or `SLOT_LEN`).
+    ///
+    /// With `invariant` (the base of a guarded memory: a reservation never moves, and the
+    /// context and its slot array live as long as the call), the loads are read-only and
+    /// movable: Cranelift loads the base once per function and hoists it out of loops, as
+    /// wasmtime does for its static memories. Otherwise they are reloaded after every call.
+    fn memory_field(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        mem: u32,
+        field: i32,
+        invariant: bool,
+    ) -> Value {
         let vmctx = self.vmctx();
+        let flags = if invariant { readonly() } else { self.vm() };
         if mem == 0 {
-            let base = builder
-                .ins()
-                .load(types::I64, self.vm(), vmctx, offsets::MEM0_BASE);
-            let len = builder
-                .ins()
-                .load(types::I64, self.vm(), vmctx, offsets::MEM0_LEN);
-            return (base, len);
+            let at = offsets::MEM0 + field;
+            return builder.ins().load(types::I64, flags, vmctx, at);
         }
         let slots = builder
             .ins()
-            .load(types::I64, self.vm(), vmctx, offsets::MEMORIES);
+            .load(types::I64, flags, vmctx, offsets::MEMORIES);
         let slot = builder
             .ins()
             .iadd_imm_s(slots, i64::from(mem) * offsets::MEM_SLOT_SIZE);
-        let base = builder
-            .ins()
-            .load(types::I64, self.vm(), slot, offsets::SLOT_BASE);
-        let len = builder
-            .ins()
-            .load(types::I64, self.vm(), slot, offsets::SLOT_LEN);
-        (base, len)
+        builder.ins().load(types::I64, flags, slot, field)
     }
 
-    /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, after
-    /// a bounds check, as a pointer and an immediate offset to add to it in the access.
+    /// Byte length of memory `mem`.
+    fn memory_len(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+        self.memory_field(builder, mem, offsets::SLOT_LEN, false)
+    }
+
+    /// The host address of `size` bytes at guest address `addr + offset` of memory `mem`, as a
+    /// pointer and an immediate offset to add to it in the access, and the flags of the
+    /// access.
+    ///
+    /// A guarded memory (a reservation of 4 GiB plus a guard region) needs no check when
+    /// `offset + size` fits the guard region: the access either lies in the memory or faults
+    /// in the reservation's inaccessible pages. Other accesses are checked: compare the end
+    /// with the length, `trapnz`.
     pub(crate) fn mem_addr(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
@@ -447,11 +477,43 @@ impl<'m> FuncEnv<'m> {
         addr: Value,
         offset: u64,
         size: u32,
-    ) -> (Value, i32) {
-        let (base, len) = self.memory(builder, mem);
+    ) -> (Value, i32, MemFlagsData) {
+        let static_end = offset.saturating_add(u64::from(size));
+        let reservation = self.guarded.get(mem as usize).copied().unwrap_or(false);
+        let guarded = reservation && static_end <= crate::reservation::GUARD_BYTES as u64;
+        let base = self.memory_field(builder, mem, offsets::SLOT_BASE, reservation);
         let wasm_addr = addr;
         let addr = builder.ins().uextend(types::I64, addr);
-        let static_end = offset.saturating_add(u64::from(size));
+        let flags = if guarded {
+            self.guarded_heap()
+        } else {
+            self.bounds_check(builder, mem, wasm_addr, addr, static_end);
+            self.heap()
+        };
+        let ptr = builder.ins().iadd(base, addr);
+        // The static offset goes into the access's immediate when it fits (one instruction
+        // less to build and lower).
+        match i32::try_from(offset) {
+            Ok(imm) => (ptr, imm, flags),
+            Err(_) => {
+                let ptr = builder
+                    .ins()
+                    .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX));
+                (ptr, 0, flags)
+            }
+        }
+    }
+
+    /// Traps unless `addr + static_end` is at most memory `mem`'s length (`addr` is the
+    /// zero-extended `wasm_addr`), unless the block already checked as much.
+    fn bounds_check(
+        &mut self,
+        builder: &mut FunctionBuilder<'_>,
+        mem: u32,
+        wasm_addr: Value,
+        addr: Value,
+        static_end: u64,
+    ) {
         if builder.current_block() != self.checked_block {
             self.checked.clear();
             self.checked_block = builder.current_block();
@@ -460,35 +522,25 @@ impl<'m> FuncEnv<'m> {
             .checked
             .iter()
             .position(|&(m, a, _)| m == mem && a == wasm_addr);
-        if known.is_none_or(|i| self.checked[i].2 < static_end) {
-            let end = builder
-                .ins()
-                .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
-            let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
-            match known {
-                Some(i) => self.checked[i].2 = static_end,
-                None if self.checked.len() < 16 => self.checked.push((mem, wasm_addr, static_end)),
-                None => {}
-            }
+        if known.is_some_and(|i| self.checked[i].2 >= static_end) {
+            return;
         }
-        let ptr = builder.ins().iadd(base, addr);
-        // The static offset goes into the access's immediate when it fits (one instruction
-        // less to build and lower).
-        match i32::try_from(offset) {
-            Ok(imm) => (ptr, imm),
-            Err(_) => {
-                let ptr = builder
-                    .ins()
-                    .iadd_imm_u(ptr, i64::try_from(offset).unwrap_or(i64::MAX));
-                (ptr, 0)
-            }
+        let len = self.memory_len(builder, mem);
+        let end = builder
+            .ins()
+            .iadd_imm_u(addr, i64::try_from(static_end).unwrap_or(i64::MAX));
+        let oob = builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.trap_if(builder, oob, TrapCode::MemoryOutOfBounds);
+        match known {
+            Some(i) => self.checked[i].2 = static_end,
+            None if self.checked.len() < 16 => self.checked.push((mem, wasm_addr, static_end)),
+            None => {}
         }
     }
 
     /// `memory.size` in pages, as `i32`.
     pub(crate) fn memory_size(&mut self, builder: &mut FunctionBuilder<'_>, mem: u32) -> Value {
-        let (_, len) = self.memory(builder, mem);
+        let len = self.memory_len(builder, mem);
         let log2 = self
             .info
             .memories

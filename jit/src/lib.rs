@@ -42,6 +42,7 @@ mod compile;
 mod env;
 mod exec;
 mod libcalls;
+mod reservation;
 #[forbid(unsafe_code)]
 mod runtime;
 mod signals;
@@ -51,14 +52,17 @@ mod vmctx;
 
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
-use mote_core::engine::{Backend, Execution, ModuleTranslator};
+use mote_core::engine::{Backend, Execution, LinearMemoryStorage, ModuleTranslator};
 use mote_core::module::ModuleInfo;
-use mote_core::{Config, Error};
+use mote_core::{Config, Error, MemoryType};
 
 /// The JIT backend: pass it to [`Engine::new`](mote_core::Engine::new).
 #[derive(Clone)]
 pub struct Jit {
     isa: OwnedTargetIsa,
+    /// Whether memories with 64 KiB pages are guarded reservations, accessed without bounds
+    /// checks ([`Jit::guard_pages`]).
+    guard_pages: bool,
 }
 
 impl std::fmt::Debug for Jit {
@@ -66,6 +70,7 @@ impl std::fmt::Debug for Jit {
         f.debug_struct("Jit")
             .field("isa", &self.isa.name())
             .field("triple", &self.isa.triple().to_string())
+            .field("guard_pages", &self.guard_pages)
             .finish()
     }
 }
@@ -107,7 +112,24 @@ impl Jit {
             .map_err(fail)?
             .finish(settings::Flags::new(flags))
             .map_err(|e| fail(&e.to_string()))?;
-        Ok(Self { isa })
+        Ok(Self {
+            isa,
+            guard_pages: true,
+        })
+    }
+
+    /// Whether linear memories with 64 KiB pages live in reservations of address space with
+    /// guard pages (on by default, as in wasmtime): compiled code then accesses them without
+    /// bounds checks, and an access out of bounds faults in a guard page, which the `SIGSEGV`
+    /// handler turns into `out of bounds memory access`. Each such memory reserves 4 GiB +
+    /// 32 MiB of address space (not memory: pages cost memory once accessible and touched).
+    /// Off, every access is checked explicitly and memories are `Vec`s, as with the
+    /// interpreter (for hosts with a small address-space limit, `ulimit -v`). Memories with
+    /// 1-byte pages (custom-page-sizes) are always checked explicitly.
+    #[must_use]
+    pub fn guard_pages(mut self, on: bool) -> Self {
+        self.guard_pages = on;
+        self
     }
 }
 
@@ -129,7 +151,26 @@ impl Backend for Jit {
                 None,
             ));
         }
-        Ok(Box::new(compile::Translator::new(config, self.isa.clone())))
+        Ok(Box::new(compile::Translator::new(
+            config,
+            self.isa.clone(),
+            info,
+            self.guard_pages,
+        )))
+    }
+
+    fn new_memory_storage(
+        &self,
+        _config: &Config,
+        ty: &MemoryType,
+        memory: Option<u32>,
+        initial_bytes: usize,
+        _max_bytes: u64,
+    ) -> Option<Result<Box<dyn LinearMemoryStorage>, Error>> {
+        if !self.guard_pages {
+            return None;
+        }
+        reservation::storage_for(ty, memory, initial_bytes)
     }
 
     fn new_execution(&self, config: &Config) -> Box<dyn Execution> {

@@ -1,11 +1,14 @@
-//! Traps as signals. Compiled code checks bounds, division, conversions, the stack and the
-//! epoch with Cranelift's trap instructions (`trapnz`, `trapz`, `trap`): a conditional branch
-//! to an undefined instruction (x86-64 `ud2`, aarch64 `udf`) out of line, which raises
-//! `SIGILL`. That costs no basic block and no register on the fast path, where a branch to a
-//! trap block that calls the runtime costs both (see `ARCHITECTURE.md`, "Traps").
+//! Traps as signals. Compiled code checks division, conversions, the stack, the epoch and
+//! the bounds of unguarded memories with Cranelift's trap instructions (`trapnz`, `trapz`,
+//! `trap`): a conditional branch to an undefined instruction (x86-64 `ud2`, aarch64 `udf`)
+//! out of line, which raises `SIGILL`. That costs no basic block and no register on the fast
+//! path, where a branch to a trap block that calls the runtime costs both (see
+//! `ARCHITECTURE.md`, "Traps"). Accesses to guarded memories are not checked at all
+//! ([`crate::reservation`]): one out of bounds faults in a guard page with `SIGSEGV` (or
+//! `SIGBUS`), at an instruction that Cranelift recorded as a trap site with the heap trap code.
 //!
 //! Be careful when changing this module: it runs in a signal handler. The handler
-//! ([`on_sigill`]) only reads: the thread's current run state ([`CURRENT`], set by
+//! ([`on_signal`]) only reads: the thread's current run state ([`CURRENT`], set by
 //! [`Entered`] while a coroutine of this thread runs compiled code), the compiled modules of
 //! that run (to find the trap instruction at the faulting address, recorded at compilation)
 //! and the interrupted registers. It allocates nothing and takes no lock. When the address is
@@ -13,10 +16,12 @@
 //! the handler returns, the thread continues in [`landing`] on the guest's own stack, as if
 //! the trapping instruction had called it; `landing` raises the trap like every other
 //! (`libcalls::raise_trap`: it suspends the coroutine, which is then discarded). Any other
-//! `SIGILL` goes to the handler that was installed before ours, or to the default action.
+//! `SIGILL`, `SIGSEGV` or `SIGBUS` goes to the handler that was installed before ours (Rust's
+//! own stack-overflow reporter, for instance), or to the default action.
 //!
-//! An embedder that installs its own `SIGILL` handler after creating the first `Jit` must
-//! chain to the previous handler, as this one does, or JIT traps crash the process.
+//! An embedder that installs its own `SIGILL`, `SIGSEGV` or `SIGBUS` handler after creating
+//! the first `Jit` must chain to the previous handler, as this one does, or JIT traps crash
+//! the process.
 
 use std::cell::Cell;
 use std::sync::OnceLock;
@@ -71,10 +76,15 @@ pub(crate) fn decode_clif(raw: u8) -> TrapCode {
     }
 }
 
-/// The action that was installed for `SIGILL` before ours.
-static PREVIOUS: OnceLock<libc::sigaction> = OnceLock::new();
+/// The signals the handler takes: trap instructions raise `SIGILL`; unchecked accesses to
+/// guarded memories fault with `SIGSEGV` (`SIGBUS` on some systems).
+const SIGNALS: [libc::c_int; 3] = [libc::SIGILL, libc::SIGSEGV, libc::SIGBUS];
 
-/// Installs the `SIGILL` handler once per process.
+/// The action that was installed for each of [`SIGNALS`] before ours.
+static PREVIOUS: [OnceLock<libc::sigaction>; 3] =
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+/// Installs the handler once per process, for every signal of [`SIGNALS`].
 ///
 /// # Errors
 /// When the system refuses the handler.
@@ -82,60 +92,93 @@ pub(crate) fn install() -> Result<(), String> {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
     INSTALLED
         .get_or_init(|| {
-            // SAFETY: `sigaction` with a zeroed (then filled) action and a zeroed out-parameter
-            // is the documented use; the handler has the `SA_SIGINFO` signature.
-            unsafe {
-                let mut action: libc::sigaction = core::mem::zeroed();
-                action.sa_sigaction = on_sigill as *const () as usize;
-                action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
-                libc::sigemptyset(&raw mut action.sa_mask);
-                let mut previous: libc::sigaction = core::mem::zeroed();
-                if libc::sigaction(libc::SIGILL, &raw const action, &raw mut previous) != 0 {
-                    return Err(format!(
-                        "installing the SIGILL handler: {}",
-                        std::io::Error::last_os_error()
-                    ));
+            for (&signal, previous_slot) in SIGNALS.iter().zip(&PREVIOUS) {
+                // SAFETY: `sigaction` with a zeroed (then filled) action and a zeroed
+                // out-parameter is the documented use; the handler has the `SA_SIGINFO`
+                // signature. `SA_ONSTACK`: a fault may come from a thread whose stack is
+                // exhausted; Rust's threads have an alternate signal stack.
+                unsafe {
+                    let mut action: libc::sigaction = core::mem::zeroed();
+                    action.sa_sigaction = on_signal as *const () as usize;
+                    action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+                    libc::sigemptyset(&raw mut action.sa_mask);
+                    let mut previous: libc::sigaction = core::mem::zeroed();
+                    if libc::sigaction(signal, &raw const action, &raw mut previous) != 0 {
+                        return Err(format!(
+                            "installing the handler of signal {signal}: {}",
+                            std::io::Error::last_os_error()
+                        ));
+                    }
+                    let _ = previous_slot.set(previous);
                 }
-                let _ = PREVIOUS.set(previous);
             }
             Ok(())
         })
         .clone()
 }
 
-/// The `SIGILL` handler.
+/// The handler of [`SIGNALS`].
 ///
 /// # Safety
 /// Called by the system as a `SA_SIGINFO` handler.
-unsafe extern "C" fn on_sigill(
+unsafe extern "C" fn on_signal(
     signal: libc::c_int,
     info: *mut libc::siginfo_t,
     ctx: *mut libc::c_void,
 ) {
-    // SAFETY: `ctx` is the `ucontext_t` the system passes to `SA_SIGINFO` handlers.
-    if unsafe { redirect(ctx.cast()) } {
-        return;
+    // A signal sent by a process (`kill`, `raise`: `si_code <= 0`) is never ours, wherever
+    // the thread was. A fault is ours only at an unchecked access to a guarded memory, and
+    // only when the faulting address lies in one of the running call's reservations;
+    // `SIGILL` only at a trap instruction.
+    // SAFETY: `info` is the `siginfo_t` the system passes to `SA_SIGINFO` handlers.
+    let sent = info.is_null() || unsafe { (*info).si_code } <= 0;
+    if !sent {
+        let fault = if signal == libc::SIGILL {
+            None
+        } else {
+            // SAFETY: as above; a fault signal (`si_code > 0`) carries its data address.
+            let addr = unsafe { (*info).si_addr() };
+            Some(addr as usize)
+        };
+        // SAFETY: `ctx` is the `ucontext_t` the system passes to `SA_SIGINFO` handlers.
+        if unsafe { redirect(ctx.cast(), fault) } {
+            return;
+        }
     }
     // SAFETY: forwarded from the system.
     unsafe { chain(signal, info, ctx) }
 }
 
-/// Sends a signal that is not ours to the previous handler, or restores the default action
-/// so that returning re-executes the instruction and the system handles it.
+/// Sends a signal that is not ours to the previous handler, or to the default action: for a
+/// fault, restoring it makes the re-executed instruction fault again and the system handle
+/// it; a signal sent by a process (`kill`, `raise`) is sent again, to be delivered with the
+/// default action once this handler returns. An ignored sent signal stays ignored.
 ///
 /// # Safety
 /// Called from the signal handler with its arguments.
 unsafe fn chain(signal: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    let Some(previous) = PREVIOUS.get() else {
+    let Some(previous) = SIGNALS
+        .iter()
+        .position(|&s| s == signal)
+        .and_then(|i| PREVIOUS[i].get())
+    else {
         return;
     };
+    // SAFETY: `info` is the `siginfo_t` the system passed, when not null.
+    let sent = !info.is_null() && unsafe { (*info).si_code } <= 0;
     let handler = previous.sa_sigaction;
+    if handler == libc::SIG_IGN && sent {
+        return;
+    }
     if handler == libc::SIG_DFL || handler == libc::SIG_IGN {
-        // SAFETY: restoring the default action is async-signal-safe.
+        // SAFETY: restoring the default action and raising are async-signal-safe.
         unsafe {
             let mut action: libc::sigaction = core::mem::zeroed();
             action.sa_sigaction = libc::SIG_DFL;
             libc::sigaction(signal, &raw const action, core::ptr::null_mut());
+            if sent {
+                libc::raise(signal);
+            }
         }
     } else if previous.sa_flags & libc::SA_SIGINFO != 0 {
         // SAFETY: the previous handler was installed with this signature (`SA_SIGINFO`).
@@ -207,12 +250,15 @@ unsafe fn registers(uc: *mut libc::ucontext_t) -> Registers {
     }
 }
 
-/// If the interrupted instruction is a trap instruction of the thread's running call, points
-/// the context at [`landing`] with the trap's arguments and returns `true`.
+/// If the interrupted instruction is a trap site of the thread's running call, points the
+/// context at [`landing`] with the trap's arguments and returns `true`. With `fault` (the
+/// faulting data address of `SIGSEGV`/`SIGBUS`), the site must be an unchecked access to a
+/// guarded memory and the address must lie in one of the call's reservations; without, it
+/// must be a trap instruction.
 ///
 /// # Safety
 /// `uc` is the context of a signal handler.
-unsafe fn redirect(uc: *mut libc::ucontext_t) -> bool {
+unsafe fn redirect(uc: *mut libc::ucontext_t, fault: Option<usize>) -> bool {
     let run = CURRENT.try_with(Cell::get).unwrap_or(core::ptr::null_mut());
     if run.is_null() {
         return false;
@@ -226,17 +272,26 @@ unsafe fn redirect(uc: *mut libc::ucontext_t) -> bool {
     // SAFETY: `run` is the live run state of the call this thread runs (set by `Entered`
     // around the coroutine's resumption); compiled code was running, so no runtime call holds
     // a reference to it; this reads only.
-    let found = unsafe { &*run }
-        .instances
-        .iter()
-        .find_map(|(&instance, ctx)| {
-            ctx.code
-                .trap_at(pc)
-                .map(|(func, offset, code)| (instance, func, offset, code))
-        });
+    let instances = &unsafe { &*run }.instances;
+    let found = instances.iter().find_map(|(&instance, ctx)| {
+        ctx.code
+            .trap_at(pc)
+            .map(|(func, offset, code)| (instance, func, offset, code))
+    });
     let Some((instance, func_index, offset, code)) = found else {
         return false;
     };
+    let heap = code
+        == cranelift_codegen::ir::TrapCode::HEAP_OUT_OF_BOUNDS
+            .as_raw()
+            .get();
+    let ours = match fault {
+        None => !heap,
+        Some(addr) => heap && instances.values().any(|ctx| ctx.in_guarded_memory(addr)),
+    };
+    if !ours {
+        return false;
+    }
     let site: Site = (u64::from(offset.unwrap_or(u32::MAX)) << 32) | u64::from(func_index);
     let values = [
         run as u64,

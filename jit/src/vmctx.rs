@@ -80,10 +80,8 @@ pub(crate) mod offsets {
         offset
     }
 
-    /// `mem0.base`
-    pub(crate) const MEM0_BASE: i32 = at(offset_of!(VmCtx, mem0) + offset_of!(MemSlot, base));
-    /// `mem0.len`
-    pub(crate) const MEM0_LEN: i32 = at(offset_of!(VmCtx, mem0) + offset_of!(MemSlot, len));
+    /// `mem0`, a [`MemSlot`]
+    pub(crate) const MEM0: i32 = at(offset_of!(VmCtx, mem0));
     /// `memories`
     pub(crate) const MEMORIES: i32 = at(offset_of!(VmCtx, memories));
     /// Size of one [`MemSlot`].
@@ -174,6 +172,17 @@ impl InstanceCtx {
             .clone()
             .downcast::<CompiledModule>()
             .map_err(|_| TrapCode::HostTrap)?;
+        // Code compiled for guarded memories has no bounds checks: it may run only on
+        // reservations. Every memory of a store of this engine is made by
+        // `Jit::new_memory_storage` (and a module runs only in stores of its engine), so this
+        // holds unless something is badly wrong; refuse rather than run unchecked.
+        let unguarded = entity.memories.iter().enumerate().any(|(i, &m)| {
+            code.guarded_memories.get(i).copied().unwrap_or(false)
+                && !crate::reservation::is_reservation(store.memories[m as usize].storage())
+        });
+        if unguarded {
+            return Err(TrapCode::HostTrap);
+        }
         let mut memories: Vec<MemSlot> = entity
             .memories
             .iter()
@@ -219,6 +228,19 @@ impl InstanceCtx {
         self.vmctx.as_ptr()
     }
 
+    /// Whether `addr` lies in the reservation of one of the instance's guarded memories
+    /// (where a fault of an unchecked access lands). Called from the signal handler: reads
+    /// only.
+    pub(crate) fn in_guarded_memory(&self, addr: usize) -> bool {
+        self.memories
+            .iter()
+            .zip(self.code.guarded_memories.iter())
+            .any(|(slot, &guarded)| {
+                let base = slot.base as usize;
+                guarded && addr >= base && addr - base < crate::reservation::RESERVATION_BYTES
+            })
+    }
+
     /// Points the context at the store's current memories, globals and fuel.
     fn refresh(&mut self, store: &mut StoreInner, stack_limit: usize) {
         // SAFETY: `vmctx` is live until `Drop`; compiled code does not run during a refresh
@@ -229,7 +251,7 @@ impl InstanceCtx {
         // so no reference to the buffers invalidates those.
         let memories = self.memories.as_mut_ptr();
         for (i, &m) in entity.memories.iter().enumerate().take(self.memories.len()) {
-            let data = &mut store.memories[m as usize].data;
+            let data = store.memories[m as usize].data_mut();
             let slot = MemSlot {
                 base: data.as_mut_ptr(),
                 len: data.len() as u64,

@@ -52,6 +52,10 @@ pub enum EngineKind {
     /// Mote's Cranelift JIT (`mote_jit::Jit`), on 64-bit hosts.
     #[cfg(target_pointer_width = "64")]
     Jit,
+    /// The JIT without guard pages (`Jit::guard_pages(false)`): every memory access checked
+    /// explicitly, as for memories with 1-byte pages.
+    #[cfg(target_pointer_width = "64")]
+    JitChecked,
 }
 
 impl EngineKind {
@@ -61,6 +65,8 @@ impl EngineKind {
         EngineKind::InterpImage,
         #[cfg(target_pointer_width = "64")]
         EngineKind::Jit,
+        #[cfg(target_pointer_width = "64")]
+        EngineKind::JitChecked,
     ];
 
     /// The name used on the command line and in reports.
@@ -70,6 +76,8 @@ impl EngineKind {
             EngineKind::InterpImage => "interp-image",
             #[cfg(target_pointer_width = "64")]
             EngineKind::Jit => "jit",
+            #[cfg(target_pointer_width = "64")]
+            EngineKind::JitChecked => "jit-checked",
         }
     }
 
@@ -80,8 +88,8 @@ impl EngineKind {
                 Engine::new(config, mote_interp::Interpreter::new())
             }
             #[cfg(target_pointer_width = "64")]
-            EngineKind::Jit => match mote_jit::Jit::new() {
-                Ok(jit) => Engine::new(config, jit),
+            EngineKind::Jit | EngineKind::JitChecked => match mote_jit::Jit::new() {
+                Ok(jit) => Engine::new(config, jit.guard_pages(self == EngineKind::Jit)),
                 // The runner catches this panic and reports the file as failed.
                 Err(e) => panic!("the JIT cannot run on this host: {e}"),
             },
@@ -542,6 +550,11 @@ mod tests {
         assert_eq!("interp".parse::<EngineKind>(), Ok(EngineKind::Interp));
         #[cfg(target_pointer_width = "64")]
         assert_eq!("jit".parse::<EngineKind>(), Ok(EngineKind::Jit));
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(
+            "jit-checked".parse::<EngineKind>(),
+            Ok(EngineKind::JitChecked)
+        );
         let err = "jot".parse::<EngineKind>().expect_err("no such engine");
         assert!(err.contains("interp"), "{err}");
     }

@@ -19,9 +19,10 @@ pub(super) fn load<const N: usize>(
 ) -> Result<[u8; N], TrapCode> {
     let memory = memory(store, memory_index)?;
     let ea = u64::from(addr) + u64::from(offset);
-    let r = range(ea, N as u64, memory.data.len())?;
+    let data = memory.data();
+    let r = range(ea, N as u64, data.len())?;
     let mut bytes = [0u8; N];
-    bytes.copy_from_slice(&memory.data[r]);
+    bytes.copy_from_slice(&data[r]);
     Ok(bytes)
 }
 
@@ -36,8 +37,9 @@ pub(super) fn store<const N: usize>(
 ) -> Result<(), TrapCode> {
     let memory = memory(store, memory_index)?;
     let ea = u64::from(addr) + u64::from(offset);
-    let r = range(ea, N as u64, memory.data.len())?;
-    memory.data[r].copy_from_slice(&bytes);
+    let data = memory.data_mut();
+    let r = range(ea, N as u64, data.len())?;
+    data[r].copy_from_slice(&bytes);
     Ok(())
 }
 

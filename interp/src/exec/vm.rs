@@ -308,8 +308,9 @@ impl<'a> Vm<'a> {
             .and_then(|m| self.store.memories.get_mut(m as usize))
         {
             Some(memory) => {
-                self.mem_len = memory.data.len();
-                r.mem = memory.data.as_mut_ptr();
+                let data = memory.data_mut();
+                self.mem_len = data.len();
+                r.mem = data.as_mut_ptr();
             }
             None => {
                 self.mem_len = 0;

@@ -32,10 +32,9 @@ impl FuncTranslator<'_, '_> {
     /// A load of `size` bytes widened to `ty`.
     fn load(&mut self, memarg: &MemArg, ty: Type, size: u32, ext: Ext) {
         let addr = self.pop();
-        let (ptr, at) =
+        let (ptr, at, flags) =
             self.env
                 .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
-        let flags = self.env.heap();
         let ins = self.b.ins();
         let v = match (size, ext) {
             (1, Ext::S) => ins.sload8(ty, flags, ptr, at),
@@ -53,10 +52,9 @@ impl FuncTranslator<'_, '_> {
     fn store(&mut self, memarg: &MemArg, size: u32) {
         let value = self.pop();
         let addr = self.pop();
-        let (ptr, at) =
+        let (ptr, at, flags) =
             self.env
                 .mem_addr(&mut self.b, mem_index(memarg), addr, memarg.offset, size);
-        let flags = self.env.heap();
         let ty = self.b.func.dfg.value_type(value);
         let ins = self.b.ins();
         match size {

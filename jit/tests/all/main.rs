@@ -4,6 +4,7 @@
 mod calls;
 mod epoch;
 mod fuel;
+mod guard;
 mod hostile;
 mod traps;
 
