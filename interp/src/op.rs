@@ -74,6 +74,9 @@ macro_rules! for_each_op {
             BrI32Eq { a: Slot, b: Slot, target: u32 },
             /// Jump to `target` if `i32.ne` of slots `a` and `b` holds.
             BrI32Ne { a: Slot, b: Slot, target: u32 },
+            /// `a += imm` (wrapping `i32`), then jump to `target` if `a != b`: a loop counter's
+            /// increment fused with the latch test after it (`i += 1; br_if (i != n)`).
+            I32AddImmBrNe { a: Slot, imm: i16, b: Slot, target: u32 },
             /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
             BrI32LtS { a: Slot, b: Slot, target: u32 },
             /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
@@ -778,6 +781,7 @@ impl Op {
             | Op::BrI32EqImm { target, .. }
             | Op::BrI32Ne { target, .. }
             | Op::BrI32NeImm { target, .. }
+            | Op::I32AddImmBrNe { target, .. }
             | Op::BrI32LtS { target, .. }
             | Op::BrI32LtSImm { target, .. }
             | Op::BrI32LtU { target, .. }

@@ -308,6 +308,16 @@ impl Verifier<'_> {
                 v.slot(cond, 1)?;
                 v.target(target)?;
             }
+            Op::I32AddImmBrNe {
+                a,
+                imm: _,
+                b,
+                target,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.target(target)?;
+            }
             Op::BrTable { index, len } => {
                 v.slot(index, 1)?;
                 Self::br_table(len, jumps_after)?;

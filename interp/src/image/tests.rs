@@ -299,11 +299,12 @@ fn the_instruction_set_fingerprint_matches_the_abi_version() {
     // `I32AddShlImm`, `Copy2`), the list in `for_each_op!`. Version 3 changed the module
     // information (names and function type indices in place, exports by name, no function
     // offsets), not `Op`. Version 4: `CheckEpoch` (epoch interruption) and the epoch flag.
-    // Version 5: the `…Scaled` loads and stores, `I32ShrUAndImm` and `I32AddImm2`.
+    // Version 5: the `…Scaled` loads and stores, `I32ShrUAndImm`, `I32AddImm2` and
+    // `I32AddImmBrNe`.
     let pinned: [(u32, u64); 3] = [
         (3, 0x800a_cb86_6203_846f),
         (4, 0x3639_1345_92dc_7e84),
-        (5, 0x0694_3a53_2d76_ffce),
+        (5, 0xfb40_e268_349e_712c),
     ];
     let expected = pinned
         .iter()

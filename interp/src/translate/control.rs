@@ -6,7 +6,7 @@ use mote_core::Error;
 use mote_core::wasmparser::BlockType;
 
 use super::{FuncTranslator, Operand, fuse};
-use crate::op::Op;
+use crate::op::{Op, Slot};
 
 /// What kind of construct a control frame is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,7 +382,7 @@ impl FuncTranslator<'_> {
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Condition {
     /// An `i32` in a slot.
-    Slot(crate::op::Slot),
+    Slot(Slot),
     /// The comparison that computed it, removed from the code to be fused with the branch.
     Compare(Op),
 }
@@ -411,6 +411,12 @@ impl FuncTranslator<'_> {
 
     /// Emits a jump to `target` taken when the condition is `when`.
     pub(super) fn emit_branch_if(&mut self, cond: Condition, when: bool, target: u32) {
+        if let Condition::Compare(Op::I32Ne { a, b, .. }) = cond
+            && when
+            && self.fuse_increment_with_latch(a, b, target)
+        {
+            return;
+        }
         let op = match cond {
             Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
             Condition::Slot(cond) => Op::BrIfEqz { cond, target },
@@ -421,6 +427,36 @@ impl FuncTranslator<'_> {
             },
         };
         self.emit(op);
+    }
+}
+
+impl FuncTranslator<'_> {
+    /// A jump on `a != b` right after an in-place increment of one of them by a 16-bit
+    /// constant becomes one `I32AddImmBrNe` in place of the increment, unless a label lies
+    /// between the two (a jump landing on the branch must not add). Returns whether it did.
+    fn fuse_increment_with_latch(&mut self, a: Slot, b: Slot, target: u32) -> bool {
+        let n = self.code.len();
+        if n == 0 || self.label_pc == usize::MAX || self.label_pc >= n {
+            return false;
+        }
+        let Some(Op::I32AddImm { dst, a: src, imm }) = self.code.last().copied() else {
+            return false;
+        };
+        let Ok(imm) = i16::try_from(imm) else {
+            return false;
+        };
+        if dst != src || (dst != a && dst != b) {
+            return false;
+        }
+        let other = if dst == a { b } else { a };
+        self.code[n - 1] = Op::I32AddImmBrNe {
+            a: dst,
+            imm,
+            b: other,
+            target,
+        };
+        self.last_producer = None;
+        true
     }
 }
 

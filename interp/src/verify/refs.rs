@@ -80,6 +80,7 @@ pub(crate) const MODELLED_WRITERS: &[&str] = &[
     "TableGet",
     "Copy2",
     "I32AddImm2",
+    "I32AddImmBrNe",
     "CanonicalizeF32",
     "CanonicalizeF64",
     "MemoryGrow",
@@ -299,6 +300,9 @@ impl Pass<'_> {
             }
             Op::CanonicalizeF32 { slot } | Op::CanonicalizeF64 { slot } => {
                 state[at(slot, 0)] = State::Num;
+            }
+            Op::I32AddImmBrNe { a, .. } => {
+                state[at(a, 0)] = State::Num;
             }
             Op::I32AddImm2 { a, b, .. } => {
                 state[at(a, 0)] = State::Num;

@@ -48,6 +48,13 @@ const FUSED: &str = r#"
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (i64.add (local.get $acc) (i64.extend_i32_u (local.get $t))))
+  (func (export "latch") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $n) (local.get $i))))
+    (local.get $s))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -74,6 +81,7 @@ fn fixture() -> Fixture {
         "Store64Scaled",
         "I32ShrUAndImm",
         "I32AddImm2",
+        "I32AddImmBrNe",
     ] {
         assert!(listing.contains(form), "{form} not used:\n{listing}");
     }
@@ -216,5 +224,17 @@ fn locals_set_to_zero_read_zero() {
     for n in [1i32, 2, 10] {
         let expected = i64::from(n) * i64::from(n - 1) / 2 + 7;
         assert_eq!(f.call::<i32, i64>("zeroing", n), Ok(expected), "n = {n}");
+    }
+}
+
+#[test]
+fn a_fused_latch_counts_like_the_add_and_branch() {
+    let mut f = fixture();
+    for n in [1i32, 2, 7, 1000] {
+        assert_eq!(
+            f.call::<i32, i32>("latch", n),
+            Ok(n * (n - 1) / 2),
+            "n = {n}"
+        );
     }
 }

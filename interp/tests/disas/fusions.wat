@@ -82,4 +82,18 @@
       (local.set $t (i32.const 7))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
-    (i64.add (local.get $acc) (i64.extend_i32_u (local.get $t)))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (local.get $t))))
+  ;; A loop latch: the counter's increment and the `!=` test are one instruction; with a
+  ;; label between them (the empty block's end) they stay two.
+  (func (export "latch") (param $n i32) (result i32)
+    (local $i i32) (local $s i32) (local $zero i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $n) (local.get $i))))
+    (loop $m
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (local.set $i (i32.add (local.get $i) (i32.const -1)))
+      (block)
+      (br_if $m (i32.ne (local.get $i) (local.get $zero))))
+    (local.get $s)))

@@ -48,6 +48,22 @@ pub(in crate::exec) fn Br(vm: &mut Vm<'_>, r: &mut Regs, target: u32) -> Flow {
     NEXT
 }
 
+/// `a += imm`, then jump to `target` if `a != b`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddImmBrNe(
+    vm: &mut Vm<'_>,
+    r: &mut Regs,
+    a: Slot,
+    imm: i16,
+    b: Slot,
+    target: u32,
+) -> Flow {
+    let sum = r.u32(a).wrapping_add_signed(i32::from(imm));
+    r.set_u32(a, sum);
+    vm.jump_if(r, sum != r.u32(b), target);
+    NEXT
+}
+
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn BrIfNez(vm: &mut Vm<'_>, r: &mut Regs, cond: Slot, target: u32) -> Flow {
     vm.jump_if(r, r.u32(cond) != 0, target);
