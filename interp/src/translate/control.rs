@@ -116,9 +116,7 @@ impl FuncTranslator<'_> {
             // Before the branch, so that both paths see the copies. (They never write the
             // condition's inputs: those are locals or slots above the stack.)
             self.materialize_all();
-            let at = self.pc();
-            self.emit_branch_if(cond, false, 0);
-            Some(at)
+            Some(self.emit_branch_if(cond, false, 0))
         } else {
             None
         };
@@ -319,15 +317,13 @@ impl FuncTranslator<'_> {
                 let target = frame.loop_start;
                 self.emit_branch_if(cond, true, target);
             } else {
-                let at = self.pc();
-                self.emit_branch_if(cond, true, 0);
+                let at = self.emit_branch_if(cond, true, 0);
                 self.controls[index].fixups.push(at);
             }
             return Ok(());
         }
         // Skip the copies and the jump when the condition is false.
-        let skip = self.pc();
-        self.emit_branch_if(cond, false, 0);
+        let skip = self.emit_branch_if(cond, false, 0);
         let target = self.branch_copies(depth)?;
         self.jump(target);
         let pc = self.pc();
@@ -409,13 +405,15 @@ impl FuncTranslator<'_> {
         Condition::Slot(self.pop())
     }
 
-    /// Emits a jump to `target` taken when the condition is `when`.
-    pub(super) fn emit_branch_if(&mut self, cond: Condition, when: bool, target: u32) {
+    /// Emits a jump to `target` taken when the condition is `when`, and returns where it
+    /// is, to be patched when `target` is not known yet: not always the end of the code, since
+    /// the jump may be fused into the instruction before it.
+    pub(super) fn emit_branch_if(&mut self, cond: Condition, when: bool, target: u32) -> u32 {
         if let Condition::Compare(Op::I32Ne { a, b, .. }) = cond
             && when
             && self.fuse_increment_with_latch(a, b, target)
         {
-            return;
+            return self.pc() - 1;
         }
         let op = match cond {
             Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
@@ -426,7 +424,9 @@ impl FuncTranslator<'_> {
                 None => Op::Unreachable,
             },
         };
+        let at = self.pc();
         self.emit(op);
+        at
     }
 }
 

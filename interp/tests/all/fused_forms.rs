@@ -55,6 +55,14 @@ const FUSED: &str = r#"
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.ne (local.get $n) (local.get $i))))
     (local.get $s))
+  ;; The same fusion on a forward branch out of a block: its target is patched later.
+  (func (export "skip_to") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (local.set $i (i32.add (local.get $i) (i32.const 5)))
+      (br_if $out (i32.ne (local.get $i) (local.get $n)))
+      (local.set $s (i32.const 100)))
+    (i32.add (local.get $s) (local.get $i)))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))

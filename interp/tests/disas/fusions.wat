@@ -96,4 +96,12 @@
       (local.set $i (i32.add (local.get $i) (i32.const -1)))
       (block)
       (br_if $m (i32.ne (local.get $i) (local.get $zero))))
-    (local.get $s)))
+    (local.get $s))
+  ;; The same fusion on a forward branch out of a block: its target is patched later.
+  (func (export "skip_to") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (local.set $i (i32.add (local.get $i) (i32.const 5)))
+      (br_if $out (i32.ne (local.get $i) (local.get $n)))
+      (local.set $s (i32.const 100)))
+    (i32.add (local.get $s) (local.get $i))))
