@@ -573,7 +573,10 @@ impl Verifier<'_> {
                 a,
                 b,
                 offset: _,
-            } => {
+            }
+            | Op::Load16UScaled { dst, a, b, .. }
+            | Op::Load32UScaled { dst, a, b, .. }
+            | Op::Load64Scaled { dst, a, b, .. } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
@@ -602,7 +605,9 @@ impl Verifier<'_> {
                 b,
                 value,
                 offset: _,
-            } => {
+            }
+            | Op::Store32Scaled { a, b, value, .. }
+            | Op::Store64Scaled { a, b, value, .. } => {
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
                 v.slot(value, 1)?;
@@ -618,51 +623,6 @@ impl Verifier<'_> {
                 v.slot(src, 1)?;
                 v.slot(dst2, 1)?;
                 v.slot(src2, 1)?;
-            }
-            Op::Load16UScaled {
-                dst,
-                a,
-                b,
-                shift: _,
-                offset: _,
-            }
-            | Op::Load32UScaled {
-                dst,
-                a,
-                b,
-                shift: _,
-                offset: _,
-            }
-            | Op::Load64Scaled {
-                dst,
-                a,
-                b,
-                shift: _,
-                offset: _,
-            } => {
-                v.slot(dst, 1)?;
-                v.slot(a, 1)?;
-                v.slot(b, 1)?;
-                v.memory(0)?;
-            }
-            Op::Store32Scaled {
-                a,
-                b,
-                value,
-                shift: _,
-                offset: _,
-            }
-            | Op::Store64Scaled {
-                a,
-                b,
-                value,
-                shift: _,
-                offset: _,
-            } => {
-                v.slot(a, 1)?;
-                v.slot(b, 1)?;
-                v.slot(value, 1)?;
-                v.memory(0)?;
             }
             Op::I32ShrUAndImm {
                 dst,

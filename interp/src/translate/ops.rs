@@ -1038,38 +1038,41 @@ impl FuncTranslator<'_> {
         // which must then not read that slot.
         let h = self.height();
         let value_slot = self.slot(h - 1);
+        // The address is `a + b`, or `a + (b << imm)` (the `…Scaled` forms, 16-bit offsets).
+        let address = match self.producer_of(h - 2) {
+            Some(Op::I32Add { a, b, .. }) => Some((a, b, None)),
+            Some(Op::I32AddShlImm { a, b, imm, .. }) => Some((a, b, Some(imm))),
+            _ => None,
+        };
         if memory == 0
-            && let Some(Op::I32Add { a, b, .. }) = self.producer_of(h - 2)
+            && let Some((a, b, shift)) = address
         {
-            let fusable = match self.operands.last() {
+            let fused = |value: Slot| match shift {
+                None => Some(indexed_store(kind, a, b, value, offset)),
+                Some(imm) => {
+                    let make = scaled_store(kind)?;
+                    Some(make(
+                        a,
+                        b,
+                        value,
+                        shift_amount(imm),
+                        u16::try_from(offset).ok()?,
+                    ))
+                }
+            };
+            let value_ready = match self.operands.last() {
                 Some(Operand::Local(_)) => true,
                 Some(Operand::Const(_)) => a != value_slot && b != value_slot,
                 _ => false,
             };
-            if fusable {
+            if value_ready && fused(value_slot).is_some() {
                 self.drop_producer();
                 let value = self.pop();
                 self.operands.pop();
-                self.emit(indexed_store(kind, a, b, value, offset));
-                return Ok(());
-            }
-        }
-        if memory == 0
-            && let Some(Op::I32AddShlImm { a, b, imm, .. }) = self.producer_of(h - 2)
-            && let Some(make) = scaled_store(kind)
-            && let Ok(short_offset) = u16::try_from(offset)
-        {
-            let fusable = match self.operands.last() {
-                Some(Operand::Local(_)) => true,
-                Some(Operand::Const(_)) => a != value_slot && b != value_slot,
-                _ => false,
-            };
-            if fusable {
-                self.drop_producer();
-                let value = self.pop();
-                self.operands.pop();
-                self.emit(make(a, b, value, shift_amount(imm), short_offset));
-                return Ok(());
+                if let Some(op) = fused(value) {
+                    self.emit(op);
+                    return Ok(());
+                }
             }
         }
         let value = self.pop();
