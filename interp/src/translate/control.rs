@@ -436,7 +436,7 @@ impl FuncTranslator<'_> {
     /// between the two (a jump landing on the branch must not add). Returns whether it did.
     fn fuse_increment_with_latch(&mut self, a: Slot, b: Slot, target: u32) -> bool {
         let n = self.code.len();
-        if n == 0 || self.label_pc == usize::MAX || self.label_pc >= n {
+        if !self.mergeable_at(n) {
             return false;
         }
         let Some(Op::I32AddImm { dst, a: src, imm }) = self.code.last().copied() else {

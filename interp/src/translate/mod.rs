@@ -741,6 +741,12 @@ impl FuncTranslator<'_> {
         }
     }
 
+    /// Whether the instruction at index `at` may be merged into the one before it: no label
+    /// may be at `at` (a jump landing there must not run the first part).
+    fn mergeable_at(&self, at: usize) -> bool {
+        at > 0 && self.label_pc != usize::MAX && at > self.label_pc
+    }
+
     fn emit(&mut self, op: Op) {
         // Two consecutive copies (moves into loop variables, block results) become one
         // instruction, unless a jump may land between them.
@@ -748,8 +754,7 @@ impl FuncTranslator<'_> {
             dst: dst2,
             src: src2,
         } = op
-            && self.label_pc != usize::MAX
-            && self.code.len() > self.label_pc
+            && self.mergeable_at(self.code.len())
             && let Some(last) = self.code.last_mut()
             && let Op::Copy { dst, src } = *last
         {

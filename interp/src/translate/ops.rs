@@ -872,7 +872,7 @@ impl FuncTranslator<'_> {
     /// jump may land on the second.
     fn merge_increments(&mut self) {
         let n = self.code.len();
-        if n < 2 || self.label_pc == usize::MAX || self.label_pc + 2 > n {
+        if n < 2 || !self.mergeable_at(n - 1) {
             return;
         }
         let (
