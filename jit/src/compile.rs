@@ -164,11 +164,27 @@ impl Translator {
     }
 }
 
+/// Whether `MOTE_JIT_LISTING` is set: then every compiled function's Cranelift IR and machine
+/// code go to standard error, for developers comparing code (docs/jit.md).
+fn listing_wanted() -> bool {
+    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WANTED.get_or_init(|| std::env::var_os("MOTE_JIT_LISTING").is_some())
+}
+
 /// Compiles `ctx.func` and returns its bytes.
 ///
 /// # Errors
 /// When Cranelift fails (or panics: the panic is caught, the process goes on).
 fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes, Error> {
+    let listing = listing_wanted();
+    if listing {
+        ctx.set_disasm(true);
+        eprintln!(
+            "; {} (Cranelift IR before optimisation)\n{}",
+            ctx.func.name,
+            ctx.func.display()
+        );
+    }
     let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         ctx.compile(isa, &mut ControlPlane::default())
             .map(|_| ())
@@ -199,6 +215,9 @@ fn compile_function(isa: &dyn TargetIsa, ctx: &mut Context) -> Result<FuncBytes,
             frame,
             crate::exec::MAX_FRAME_BYTES,
         ));
+    }
+    if listing && let Some(text) = &compiled.vcode {
+        eprintln!("; {} (machine code)\n{text}", ctx.func.name);
     }
     let bytes = compiled.code_buffer().to_vec();
     let srclocs = compiled
