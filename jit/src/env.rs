@@ -18,6 +18,7 @@
 //! no block and no register on the fast path; the `SIGILL` it raises is turned into the trap
 //! by [`crate::signals`], which finds the code and the byte offset from the faulting address.
 
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{
     self, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData,
     StackSlotKind, Type, Value, condcodes::IntCC, types,
@@ -137,6 +138,10 @@ pub(crate) struct FuncEnv<'m> {
     /// registers even in loops that make no call (measured: 6% more instructions on sieve,
     /// matmul and the bytecode VM, from spills of the loops' own values).
     call_state: Option<ir::StackSlot>,
+    /// The entry block's call depth and frame pointer parameters, stored into `call_state`
+    /// at the top of the function by [`Self::finish`] when a call needed them (leaf
+    /// functions get neither the slot nor the stores).
+    call_state_params: Option<(Value, Value)>,
     vmctx_region: Option<ir::AliasRegion>,
     heap_region: Option<ir::AliasRegion>,
     fuel: bool,
@@ -182,6 +187,7 @@ impl<'m> FuncEnv<'m> {
             offset: u32::MAX,
             vmctx: None,
             call_state: None,
+            call_state_params: None,
             vmctx_region: None,
             heap_region: None,
             fuel: config.fuel_enabled(),
@@ -207,11 +213,7 @@ impl<'m> FuncEnv<'m> {
         fp: Value,
     ) {
         self.vmctx = Some(vmctx);
-        let slot =
-            builder.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 3));
-        builder.ins().stack_store(types::I64, depth_left, slot, 0);
-        builder.ins().stack_store(types::I64, fp, slot, 8);
-        self.call_state = Some(slot);
+        self.call_state_params = Some((depth_left, fp));
         let regions = &mut builder.func.dfg.alias_regions;
         self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
             user_id: 0,
@@ -327,6 +329,13 @@ impl<'m> FuncEnv<'m> {
 
     /// Emits the trap blocks and fuel slow paths. Call once, after the body.
     pub(crate) fn finish(&mut self, builder: &mut FunctionBuilder<'_>) {
+        if let (Some(slot), Some((depth_left, fp))) = (self.call_state, self.call_state_params)
+            && let Some(entry) = builder.func.layout.entry_block()
+        {
+            let mut pos = FuncCursor::new(builder.func).at_first_insertion_point(entry);
+            pos.ins().stack_store(types::I64, depth_left, slot, 0);
+            pos.ins().stack_store(types::I64, fp, slot, 8);
+        }
         self.end_fuel_segment(builder);
         let vmctx = self.vmctx();
         for (slow, check, amount) in core::mem::take(&mut self.fuel_slow) {
@@ -624,10 +633,10 @@ impl<'m> FuncEnv<'m> {
 
     /// The call depth left and the interpreter's frame pointer of this function's frame,
     /// loaded from their stack slot (see the `call_state` field).
-    fn call_state(&self, builder: &mut FunctionBuilder<'_>) -> (Value, Value) {
-        let slot = self
-            .call_state
-            .expect("the call state is set at function entry");
+    fn call_state(&mut self, builder: &mut FunctionBuilder<'_>) -> (Value, Value) {
+        let slot = *self.call_state.get_or_insert_with(|| {
+            builder.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 3))
+        });
         let depth_left = builder.ins().stack_load(types::I64, types::I64, slot, 0);
         let fp = builder.ins().stack_load(types::I64, types::I64, slot, 8);
         (depth_left, fp)
