@@ -428,6 +428,8 @@ pub struct MemoryEntity {
     bytes: MemoryBytes,
     /// The most bytes it may grow to (type maximum and store limit).
     pub max_bytes: u64,
+    /// Counts successful growths (see [`MemoryEntity::generation`]).
+    generation: u64,
 }
 
 /// Where a memory's bytes live.
@@ -485,6 +487,7 @@ impl MemoryEntity {
             ty,
             bytes,
             max_bytes,
+            generation: 0,
         })
     }
 
@@ -567,7 +570,15 @@ impl MemoryEntity {
                 }
             }
         }
+        self.generation = self.generation.wrapping_add(1);
         Some(old_pages)
+    }
+
+    /// A number that changes whenever the memory's bytes may have moved or changed length
+    /// (every successful [`grow`](Self::grow); nothing else moves them): an engine that keeps
+    /// the base and length where its code reads them reloads them only when it differs.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 
@@ -706,6 +717,7 @@ mod tests {
             ty,
             bytes: MemoryBytes::Vec(data),
             max_bytes: 4 * 65536,
+            generation: 0,
         };
         assert_eq!(memory.byte_len(), 65536);
         assert!(capacity(&memory) >= 3 * 65536);

@@ -101,6 +101,11 @@ impl JitExecution {
 
     /// Ends the coroutine, if any, and keeps its stack for the next call.
     fn discard_coroutine(&mut self) {
+        // A pending host call's buffer is on the stack being discarded.
+        let state = self.state_mut();
+        state.host_values = core::ptr::null_mut();
+        state.host_params = 0;
+        state.host_results = 0;
         if let Some(mut coro) = self.coro.take() {
             if coro.started() && !coro.done() {
                 // SAFETY: the coroutine is suspended in a runtime call below compiled frames;
@@ -211,13 +216,24 @@ impl Execution for JitExecution {
 
     fn host_args(&self) -> &[RawVal] {
         let state = self.state();
-        &state.host_values[..state.host_params.min(state.host_values.len())]
+        if state.host_values.is_null() {
+            return &[];
+        }
+        // SAFETY: a pending host call's buffer holds at least `host_params` values and stays
+        // in place while the coroutine is suspended, which it is until `run` resumes it; that
+        // needs `&mut self`, so not while this borrow lives.
+        unsafe { core::slice::from_raw_parts(state.host_values, state.host_params) }
     }
 
     fn set_host_results(&mut self, results: &[RawVal]) {
         let state = self.state_mut();
-        let n = results.len().min(state.host_values.len());
-        state.host_values[..n].copy_from_slice(&results[..n]);
+        if state.host_values.is_null() {
+            return;
+        }
+        let n = results.len().min(state.host_results);
+        // SAFETY: as in `host_args`, the buffer holds at least `host_results` values; `n`
+        // is no more than that, and `results` is a different buffer (the driver's).
+        unsafe { core::ptr::copy_nonoverlapping(results.as_ptr(), state.host_values, n) };
     }
 
     fn results(&self) -> &[RawVal] {
@@ -245,8 +261,9 @@ impl Execution for JitExecution {
         self.returned = false;
         self.results_len = 0;
         let state = self.state_mut();
-        state.host_values.clear();
+        state.host_values = core::ptr::null_mut();
         state.host_params = 0;
+        state.host_results = 0;
         state.caller_instance = None;
         state.trapped_func = None;
         state.backtrace.clear();

@@ -274,23 +274,24 @@ unsafe fn call_store_func(
                 // SAFETY: `run` is live and not otherwise borrowed; `values` holds `params`
                 // values (caller's contract).
                 let state = unsafe { &mut *run };
-                // SAFETY: see above.
-                let args = unsafe { core::slice::from_raw_parts(values, params) };
-                state.host_values.clear();
-                state.host_values.extend_from_slice(args);
-                state.host_values.resize(params.max(results), 0);
+                // The driver reads the arguments from, and writes the results to, the
+                // caller's buffer itself: it stays where it is on the suspended coroutine's
+                // stack until the resumption below.
+                state.host_values = values;
                 state.host_params = params;
+                state.host_results = results;
                 state.caller_instance = Some(instance);
             }
             // SAFETY: the yielder lives on the coroutine's first frame for the whole run.
             let yielder = unsafe { &*(*run).yielder };
             yielder.suspend(RunOutcome::HostCall { func });
-            // SAFETY: resumed by `run`, which refreshed the state; `values` holds `results`.
+            // SAFETY: resumed by `run`; the results are in `values`.
             unsafe {
                 let state = &mut *run;
                 state.caller_instance = None;
-                let n = results.min(state.host_values.len());
-                core::ptr::copy_nonoverlapping(state.host_values.as_ptr(), values, n);
+                state.host_values = core::ptr::null_mut();
+                state.host_params = 0;
+                state.host_results = 0;
             }
         }
         FuncKind::Wasm {

@@ -8,7 +8,6 @@
 //! every runtime call that can grow a memory or table. Compiled code never keeps a memory base
 //! across a call.
 
-use std::collections::BTreeMap;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -137,6 +136,19 @@ pub(crate) struct Entry {
     pub(crate) fp: usize,
 }
 
+/// Everything [`InstanceCtx::refresh`] derives its pointers from. Equal keys mean equal
+/// pointers: the memories' bases and lengths change only when one grows (its generation), the
+/// global pointers only when the store's global list moves, the fuel and epoch pointers only
+/// when the store moves. A host call that does none of these (the common case) is followed
+/// by no refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RefreshKey {
+    store: *const StoreInner,
+    globals: *const u8,
+    memory_generations: u64,
+    stack_limit: usize,
+}
+
 /// One instance's context and the arrays it points to.
 #[derive(Debug)]
 pub(crate) struct InstanceCtx {
@@ -148,6 +160,8 @@ pub(crate) struct InstanceCtx {
     /// reason: moving the `InstanceCtx` (in a map) must not invalidate those pointers.
     memories: Vec<MemSlot>,
     globals: Vec<*mut RawVal>,
+    /// What the last refresh read its pointers from; `None` before the first.
+    refreshed: Option<RefreshKey>,
     /// Keeps the code alive while it may run.
     pub(crate) code: Arc<CompiledModule>,
     /// Keeps `func_refs` alive.
@@ -218,6 +232,7 @@ impl InstanceCtx {
             vmctx,
             memories,
             globals,
+            refreshed: None,
             code,
             module: entity.module.clone(),
         })
@@ -247,6 +262,18 @@ impl InstanceCtx {
         // (refreshes happen in `run` before resuming, or in runtime calls).
         let vmctx = unsafe { self.vmctx.as_mut() };
         let entity = &store.instances[vmctx.instance as usize];
+        let key = RefreshKey {
+            store: &raw const *store,
+            globals: store.globals.as_ptr().cast(),
+            memory_generations: entity.memories.iter().fold(0u64, |sum, &m| {
+                sum.wrapping_add(store.memories[m as usize].generation())
+            }),
+            stack_limit,
+        };
+        if self.refreshed == Some(key) {
+            return;
+        }
+        self.refreshed = Some(key);
         // The slots are written through `as_mut_ptr`, like the pointers the context holds,
         // so no reference to the buffers invalidates those.
         let memories = self.memories.as_mut_ptr();
@@ -286,6 +313,54 @@ impl Drop for InstanceCtx {
     }
 }
 
+/// The contexts of the instances a call has entered, by store index: a `Vec` sorted by index
+/// (a call enters few instances; iterating a `BTreeMap` after every host call cost more than
+/// the refresh it served).
+#[derive(Debug, Default)]
+pub(crate) struct InstanceCtxs {
+    entries: Vec<(u32, InstanceCtx)>,
+}
+
+impl InstanceCtxs {
+    /// Where `instance` is, or where it would go.
+    fn position(&self, instance: u32) -> Result<usize, usize> {
+        self.entries.binary_search_by_key(&instance, |(i, _)| *i)
+    }
+
+    /// The context of `instance`, if the call has entered it.
+    pub(crate) fn get(&self, instance: &u32) -> Option<&InstanceCtx> {
+        self.position(*instance).ok().map(|at| &self.entries[at].1)
+    }
+
+    /// Every context with its instance index.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&u32, &InstanceCtx)> {
+        self.entries.iter().map(|(i, ctx)| (i, ctx))
+    }
+
+    /// Every context.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &InstanceCtx> {
+        self.entries.iter().map(|(_, ctx)| ctx)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut InstanceCtx> {
+        self.entries.iter_mut().map(|(_, ctx)| ctx)
+    }
+}
+
+impl core::ops::Index<&u32> for InstanceCtxs {
+    type Output = InstanceCtx;
+
+    /// # Panics
+    /// When the call has not entered `instance` (callers index only instances whose
+    /// context they created).
+    fn index(&self, instance: &u32) -> &InstanceCtx {
+        match self.get(instance) {
+            Some(ctx) => ctx,
+            None => panic!("no context for instance {instance}"),
+        }
+    }
+}
+
 /// The state of one call in progress, shared by the execution and the runtime calls that
 /// compiled code makes. Reached through [`VmCtx::run`].
 #[derive(Debug)]
@@ -295,9 +370,13 @@ pub(crate) struct RunState {
     /// The coroutine's yielder; valid while the coroutine runs.
     pub(crate) yielder: *const Yielder<(), RunOutcome>,
     /// Contexts of the instances this call has entered, by store index.
-    pub(crate) instances: BTreeMap<u32, InstanceCtx>,
-    /// Arguments, then results, of the pending host call.
-    pub(crate) host_values: Vec<RawVal>,
+    pub(crate) instances: InstanceCtxs,
+    /// The buffer of the pending host call's arguments, then results: the calling compiled
+    /// function's, on the suspended coroutine's stack, holding `max(host_params,
+    /// host_results)` values; null when no host call is pending.
+    pub(crate) host_values: *mut RawVal,
+    /// Number of results of the pending host call.
+    pub(crate) host_results: usize,
     /// Number of arguments of the pending host call.
     pub(crate) host_params: usize,
     /// The instance that made the pending host call.
@@ -322,8 +401,9 @@ impl RunState {
         Self {
             store: core::ptr::null_mut(),
             yielder: core::ptr::null(),
-            instances: BTreeMap::new(),
-            host_values: Vec::new(),
+            instances: InstanceCtxs::default(),
+            host_values: core::ptr::null_mut(),
+            host_results: 0,
             host_params: 0,
             caller_instance: None,
             trapped_func: None,
@@ -347,12 +427,13 @@ impl RunState {
     ) -> Result<*mut VmCtx, TrapCode> {
         let stack_limit = self.stack_limit;
         let limits = &raw mut self.limits;
-        let ctx = match self.instances.entry(instance) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => {
+        let ctx = match self.instances.position(instance) {
+            Ok(at) => &mut self.instances.entries[at].1,
+            Err(at) => {
                 let mut ctx = InstanceCtx::new(store, instance, this, limits)?;
                 ctx.refresh(store, stack_limit);
-                e.insert(ctx)
+                self.instances.entries.insert(at, (instance, ctx));
+                &mut self.instances.entries[at].1
             }
         };
         Ok(ctx.vmctx())

@@ -270,3 +270,68 @@ fn modules_compile_and_run_on_a_thread_with_a_small_stack() {
         .unwrap();
     assert_eq!(result, 500_500 + 42);
 }
+
+/// Host calls that move what compiled code points at: a memory of 1-byte pages grown far
+/// past its first allocation (its bytes move) and, in another call, a thousand new globals
+/// (the store's list of globals moves). The JIT reloads its pointers only when such a change
+/// happened; the guest's accesses after each call must reach the new places, as in the
+/// interpreter.
+#[test]
+fn host_calls_that_move_memory_and_globals_are_seen_after_them() {
+    const WAT: &str = r#"
+    (module
+      (import "env" "grow" (func $grow))
+      (import "env" "add_globals" (func $add_globals))
+      (memory (export "memory") 16 (pagesize 1))
+      (global $g (export "g") (mut i32) (i32.const 5))
+      (func (export "run") (result i32)
+        (i32.store8 (i32.const 15) (i32.const 9))
+        (call $grow)
+        ;; 16 bytes + 1 MiB now, somewhere else.
+        (i32.store8 (i32.const 1048591) (i32.const 7))
+        (global.set $g (i32.add (global.get $g) (i32.const 1)))
+        (call $add_globals)
+        (global.set $g (i32.add (global.get $g) (i32.const 10)))
+        (i32.add (i32.add (global.get $g) (i32.load8_u (i32.const 15)))
+                 (i32.load8_u (i32.const 1048591)))))
+    "#;
+    for engine in engines(&Config::new()) {
+        let mut linker: Linker<()> = Linker::new(&engine);
+        linker
+            .func_wrap(
+                "env",
+                "grow",
+                |mut caller: Caller<'_, ()>| -> Result<(), Error> {
+                    let memory = caller.default_memory().expect("the caller has a memory");
+                    memory.grow(&mut caller, 1 << 20).map(|_| ())
+                },
+            )
+            .unwrap();
+        linker
+            .func_wrap(
+                "env",
+                "add_globals",
+                |mut caller: Caller<'_, ()>| -> Result<(), Error> {
+                    let ty = mote_core::GlobalType::new(
+                        mote_core::ValType::I64,
+                        mote_core::Mutability::Var,
+                    );
+                    for k in 0..1000 {
+                        mote_core::Global::new(&mut caller, ty, Val::I64(k))?;
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        let (mut store, instance) = instantiate(&engine, &linker, (), WAT);
+        let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, ()).unwrap(), 16 + 9 + 7, "{engine:?}");
+        let Some(Extern::Global(g)) = instance.get_export(&store, "g") else {
+            panic!("g is exported");
+        };
+        assert_eq!(g.get(&store), Val::I32(16), "{engine:?}");
+        let memory = instance.get_memory(&store, "memory").unwrap();
+        assert_eq!(memory.data(&store)[1_048_591], 7, "{engine:?}");
+        assert_eq!(memory.data(&store)[15], 9, "{engine:?}");
+    }
+}
