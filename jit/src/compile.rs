@@ -494,7 +494,9 @@ impl Translator {
             let limits = b.ins().load(types::I64, flags, vmctx, offsets::LIMITS);
             let depth_left = b.ins().load(types::I64, flags, limits, offsets::DEPTH_LEFT);
             let fp = b.ins().load(types::I64, flags, limits, offsets::SLOTS_FP);
-            let mut args = vec![vmctx, depth_left, fp];
+            let high = b.ins().ishl_imm_u(depth_left, 32);
+            let state = b.ins().bor(high, fp);
+            let mut args = vec![vmctx, state];
             args.extend(env::load_raw(&mut b, values, &param_types));
             let callee_sig = b.import_signature(env::wasm_signature(ty));
             let call = b.ins().call_indirect(callee_sig, code, &args);

@@ -42,13 +42,18 @@ pub(crate) fn clif_type(ty: ValType) -> Type {
     }
 }
 
-/// The native signature of a WebAssembly function of `ty`: the context, the call depth left
-/// and the interpreter's frame pointer (see [`FuncEnv::call`]), then the parameters; the
-/// results are returned. WebAssembly functions use Cranelift's `tail` convention, so that
-/// `return_call` is a real tail call.
+/// The native signature of a WebAssembly function of `ty`: the context, the call state, then
+/// the parameters; the results are returned. WebAssembly functions use Cranelift's `tail`
+/// convention, so that `return_call` is a real tail call.
+///
+/// The call state is the interpreter's stack accounting for this frame in one `i64`: the
+/// calls that may still be made (`Limits::call_depth` minus the calls in progress, below
+/// 2^31) in the high 32 bits, the frame's first slot in the interpreter's value stack in the
+/// low 32 (see [`FuncEnv::call`]). One value, so that it takes one argument register and one
+/// load at a call.
 pub(crate) fn wasm_signature(ty: &mote_core::FuncType) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params.extend([AbiParam::new(types::I64); 3]);
+    sig.params.extend([AbiParam::new(types::I64); 2]);
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t))));
     sig.returns
@@ -132,16 +137,16 @@ pub(crate) struct FuncEnv<'m> {
     /// Byte offset of the operator being translated (`u32::MAX` without debug info).
     offset: u32,
     vmctx: Option<Value>,
-    /// A stack slot that holds the call depth left (offset 0) and the interpreter's frame
-    /// pointer (offset 8), as the caller passed them: stored at entry, loaded at each call.
-    /// Kept in SSA values they would be live through the whole function and hold two
-    /// registers even in loops that make no call (measured: 6% more instructions on sieve,
-    /// matmul and the bytecode VM, from spills of the loops' own values).
+    /// A stack slot that holds the call state (see [`wasm_signature`]) as the caller passed
+    /// it: stored at entry, loaded at each call. Kept in an SSA value it would be live through
+    /// the whole function and hold a register even in loops that make no call (measured with
+    /// two values: 6% more instructions on sieve, matmul and the bytecode VM, from spills of
+    /// the loops' own values).
     call_state: Option<ir::StackSlot>,
-    /// The entry block's call depth and frame pointer parameters, stored into `call_state`
-    /// at the top of the function by [`Self::finish`] when a call needed them (leaf
-    /// functions get neither the slot nor the stores).
-    call_state_params: Option<(Value, Value)>,
+    /// The entry block's call state parameter, stored into `call_state` at the top of the
+    /// function by [`Self::finish`] when a call needed it (leaf functions get neither the slot
+    /// nor the store).
+    call_state_param: Option<Value>,
     vmctx_region: Option<ir::AliasRegion>,
     heap_region: Option<ir::AliasRegion>,
     fuel: bool,
@@ -187,7 +192,7 @@ impl<'m> FuncEnv<'m> {
             offset: u32::MAX,
             vmctx: None,
             call_state: None,
-            call_state_params: None,
+            call_state_param: None,
             vmctx_region: None,
             heap_region: None,
             fuel: config.fuel_enabled(),
@@ -209,11 +214,10 @@ impl<'m> FuncEnv<'m> {
         &mut self,
         builder: &mut FunctionBuilder<'_>,
         vmctx: Value,
-        depth_left: Value,
-        fp: Value,
+        call_state: Value,
     ) {
         self.vmctx = Some(vmctx);
-        self.call_state_params = Some((depth_left, fp));
+        self.call_state_param = Some(call_state);
         let regions = &mut builder.func.dfg.alias_regions;
         self.vmctx_region = Some(regions.insert(ir::AliasRegionData {
             user_id: 0,
@@ -329,12 +333,11 @@ impl<'m> FuncEnv<'m> {
 
     /// Emits the trap blocks and fuel slow paths. Call once, after the body.
     pub(crate) fn finish(&mut self, builder: &mut FunctionBuilder<'_>) {
-        if let (Some(slot), Some((depth_left, fp))) = (self.call_state, self.call_state_params)
+        if let (Some(slot), Some(state)) = (self.call_state, self.call_state_param)
             && let Some(entry) = builder.func.layout.entry_block()
         {
             let mut pos = FuncCursor::new(builder.func).at_first_insertion_point(entry);
-            pos.ins().stack_store(types::I64, depth_left, slot, 0);
-            pos.ins().stack_store(types::I64, fp, slot, 8);
+            pos.ins().stack_store(types::I64, state, slot, 0);
         }
         self.end_fuel_segment(builder);
         let vmctx = self.vmctx();
@@ -631,15 +634,19 @@ impl<'m> FuncEnv<'m> {
         builder.ins().stack_addr(types::I64, slot, 0)
     }
 
-    /// The call depth left and the interpreter's frame pointer of this function's frame,
-    /// loaded from their stack slot (see the `call_state` field).
-    fn call_state(&mut self, builder: &mut FunctionBuilder<'_>) -> (Value, Value) {
+    /// This function's call state (see [`wasm_signature`]), loaded from its stack slot (see
+    /// the `call_state` field).
+    fn call_state(&mut self, builder: &mut FunctionBuilder<'_>) -> Value {
         let slot = *self.call_state.get_or_insert_with(|| {
-            builder.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 3))
+            builder.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3))
         });
-        let depth_left = builder.ins().stack_load(types::I64, types::I64, slot, 0);
-        let fp = builder.ins().stack_load(types::I64, types::I64, slot, 8);
-        (depth_left, fp)
+        builder.ins().stack_load(types::I64, types::I64, slot, 0)
+    }
+
+    /// The interpreter's frame pointer in a call state: its low 32 bits.
+    fn frame_pointer(builder: &mut FunctionBuilder<'_>, state: Value) -> Value {
+        let low = builder.ins().ireduce(types::I32, state);
+        builder.ins().uextend(types::I64, low)
     }
 
     /// Stores the call depth and frame pointer in the run's
@@ -647,7 +654,9 @@ impl<'m> FuncEnv<'m> {
     /// runtime call that may call Wasm or host functions.
     fn publish_call_state(&mut self, builder: &mut FunctionBuilder<'_>) {
         let vmctx = self.vmctx();
-        let (depth_left, fp) = self.call_state(builder);
+        let state = self.call_state(builder);
+        let depth_left = builder.ins().ushr_imm_u(state, 32);
+        let fp = Self::frame_pointer(builder, state);
         let limits = builder
             .ins()
             .load(types::I64, self.vm(), vmctx, offsets::LIMITS);
@@ -670,31 +679,38 @@ impl<'m> FuncEnv<'m> {
     /// The interpreter's checks before a Wasm-to-Wasm call, at the call (so the trap names the
     /// caller, as in the interpreter): stack exhaustion unless a call depth is left (not for
     /// tail calls) and, with `callee_slots`, unless the callee's frame, `base` slots above this
-    /// frame's, fits `Limits::value_stack_slots`. Returns the callee's depth left and frame
-    /// pointer, passed to it as arguments: the accounting lives in registers, not memory.
+    /// frame's, fits `Limits::value_stack_slots`. Returns the callee's call state, passed to
+    /// it as an argument.
+    ///
+    /// One addition makes the callee's state: `state + base - 2^32` takes one call from the
+    /// depth (high half) and moves the frame pointer (low half) by `base`; it is negative
+    /// exactly when no depth was left (the low half cannot carry into the high one: the
+    /// caller's frame, which holds `base`, fits the value stack, which has fewer than 2^32
+    /// slots).
     fn enter_call(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
         base: u32,
         callee_slots: Option<Value>,
         tail: bool,
-    ) -> (Value, Value) {
-        let (depth_left, fp) = self.call_state(builder);
+    ) -> Value {
+        let state = self.call_state(builder);
         if tail {
             // The callee replaces this frame: same frame pointer, same depth.
             if let Some(slots) = callee_slots {
+                let fp = Self::frame_pointer(builder, state);
                 self.check_frame(builder, fp, 0, slots);
             }
-            return (depth_left, fp);
+            return state;
         }
-        let none = builder.ins().icmp_imm_u(IntCC::Equal, depth_left, 0);
+        let callee = builder.ins().iadd_imm_s(state, i64::from(base) - (1 << 32));
+        let none = builder.ins().icmp_imm_s(IntCC::SignedLessThan, callee, 0);
         self.trap_if(builder, none, TrapCode::StackOverflow);
         if let Some(slots) = callee_slots {
+            let fp = Self::frame_pointer(builder, state);
             self.check_frame(builder, fp, base, slots);
         }
-        let callee_fp = builder.ins().iadd_imm_u(fp, i64::from(base));
-        let callee_depth = builder.ins().iadd_imm_s(depth_left, -1);
-        (callee_depth, callee_fp)
+        callee
     }
 
     /// Traps with stack exhaustion unless a frame of `slots` at `fp + base` fits the value
@@ -800,9 +816,9 @@ impl<'m> FuncEnv<'m> {
             let defined = func - self.info.imported_funcs;
             let callee = self.func_ref(builder, defined, type_index);
             let slots = self.frame_slots(builder, defined);
-            let (depth_left, fp) = self.enter_call(builder, base, Some(slots), tail);
-            let mut call_args = Vec::with_capacity(args.len() + 3);
-            call_args.extend([vmctx, depth_left, fp]);
+            let state = self.enter_call(builder, base, Some(slots), tail);
+            let mut call_args = Vec::with_capacity(args.len() + 2);
+            call_args.extend([vmctx, state]);
             call_args.extend_from_slice(args);
             if tail {
                 builder.ins().return_call(callee, &call_args);
@@ -874,9 +890,9 @@ impl<'m> FuncEnv<'m> {
         let callee_vmctx = builder.ins().load(types::I64, flags(), out, 8);
         let sig = self.signature(builder, type_index);
         // `resolve_indirect` checked the callee's frame against the value stack.
-        let (depth_left, fp) = self.enter_call(builder, base, None, tail);
-        let mut call_args = Vec::with_capacity(args.len() + 3);
-        call_args.extend([callee_vmctx, depth_left, fp]);
+        let state = self.enter_call(builder, base, None, tail);
+        let mut call_args = Vec::with_capacity(args.len() + 2);
+        call_args.extend([callee_vmctx, state]);
         call_args.extend_from_slice(args);
         if tail {
             builder.ins().return_call_indirect(sig, code, &call_args);

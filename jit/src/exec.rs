@@ -48,7 +48,9 @@ pub(crate) struct JitExecution {
     values: Vec<RawVal>,
     results_len: usize,
     returned: bool,
-    /// `Limits::call_depth`.
+    /// `Limits::call_depth`, at most `i32::MAX`: compiled code keeps the depth left in 31
+    /// bits (`env::wasm_signature`). No host reaches that many calls: the guest stack (at most
+    /// [`MAX_STACK_SIZE`]) ends first.
     call_depth: u64,
     /// `Limits::value_stack_slots`.
     max_slots: u64,
@@ -80,7 +82,7 @@ impl JitExecution {
             values: Vec::new(),
             results_len: 0,
             returned: false,
-            call_depth: u64::from(config.get_limits().call_depth),
+            call_depth: u64::from(config.get_limits().call_depth.min(i32::MAX.unsigned_abs())),
             max_slots: u64::from(config.get_limits().value_stack_slots),
             stack_size: (config.get_limits().call_depth as usize)
                 .saturating_mul(STACK_PER_CALL)

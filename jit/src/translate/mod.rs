@@ -143,11 +143,10 @@ impl FuncTranslator<'_, '_> {
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
-        // The context, the call depth left and the interpreter's frame pointer, then the
-        // WebAssembly parameters (`env::wasm_signature`).
-        self.env
-            .set_vmctx(&mut self.b, params[0], params[1], params[2]);
-        for (&value, &ty) in params[3..].iter().zip(ty.params()) {
+        // The context and the call state, then the WebAssembly parameters
+        // (`env::wasm_signature`).
+        self.env.set_vmctx(&mut self.b, params[0], params[1]);
+        for (&value, &ty) in params[2..].iter().zip(ty.params()) {
             let var = self.b.declare_var(clif_type(ty));
             self.b.def_var(var, value);
             self.locals.push(var);
