@@ -352,7 +352,15 @@ fn serve_host_call<T>(
             "engine reported a host call to a Wasm function",
         ));
     };
-    let result_count = store.inner.types.get(entity.ty).results().len();
+    let Some(result_count) = store
+        .host_funcs
+        .get(index as usize)
+        .map(|h| h.results as usize)
+    else {
+        return Err(Error::usage(
+            "engine reported a call of an unknown host function",
+        ));
+    };
     let instance = exec
         .caller_instance()
         .map(|i| Instance::from_parts(store.inner.id, i));

@@ -26,6 +26,9 @@ pub(crate) type HostFn<T> =
 /// A host function registered in a store.
 pub(crate) struct HostFunc<T> {
     pub(crate) func: Arc<HostFn<T>>,
+    /// How many results it returns (its type's), kept here so that a call does not look the
+    /// type up.
+    pub(crate) results: u32,
 }
 
 /// A function handle: a Wasm function of an instance, or a host function. `Copy`; it refers
@@ -168,9 +171,10 @@ pub(crate) fn dynamic_host_fn<T: 'static>(
 
 impl<T> Store<T> {
     pub(crate) fn add_host_func(&mut self, ty: &FuncType, func: Arc<HostFn<T>>) -> Func {
+        let results = u32::try_from(ty.results().len()).unwrap_or(u32::MAX);
         let ty = self.inner.types.intern(ty);
         let host_index = crate::store::next_index_infallible(&self.host_funcs);
-        self.host_funcs.push(HostFunc { func });
+        self.host_funcs.push(HostFunc { func, results });
         let index = crate::store::next_index_infallible(&self.inner.funcs);
         self.inner.funcs.push(FuncEntity {
             ty,
