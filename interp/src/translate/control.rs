@@ -2,8 +2,8 @@
 
 use alloc::vec::Vec;
 
-use mote_core::Error;
 use mote_core::wasmparser::BlockType;
+use mote_core::{Error, Message};
 
 use super::{FuncTranslator, Operand, fuse};
 use crate::op::{Op, Slot};
@@ -127,15 +127,15 @@ impl FuncTranslator<'_> {
         self.start_fuel_segment();
     }
 
-    pub(super) fn op_else(&mut self) {
+    pub(super) fn op_else(&mut self) -> Result<(), Error> {
         let Some(frame) = self.controls.last() else {
-            return;
+            return Ok(());
         };
         if !frame.live {
             if let Some(frame) = self.controls.last_mut() {
                 frame.kind = ControlKind::Else;
             }
-            return;
+            return Ok(());
         }
         if self.reachable {
             let results = frame.results;
@@ -148,27 +148,28 @@ impl FuncTranslator<'_> {
         }
         let pc = self.pc();
         let Some(frame) = self.controls.last_mut() else {
-            return;
+            return Ok(());
         };
         frame.kind = ControlKind::Else;
         if let Some(at) = frame.cond_fixup.take() {
-            patch(&mut self.code, at, pc);
+            patch(&mut self.code, at, pc, self.offset)?;
         }
         let height = frame.base + frame.params;
         self.set_height(height);
         self.reachable = true;
         self.start_fuel_segment();
+        Ok(())
     }
 
-    pub(super) fn op_end(&mut self) {
+    pub(super) fn op_end(&mut self) -> Result<(), Error> {
         let Some(frame) = self.controls.pop() else {
-            return;
+            return Ok(());
         };
         if frame.kind == ControlKind::Loop {
             self.loop_depth -= 1;
         }
         if !frame.live {
-            return;
+            return Ok(());
         }
         if frame.kind == ControlKind::Func {
             if self.reachable {
@@ -177,7 +178,7 @@ impl FuncTranslator<'_> {
                 self.controls.pop();
             }
             self.reachable = false;
-            return;
+            return Ok(());
         }
         if self.reachable {
             // The fallthrough leaves the results in the slots where branches put them.
@@ -188,17 +189,18 @@ impl FuncTranslator<'_> {
         if let Some(at) = frame.cond_fixup {
             // An `if` without `else`: the false path arrives here with the parameters, which are
             // the results.
-            patch(&mut self.code, at, pc);
+            patch(&mut self.code, at, pc, self.offset)?;
             reached = true;
         }
         if frame.kind != ControlKind::Loop {
             for &at in &frame.fixups {
-                patch(&mut self.code, at, pc);
+                patch(&mut self.code, at, pc, self.offset)?;
             }
         }
         self.set_height(frame.base + frame.results);
         self.reachable = reached;
         self.start_fuel_segment();
+        Ok(())
     }
 
     /// Copies the values a branch to the frame `depth` levels out carries into place, and
@@ -327,7 +329,7 @@ impl FuncTranslator<'_> {
         let target = self.branch_copies(depth)?;
         self.jump(target);
         let pc = self.pc();
-        patch(&mut self.code, skip, pc);
+        patch(&mut self.code, skip, pc, self.offset)?;
         Ok(())
     }
 
@@ -360,7 +362,12 @@ impl FuncTranslator<'_> {
         debug_assert_eq!(self.code.len() - table_start, targets.len() + 1);
         for (entry, depth) in stubs {
             let pc = self.pc();
-            patch(&mut self.code, u32::try_from(entry).unwrap_or(u32::MAX), pc);
+            patch(
+                &mut self.code,
+                u32::try_from(entry).unwrap_or(u32::MAX),
+                pc,
+                self.offset,
+            )?;
             let target = self.branch_copies(depth)?;
             self.jump(target);
         }
@@ -471,11 +478,32 @@ enum BranchTarget {
 }
 
 /// Points the jump at `at` to `target`.
-fn patch(code: &mut [Op], at: u32, target: u32) {
+///
+/// # Errors
+///
+/// An internal error (at `offset`, the operator being translated) when the instruction at
+/// `at` is not a jump: a translator bug that would otherwise silently miscompile.
+fn patch(code: &mut [Op], at: u32, target: u32, offset: u32) -> Result<(), Error> {
     match code.get_mut(at as usize).and_then(Op::target_mut) {
-        Some(t) => *t = target,
-        None => debug_assert!(false, "patching a non-jump at {at}"),
+        Some(t) => {
+            *t = target;
+            Ok(())
+        }
+        None => Err(not_a_jump(at, offset)),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_jump(at: u32, offset: u32) -> Error {
+    Error::internal(
+        Message::item(
+            "translated instruction",
+            u64::from(at),
+            "patched as a forward jump but is not one",
+        ),
+        u64::from(offset),
+    )
 }
 
 #[expect(
@@ -485,3 +513,6 @@ fn patch(code: &mut [Op], at: u32, target: u32) {
 fn arity16(n: u32) -> u16 {
     n as u16
 }
+
+#[cfg(test)]
+mod tests;

@@ -39,8 +39,8 @@ impl FuncTranslator<'_> {
             Operator::Block { blockty } => self.op_block(blockty),
             Operator::Loop { blockty } => self.op_loop(blockty),
             Operator::If { blockty } => self.op_if(blockty),
-            Operator::Else => self.op_else(),
-            Operator::End => self.op_end(),
+            Operator::Else => self.op_else()?,
+            Operator::End => self.op_end()?,
             Operator::Br { relative_depth } => self.op_br(relative_depth)?,
             Operator::BrIf { relative_depth } => self.op_br_if(relative_depth)?,
             Operator::BrTable { targets } => {
