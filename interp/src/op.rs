@@ -77,6 +77,20 @@ macro_rules! for_each_op {
             /// `a += imm` (wrapping `i32`), then jump to `target` if `a != b`: a loop counter's
             /// increment fused with the latch test after it (`i += 1; br_if (i != n)`).
             I32AddImmBrNe { a: Slot, imm: i16, b: Slot, target: u32 },
+            // The `I32AddBr…` forms are an `i32.add` fused with the unsigned comparison and
+            // branch that use its sum (`i32.add; local.tee; i32.ge_u; br_if`: Rust's slice
+            // bounds checks; `j + i <= n` loop tests): `dst = a + b` (wrapping), then a jump to
+            // the target of the `Br` that always follows (so that forward targets are patched
+            // there as for any jump) when the comparison of `dst` with `c` holds; otherwise the
+            // `Br` is skipped.
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst >= c` (unsigned), else skip it.
+            I32AddBrGeU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst < c` (unsigned), else skip it.
+            I32AddBrLtU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst <= c` (unsigned), else skip it.
+            I32AddBrLeU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst > c` (unsigned), else skip it.
+            I32AddBrGtU { dst: Slot, a: Slot, b: Slot, c: Slot },
             /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
             BrI32LtS { a: Slot, b: Slot, target: u32 },
             /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
@@ -828,6 +842,10 @@ impl Op {
     pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
         match self {
             Op::Select { dst, .. }
+            | Op::I32AddBrGeU { dst, .. }
+            | Op::I32AddBrLtU { dst, .. }
+            | Op::I32AddBrLeU { dst, .. }
+            | Op::I32AddBrGtU { dst, .. }
             | Op::Copy { dst, .. }
             | Op::Const32 { dst, .. }
             | Op::Const64 { dst, .. }

@@ -422,6 +422,11 @@ impl FuncTranslator<'_> {
         {
             return self.pc() - 1;
         }
+        if let Condition::Compare(compare) = cond
+            && let Some(at) = self.fuse_add_with_branch(compare, when, target)
+        {
+            return at;
+        }
         let op = match cond {
             Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
             Condition::Slot(cond) => Op::BrIfEqz { cond, target },
@@ -464,6 +469,29 @@ impl FuncTranslator<'_> {
         };
         self.last_producer = None;
         true
+    }
+}
+
+impl FuncTranslator<'_> {
+    /// An unsigned comparison of the sum that the `i32.add` just emitted computed (into its
+    /// slot or, through `local.tee`, into a local) with a slot, jumping when it is `when`,
+    /// becomes one `I32AddBr…` in place of the add, followed by the `Br` that holds its
+    /// target, unless a label lies between the two (a jump landing on the comparison must not
+    /// add). Returns where that `Br` is, to be patched like any jump.
+    fn fuse_add_with_branch(&mut self, compare: Op, when: bool, target: u32) -> Option<u32> {
+        let n = self.code.len();
+        if !self.mergeable_at(n) {
+            return None;
+        }
+        let Some(Op::I32Add { dst, a, b }) = self.code.last().copied() else {
+            return None;
+        };
+        let fused = fuse::add_branch(fuse::fused_branch(compare, when, target)?, dst, a, b)?;
+        self.code[n - 1] = fused;
+        self.last_producer = None;
+        let at = self.pc();
+        self.emit(Op::Br { target });
+        Some(at)
     }
 }
 

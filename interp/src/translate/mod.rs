@@ -85,9 +85,10 @@ impl Translator {
 ///   copy's source (the original `Return` stays, for jumps to it);
 /// - a conditional exit followed by the loop's jump back (`BrI32Eq exit; Br top`) becomes the
 ///   inverted condition jumping back, then the exit (`BrI32Ne top; Br exit`): one instruction
-///   per iteration instead of two. Only when nothing jumps to the `Br`.
+///   per iteration instead of two. Only when nothing jumps to the `Br`. The same for the
+///   `I32AddBr…` forms, whose target is in the `Br` after them.
 ///
-/// The jumps that follow a `BrTable` stay jumps, as the table needs them.
+/// The jumps that follow a `BrTable` or an `I32AddBr…` stay jumps, as those need them.
 fn thread_jumps_to_returns(code: &mut [Op]) {
     // Loop exits first (their new jumps may go to a `Return`), then jumps, so that a `Copy`
     // before a threaded jump sees the `Return`.
@@ -98,6 +99,11 @@ fn thread_jumps_to_returns(code: &mut [Op]) {
             match code[pc] {
                 Op::BrTable { len, .. } => {
                     pc += len as usize + 2;
+                    continue;
+                }
+                // The `Br` of an `I32AddBr…` holds its target: it must stay a `Br`.
+                op if fuse::inverted_add_branch(op).is_some() => {
+                    pc += 2;
                     continue;
                 }
                 Op::Br { target } if pass == 0 => {
@@ -144,6 +150,24 @@ fn rotate_loop_exits(code: &mut [Op]) {
         }
         if in_table > 0 {
             in_table -= 1;
+            continue;
+        }
+        // The same for an `I32AddBr…` whose `Br` exits: `I32AddBrGtU; Br exit; Br top`
+        // becomes `I32AddBrLeU; Br top; Br exit`.
+        if let Some(stay) = fuse::inverted_add_branch(code[pc]) {
+            if let (Some(Op::Br { target: exit }), Some(Op::Br { target: top })) =
+                (code.get(pc + 1).copied(), code.get(pc + 2).copied())
+                && top as usize <= pc
+                && exit as usize > pc + 2
+                && !targeted[pc + 1]
+                && !targeted[pc + 2]
+            {
+                code[pc] = stay;
+                code[pc + 1] = Op::Br { target: top };
+                code[pc + 2] = Op::Br { target: exit };
+            }
+            // Its `Br` is not a loop's jump back.
+            in_table = 1;
             continue;
         }
         let (exit_branch, back) = (code[pc], code[pc + 1]);

@@ -1003,6 +1003,21 @@ impl FuncTranslator<'_> {
             self.push_produced(make(dst, a, b, offset));
             return Ok(());
         }
+        // Inside a loop, an address computed by adding a constant (`i32.add x (i32.const c)`,
+        // which the load's offset cannot absorb: the sum wraps, the offset does not): the
+        // `…Idx` form reads `c` from its loop-constant slot.
+        if memory == 0
+            && self.loop_depth > 0
+            && let Some(Op::I32AddImm { a, imm, .. }) = self.producer_of(self.height() - 1)
+            && let Some(make) = indexed_load(kind)
+            && let Some(b) = self.loop_const(u64::from(imm.cast_unsigned()))
+        {
+            self.drop_producer();
+            self.operands.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make(dst, a, b, offset));
+            return Ok(());
+        }
         // An address computed by the `i32.add` of a shifted index just emitted.
         if memory == 0
             && let Some(Op::I32AddShlImm { a, b, imm, .. }) = self.producer_of(self.height() - 1)
@@ -1042,6 +1057,18 @@ impl FuncTranslator<'_> {
         let address = match self.producer_of(h - 2) {
             Some(Op::I32Add { a, b, .. }) => Some((a, b, None)),
             Some(Op::I32AddShlImm { a, b, imm, .. }) => Some((a, b, Some(imm))),
+            // Inside a loop, `x + c` with `c` from its loop-constant slot (as for loads).
+            Some(Op::I32AddImm { a, imm, .. })
+                if self.loop_depth > 0
+                    && match self.operands.last() {
+                        Some(Operand::Local(_)) => true,
+                        Some(Operand::Const(_)) => a != value_slot,
+                        _ => false,
+                    } =>
+            {
+                self.loop_const(u64::from(imm.cast_unsigned()))
+                    .map(|b| (a, b, None))
+            }
             _ => None,
         };
         if memory == 0

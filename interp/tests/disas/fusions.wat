@@ -104,4 +104,29 @@
       (local.set $i (i32.add (local.get $i) (i32.const 5)))
       (br_if $out (i32.ne (local.get $i) (local.get $n)))
       (local.set $s (i32.const 100)))
-    (i32.add (local.get $s) (local.get $i))))
+    (i32.add (local.get $s) (local.get $i)))
+  ;; A bounds check on a sum that a local keeps (`i32.add; local.tee; i32.ge_u; br_if`) is one
+  ;; `I32AddBrGeU`, its target in the `Br` after it; a loop's bottom test `j + i <= n` is one
+  ;; `I32AddBrLeU` jumping back (the exit `I32AddBrGtU; Br exit; Br top` rotated).
+  (func (export "bounded") (param $n i32) (param $i i32) (param $len i32) (result i32)
+    (local $j i32) (local $k i32)
+    (block $fail
+      (loop $l
+        (br_if $fail (i32.ge_u (local.tee $k (i32.add (local.get $j) (local.get $i)))
+                               (local.get $len)))
+        (local.set $j (i32.add (local.get $j) (local.get $k)))
+        (br_if $fail (i32.gt_u (i32.add (local.get $j) (local.get $i)) (local.get $n)))
+        (br $l)))
+    (local.get $k))
+  ;; Inside a loop, a load or store at `p + c` takes `c` from its loop-constant slot (the
+  ;; `…Idx` forms); outside loops the `I32AddImm` stays.
+  (func (export "at_distance") (param $p i32) (param $n i32) (result i32)
+    (local $s i32)
+    (i32.store8 (i32.add (local.get $p) (i32.const 70000)) (local.get $n))
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.load offset=4 (i32.add (local.get $p) (i32.const 70000)))))
+      (i32.store16 (i32.add (local.get $p) (i32.const 80000)) (local.get $s))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))
