@@ -552,6 +552,12 @@ macro_rules! for_each_op {
             /// `dst = a + (b << imm)`: an `i32.shl` by a constant fused into the `i32.add` that
             /// uses it (array indexing).
             I32AddShlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = a ^ rotl(b, imm)`: an `i32.rotl` by a constant fused into the `i32.xor`
+            /// that uses it (SHA-2's Σ and σ functions).
+            I32XorRotlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = a ^ (b >> imm)` (unsigned shift): an `i32.shr_u` by a constant fused into
+            /// the `i32.xor` that uses it (SHA-2's σ functions, hash mixing).
+            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
             /// `dst = (a >> shift) & mask` (unsigned shift): an `i32.shr_u` by a constant fused
             /// into the `i32.and` with a constant that uses it (bit-field extraction).
             I32ShrUAndImm { dst: Slot, a: Slot, shift: u16, mask: u32 },
@@ -972,6 +978,8 @@ impl Op {
             | Op::I64RotlImm { dst, .. }
             | Op::I64RotrImm { dst, .. }
             | Op::I32AddShlImm { dst, .. }
+            | Op::I32XorRotlImm { dst, .. }
+            | Op::I32XorShrUImm { dst, .. }
             | Op::I32ShrUAndImm { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }

@@ -662,7 +662,9 @@ impl Verifier<'_> {
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
             }
-            Op::I32AddShlImm { dst, a, b, imm: _ } => {
+            Op::I32AddShlImm { dst, a, b, imm: _ }
+            | Op::I32XorRotlImm { dst, a, b, imm: _ }
+            | Op::I32XorShrUImm { dst, a, b, imm: _ } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;

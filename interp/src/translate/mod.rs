@@ -86,7 +86,9 @@ impl Translator {
 /// - a conditional exit followed by the loop's jump back (`BrI32Eq exit; Br top`) becomes the
 ///   inverted condition jumping back, then the exit (`BrI32Ne top; Br exit`): one instruction
 ///   per iteration instead of two. Only when nothing jumps to the `Br`. The same for the
-///   `I32AddBr…` forms, whose target is in the `Br` after them.
+///   `I32AddBr…` forms, whose target is in the `Br` after them. A rotated `BrI32Ne` right
+///   after an in-place increment of one of its operands becomes the fused latch
+///   (`I32AddImmBrNe`), as `emit_branch_if` makes it when the test jumps back already.
 ///
 /// The jumps that follow a `BrTable` or an `I32AddBr…` stay jumps, as those need them.
 fn thread_jumps_to_returns(code: &mut [Op]) {
@@ -181,6 +183,26 @@ fn rotate_loop_exits(code: &mut [Op]) {
         if let Some(stay) = fuse::inverted_branch(exit_branch, top) {
             code[pc] = stay;
             code[pc + 1] = Op::Br { target: exit };
+            // After an in-place increment of one of its operands, and with nothing jumping to
+            // the test itself: the fused latch in the increment's place, then the exit (the
+            // old exit jump after it stays, unreached).
+            if let Op::BrI32Ne { a, b, target } = stay
+                && pc > 0
+                && !targeted[pc]
+                && let Op::I32AddImm { dst, a: src, imm } = code[pc - 1]
+                && dst == src
+                && (dst == a || dst == b)
+                && let Ok(imm) = i16::try_from(imm)
+            {
+                let other = if dst == a { b } else { a };
+                code[pc - 1] = Op::I32AddImmBrNe {
+                    a: dst,
+                    imm,
+                    b: other,
+                    target,
+                };
+                code[pc] = Op::Br { target: exit };
+            }
         }
     }
 }

@@ -453,6 +453,7 @@ impl FuncTranslator<'_> {
                 Some(|dst, a, imm| Op::I32OrImm { dst, a, imm }),
                 false,
             ),
+            Operator::I32Xor if self.xor_shifted() => {}
             Operator::I32Xor => self.binary_imm(
                 |dst, a, b| Op::I32Xor { dst, a, b },
                 |dst, a, imm| Op::I32XorImm { dst, a, imm },
@@ -725,6 +726,49 @@ impl FuncTranslator<'_> {
         };
         let dst = self.slot(self.height());
         self.push_produced(Op::I32AddShlImm { dst, a, b, imm });
+        true
+    }
+
+    /// `i32.xor` of a value rotated or shifted right (unsigned) by a constant (`y ^ rotl(x,
+    /// k)`, SHA-2's Σ and σ) as one `I32XorRotlImm` or `I32XorShrUImm`, when the rotation or
+    /// shift is the instruction just emitted and the other operand is in a slot already (a
+    /// local or a computed value, not a constant). Returns whether it did.
+    fn xor_shifted(&mut self) -> bool {
+        let h = self.height() - 1;
+        let fusable = |op: Option<Op>| match op {
+            Some(Op::I32RotlImm { a, imm, .. }) => Some((a, imm, true)),
+            Some(Op::I32ShrUImm { a, imm, .. }) => Some((a, imm, false)),
+            _ => None,
+        };
+        let not_const = |o: Option<&Operand>| matches!(o, Some(Operand::Local(_) | Operand::Temp));
+        // The rotation is the right operand, or the left one under a local.
+        let (shifted, on_top) = if let Some(s) = fusable(self.producer_of(h))
+            && not_const(self.operands.get(h as usize - 1))
+        {
+            (s, true)
+        } else if matches!(self.operands.last(), Some(Operand::Local(_)))
+            && let Some(s) = fusable(self.producer_of(h - 1))
+        {
+            (s, false)
+        } else {
+            return false;
+        };
+        let (b, imm, rotate) = shifted;
+        self.drop_producer();
+        let a = if on_top {
+            self.operands.pop();
+            self.pop()
+        } else {
+            let a = self.pop();
+            self.operands.pop();
+            a
+        };
+        let dst = self.slot(self.height());
+        self.push_produced(if rotate {
+            Op::I32XorRotlImm { dst, a, b, imm }
+        } else {
+            Op::I32XorShrUImm { dst, a, b, imm }
+        });
         true
     }
 

@@ -63,6 +63,24 @@ const FUSED: &str = r#"
       (br_if $out (i32.ne (local.get $i) (local.get $n)))
       (local.set $s (i32.const 100)))
     (i32.add (local.get $s) (local.get $i)))
+  ;; SHA-2's small sigma: rotations and a shift by constants, each fused into its `xor`
+  ;; (on either side); the amounts are taken modulo 32.
+  (func (export "sigma") (param $x i32) (param $y i32) (result i32)
+    (i32.xor
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+               (i32.shr_u (local.get $x) (i32.const 35)))
+      (i32.xor (i32.rotl (local.get $x) (i32.const 32)) (local.get $y))))
+  ;; A loop whose exit test is at the bottom, after the counter's increment: rotated into the
+  ;; jump back, it becomes the fused latch (`I32AddImmBrNe`).
+  (func (export "bottom_latch") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 3)))
+        (br_if $out (i32.eq (local.get $i) (local.get $n)))
+        (br $l)))
+    (local.get $s))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -90,6 +108,8 @@ fn fixture() -> Fixture {
         "I32ShrUAndImm",
         "I32AddImm2",
         "I32AddImmBrNe",
+        "I32XorRotlImm",
+        "I32XorShrUImm",
     ] {
         assert!(listing.contains(form), "{form} not used:\n{listing}");
     }
@@ -242,6 +262,35 @@ fn a_fused_latch_counts_like_the_add_and_branch() {
         assert_eq!(
             f.call::<i32, i32>("latch", n),
             Ok(n * (n - 1) / 2),
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn fused_xor_shifts_match_rust_arithmetic() {
+    let mut f = fixture();
+    for x in [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x1234_5678, 0xdead_beef] {
+        let y = x.rotate_left(7) ^ 0x5555_5555;
+        // rotl by 32 is no rotation; shr_u by 35 is by 3.
+        let expected = (x.rotate_left(25) ^ x.rotate_left(14) ^ (x >> 3)) ^ (x ^ y);
+        assert_eq!(
+            f.call::<(i32, i32), i32>("sigma", (x as i32, y as i32)),
+            Ok(expected as i32),
+            "x = {x:#x}"
+        );
+    }
+}
+
+#[test]
+fn a_rotated_bottom_latch_counts_like_the_add_and_branch() {
+    let mut f = fixture();
+    // i = 3, 6, ... until i == n: s = 0 + 3 + ... + (n - 3).
+    for n in [3i32, 6, 300] {
+        let k = n / 3;
+        assert_eq!(
+            f.call::<i32, i32>("bottom_latch", n),
+            Ok(3 * k * (k - 1) / 2),
             "n = {n}"
         );
     }

@@ -129,4 +129,21 @@
       (i32.store16 (i32.add (local.get $p) (i32.const 80000)) (local.get $s))
       (local.set $p (i32.add (local.get $p) (i32.const 2)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  ;; Rotations and unsigned shifts by constants fused into the `xor` that uses them (SHA-2).
+  (func (export "sigma") (param $x i32) (param $y i32) (result i32)
+    (i32.xor
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+               (i32.shr_u (local.get $x) (i32.const 3)))
+      (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (local.get $y))))
+  ;; An exit test at the bottom of a loop, after the increment: rotated into the jump back,
+  ;; then fused with the increment (the old exit jump after it is not reached).
+  (func (export "bottom_latch") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 3)))
+        (br_if $out (i32.eq (local.get $i) (local.get $n)))
+        (br $l)))
     (local.get $s)))
