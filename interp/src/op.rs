@@ -561,6 +561,12 @@ macro_rules! for_each_op {
             /// `dst = (a >> shift) & mask` (unsigned shift): an `i32.shr_u` by a constant fused
             /// into the `i32.and` with a constant that uses it (bit-field extraction).
             I32ShrUAndImm { dst: Slot, a: Slot, shift: u16, mask: u32 },
+            /// `dst = (a + b) & mask` (wrapping add): an `i32.add` fused into the `i32.and` with
+            /// a constant that uses it (ring-buffer indices).
+            I32AddAndImm { dst: Slot, a: Slot, b: Slot, mask: u32 },
+            /// `dst = (a - b) & mask` (wrapping subtraction): an `i32.sub` fused into the
+            /// `i32.and` with a constant that uses it (deflate's window distances).
+            I32SubAndImm { dst: Slot, a: Slot, b: Slot, mask: u32 },
             /// `a += imm_a; b += imm_b` (wrapping `i32` additions, in this order): two
             /// increments of locals by constants in a row (pointer and counter bumps in loops).
             I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
@@ -648,6 +654,9 @@ macro_rules! for_each_op {
             F64Max { dst: Slot, a: Slot, b: Slot },
             /// `f64.copysign`
             F64Copysign { dst: Slot, a: Slot, b: Slot },
+            /// `dst = a + b * c`: an `f64.mul` fused into the `f64.add` that uses it as its right
+            /// operand, rounded after each operation as they are (not a fused multiply-add).
+            F64AddMul { dst: Slot, a: Slot, b: Slot, c: Slot },
 
             // ---- conversions ----
             /// `i32.wrap_i64`
@@ -981,6 +990,9 @@ impl Op {
             | Op::I32XorRotlImm { dst, .. }
             | Op::I32XorShrUImm { dst, .. }
             | Op::I32ShrUAndImm { dst, .. }
+            | Op::I32AddAndImm { dst, .. }
+            | Op::I32SubAndImm { dst, .. }
+            | Op::F64AddMul { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }

@@ -653,6 +653,17 @@ impl Verifier<'_> {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
             }
+            Op::I32AddAndImm { dst, a, b, mask: _ } | Op::I32SubAndImm { dst, a, b, mask: _ } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+            }
+            Op::F64AddMul { dst, a, b, c } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.slot(c, 1)?;
+            }
             Op::I32AddImm2 {
                 a,
                 imm_a: _,

@@ -450,6 +450,7 @@ fn nan_result(op: &Op) -> Option<NanWidth> {
         | Op::F32Nearest { .. }
         | Op::F32DemoteF64 { .. } => Some(NanWidth::F32),
         Op::F64Add { .. }
+        | Op::F64AddMul { .. }
         | Op::F64Sub { .. }
         | Op::F64Mul { .. }
         | Op::F64Div { .. }
@@ -681,6 +682,20 @@ impl FuncTranslator<'_> {
         Ok(base + count)
     }
 
+    /// Pops the right operand of a binary operation. When that is an `i32` that the
+    /// `i32.wrap_i64` just emitted computed, the wrap is taken back and the operation reads
+    /// the wrap's source: the low half of a slot is the wrapped value, and the `i32`
+    /// operations read only the low half of their operands (a wrapped value's consumers are
+    /// `i32` operations; the operations of other types never find a wrap here).
+    fn pop_low32(&mut self) -> Slot {
+        if let Some(Op::I32WrapI64 { src, .. }) = self.producer_of(self.height() - 1) {
+            self.drop_producer();
+            self.operands.pop();
+            return src;
+        }
+        self.pop()
+    }
+
     /// Pops a value; returns the slot where it is.
     fn pop(&mut self) -> Slot {
         let h = self.height() - 1;
@@ -879,7 +894,7 @@ impl FuncTranslator<'_> {
 
     /// `dst = op(a, b)` on the top two values.
     fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Op) {
-        let b = self.pop();
+        let b = self.pop_low32();
         let a = self.pop();
         let dst = self.slot(self.height());
         self.push_produced(make(dst, a, b));

@@ -634,6 +634,7 @@ impl FuncTranslator<'_> {
             Operator::F64Gt => self.binary(|dst, a, b| Op::F64Gt { dst, a, b }),
             Operator::F64Le => self.binary(|dst, a, b| Op::F64Le { dst, a, b }),
             Operator::F64Ge => self.binary(|dst, a, b| Op::F64Ge { dst, a, b }),
+            Operator::F64Add if self.add_product() => {}
             Operator::F64Add => self.binary(|dst, a, b| Op::F64Add { dst, a, b }),
             Operator::F64Sub => self.binary(|dst, a, b| Op::F64Sub { dst, a, b }),
             Operator::F64Mul => self.binary(|dst, a, b| Op::F64Mul { dst, a, b }),
@@ -679,7 +680,7 @@ impl FuncTranslator<'_> {
     ) {
         if let Some(imm) = self.top_const().and_then(|v| immediate(v, wide)) {
             self.operands.pop();
-            let a = self.pop();
+            let a = self.pop_low32();
             let dst = self.slot(self.height());
             self.push_produced(make_imm(dst, a, imm));
             return;
@@ -688,7 +689,7 @@ impl FuncTranslator<'_> {
             swapped,
             self.second_const().and_then(|v| immediate(v, wide)),
         ) {
-            let b = self.pop();
+            let b = self.pop_low32();
             self.operands.pop();
             let dst = self.slot(self.height());
             self.push_produced(make_swapped(dst, b, imm));
@@ -780,19 +781,41 @@ impl FuncTranslator<'_> {
         let Some(mask) = self.top_const() else {
             return false;
         };
-        let Some(Op::I32ShrUImm { a, imm, .. }) = self.producer_of(h - 1) else {
-            return false;
+        let mask = low32(mask);
+        // The result goes where the shift's (or the sum's) did.
+        let dst = self.slot(h - 1);
+        let fused = match self.producer_of(h - 1) {
+            Some(Op::I32ShrUImm { a, imm, .. }) => Op::I32ShrUAndImm {
+                dst,
+                a,
+                shift: shift_amount(imm),
+                mask,
+            },
+            Some(Op::I32Add { a, b, .. }) => Op::I32AddAndImm { dst, a, b, mask },
+            Some(Op::I32Sub { a, b, .. }) => Op::I32SubAndImm { dst, a, b, mask },
+            _ => return false,
         };
         self.operands.pop();
         self.drop_producer();
         self.operands.pop();
+        self.push_produced(fused);
+        true
+    }
+
+    /// `f64.add` of a product just computed as its right operand (`acc + x * y`: dot products,
+    /// matmul's inner loop) as one `F64AddMul`, rounded twice as the two operations are (not
+    /// a fused multiply-add). Never with NaN canonicalization: the product is then not the
+    /// instruction just emitted. Returns whether it did.
+    fn add_product(&mut self) -> bool {
+        let h = self.height() - 1;
+        let Some(Op::F64Mul { a: b, b: c, .. }) = self.producer_of(h) else {
+            return false;
+        };
+        self.drop_producer();
+        self.operands.pop();
+        let a = self.pop();
         let dst = self.slot(self.height());
-        self.push_produced(Op::I32ShrUAndImm {
-            dst,
-            a,
-            shift: shift_amount(imm),
-            mask: low32(mask),
-        });
+        self.push_produced(Op::F64AddMul { dst, a, b, c });
         true
     }
 

@@ -81,6 +81,27 @@ const FUSED: &str = r#"
         (br_if $out (i32.eq (local.get $i) (local.get $n)))
         (br $l)))
     (local.get $s))
+  ;; A sum or difference masked by a constant (ring-buffer indices, window distances).
+  (func (export "masked") (param $a i32) (param $b i32) (result i64)
+    (i64.or
+      (i64.shl (i64.extend_i32_u (i32.and (i32.sub (local.get $a) (local.get $b)) (i32.const 0xffff)))
+               (i64.const 32))
+      (i64.extend_i32_u (i32.and (i32.add (local.get $a) (local.get $b)) (i32.const 0x8000_7fff)))))
+  ;; `acc + x * y`, rounded after the product as the unfused code is.
+  (func (export "add_mul") (param $acc f64) (param $x f64) (param $y f64) (result f64)
+    (f64.add (local.get $acc) (f64.mul (local.get $x) (local.get $y))))
+  ;; An `i32` operation on a wrapped `i64` reads the `i64`'s low half; its result has no high
+  ;; bits (the extensions show them).
+  (func (export "wrapped") (param $a i32) (param $x i64) (result i64)
+    (i64.add
+      (i64.extend_i32_u (i32.add (local.get $a) (i32.wrap_i64 (local.get $x))))
+      (i64.shl (i64.extend_i32_u (i32.and (i32.wrap_i64 (local.get $x)) (i32.const 0xff)))
+               (i64.const 40))))
+  (func (export "wrapped_ne") (param $a i32) (param $x i64) (result i32)
+    (block $differ
+      (br_if $differ (i32.ne (local.get $a) (i32.wrap_i64 (local.get $x))))
+      (return (i32.const 1)))
+    (i32.const 0))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -110,6 +131,9 @@ fn fixture() -> Fixture {
         "I32AddImmBrNe",
         "I32XorRotlImm",
         "I32XorShrUImm",
+        "I32AddAndImm",
+        "I32SubAndImm",
+        "F64AddMul",
     ] {
         assert!(listing.contains(form), "{form} not used:\n{listing}");
     }
@@ -292,6 +316,62 @@ fn a_rotated_bottom_latch_counts_like_the_add_and_branch() {
             f.call::<i32, i32>("bottom_latch", n),
             Ok(3 * k * (k - 1) / 2),
             "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn masked_sums_and_products_match_rust_arithmetic() {
+    let mut f = fixture();
+    for (a, b) in [
+        (0u32, 0u32),
+        (5, 7),
+        (0xffff_ffff, 1),
+        (0x8000_0000, 0x8000_0000),
+        (3, 0x1_0003),
+    ] {
+        let expected = (u64::from(a.wrapping_sub(b) & 0xffff) << 32)
+            | u64::from(a.wrapping_add(b) & 0x8000_7fff);
+        assert_eq!(
+            f.call::<(i32, i32), i64>("masked", (a as i32, b as i32)),
+            Ok(expected as i64),
+            "a = {a:#x}, b = {b:#x}"
+        );
+    }
+    // (1 + 2^-30)^2 = 1 + 2^-29 + 2^-60 rounds to 1 + 2^-29: with two roundings the sum is
+    // exactly 0; a fused multiply-add would give 2^-60.
+    let x = 1.0 + f64::powi(2.0, -30);
+    let acc = -(1.0 + f64::powi(2.0, -29));
+    let sum = f.call::<(f64, f64, f64), f64>("add_mul", (acc, x, x));
+    assert_eq!(sum.map(f64::to_bits), Ok(0.0f64.to_bits()));
+    assert_eq!(
+        f.call::<(f64, f64, f64), f64>("add_mul", (1.5, 2.0, -0.25)),
+        Ok(1.0)
+    );
+}
+
+#[test]
+fn i32_operations_on_wrapped_values_read_the_low_half() {
+    let mut f = fixture();
+    for (a, x) in [
+        (1u32, 0x1_0000_0005u64),
+        (0xffff_ffff, 0xffff_ffff_ffff_ffff),
+        (0, 0x8000_0000_0000_00ab),
+    ] {
+        let low = x as u32;
+        let expected = u64::from(a.wrapping_add(low)) + (u64::from(low & 0xff) << 40);
+        assert_eq!(
+            f.call::<(i32, i64), i64>("wrapped", (a as i32, x as i64)),
+            Ok(expected as i64),
+            "a = {a:#x}, x = {x:#x}"
+        );
+        assert_eq!(
+            f.call::<(i32, i64), i32>("wrapped_ne", (low as i32, x as i64)),
+            Ok(1)
+        );
+        assert_eq!(
+            f.call::<(i32, i64), i32>("wrapped_ne", (low.wrapping_add(1) as i32, x as i64)),
+            Ok(0)
         );
     }
 }

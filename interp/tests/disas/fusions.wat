@@ -146,4 +146,15 @@
         (local.set $i (i32.add (local.get $i) (i32.const 3)))
         (br_if $out (i32.eq (local.get $i) (local.get $n)))
         (br $l)))
-    (local.get $s)))
+    (local.get $s))
+  ;; A sum or difference masked by a constant is one instruction (`I32AddAndImm`,
+  ;; `I32SubAndImm`); so is `acc + x * y` (`F64AddMul`, rounded twice).
+  (func (export "masked") (param $a i32) (param $b i32) (result i32)
+    (i32.xor (i32.and (i32.sub (local.get $a) (local.get $b)) (i32.const 0xffff))
+             (i32.and (i32.add (local.get $a) (local.get $b)) (i32.const 0x7fff))))
+  (func (export "add_mul") (param $acc f64) (param $x f64) (param $y f64) (result f64)
+    (f64.add (local.get $acc) (f64.mul (local.get $x) (local.get $y))))
+  ;; An `i32` operation reads a wrapped `i64`'s slot: no `I32WrapI64`.
+  (func (export "wrapped") (param $a i32) (param $x i64) (result i32)
+    (i32.and (i32.add (local.get $a) (i32.wrap_i64 (local.get $x)))
+             (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))))

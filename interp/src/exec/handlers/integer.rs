@@ -247,6 +247,34 @@ pub(in crate::exec) fn I32ShrUAndImm(
     NEXT
 }
 
+/// `dst = (a + b) & mask`, as the `i32.add` (wrapping) and `i32.and` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddAndImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    mask: u32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_add(r.u32(b)) & mask);
+    NEXT
+}
+
+/// `dst = (a - b) & mask`, as the `i32.sub` (wrapping) and `i32.and` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32SubAndImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    mask: u32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_sub(r.u32(b)) & mask);
+    NEXT
+}
+
 /// `a += imm_a`, then `b += imm_b` (wrapping `i32` additions; `a` and `b` may be the same slot).
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn I32AddImm2(
