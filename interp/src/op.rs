@@ -45,6 +45,12 @@ macro_rules! for_each_op {
             BrIfNez { cond: Slot, target: u32 },
             /// Jump to `target` if slot `cond` (i32) is zero.
             BrIfEqz { cond: Slot, target: u32 },
+            /// Jump to `target` if the byte at `a + b + offset` of memory 0 is not zero (an
+            /// `i32.load8_u` at `a + b`, whose value only the branch reads, fused with it:
+            /// `if !flags[i]`). Traps like the load.
+            BrLoad8UIdxNez { a: Slot, b: Slot, offset: u16, target: u32 },
+            /// Jump to `target` if the byte at `a + b + offset` of memory 0 is zero.
+            BrLoad8UIdxEqz { a: Slot, b: Slot, offset: u16, target: u32 },
             /// Jump to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
             BrTable { index: Slot, len: u32 },
             /// Return `count` results starting at slot `src` to the caller.
@@ -806,6 +812,8 @@ impl Op {
             Op::Br { target }
             | Op::BrIfEqz { target, .. }
             | Op::BrIfNez { target, .. }
+            | Op::BrLoad8UIdxNez { target, .. }
+            | Op::BrLoad8UIdxEqz { target, .. }
             | Op::BrI32Eq { target, .. }
             | Op::BrI32EqImm { target, .. }
             | Op::BrI32Ne { target, .. }

@@ -311,6 +311,22 @@ impl Verifier<'_> {
                 v.slot(cond, 1)?;
                 v.target(target)?;
             }
+            Op::BrLoad8UIdxNez {
+                a,
+                b,
+                offset: _,
+                target,
+            }
+            | Op::BrLoad8UIdxEqz {
+                a,
+                b,
+                offset: _,
+                target,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.target(target)?;
+            }
             Op::I32AddImmBrNe {
                 a,
                 imm: _,

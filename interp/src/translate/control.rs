@@ -302,6 +302,13 @@ impl FuncTranslator<'_> {
         if top_index + 1 >= self.code.len() {
             return false;
         }
+        // A test that reads memory stays where it is, so that a trap is reported there.
+        if matches!(
+            self.code[top_index],
+            Op::BrLoad8UIdxNez { .. } | Op::BrLoad8UIdxEqz { .. }
+        ) {
+            return false;
+        }
         let Some(stay) = fuse::inverted_branch(self.code[top_index], top + 1) else {
             return false;
         };
@@ -404,6 +411,9 @@ impl FuncTranslator<'_> {
             && let Some(compare) = self.code.get(at).copied()
             && fuse::fused_branch(compare, true, 0).is_some()
         {
+            if matches!(compare, Op::Load8UIdx { .. }) {
+                self.condition_offset = self.offsets.last().copied();
+            }
             self.unemit();
             self.operands.pop();
             self.last_producer = None;
@@ -438,6 +448,12 @@ impl FuncTranslator<'_> {
         };
         let at = self.pc();
         self.emit(op);
+        if let Some(offset) = self.condition_offset.take()
+            && let Some(recorded) = self.offsets.get_mut(at as usize)
+        {
+            // A trap of the fused load is the load's.
+            *recorded = offset;
+        }
         at
     }
 }

@@ -7,6 +7,25 @@ use crate::op::{Op, Slot};
 /// comparison, or an immediate that does not fit in 16 bits).
 pub(super) fn fused_branch(compare: Op, when: bool, target: u32) -> Option<Op> {
     Some(match compare {
+        // Not a comparison, but a byte that only the branch reads.
+        Op::Load8UIdx { a, b, offset, .. } => {
+            let offset = u16::try_from(offset).ok()?;
+            if when {
+                Op::BrLoad8UIdxNez {
+                    a,
+                    b,
+                    offset,
+                    target,
+                }
+            } else {
+                Op::BrLoad8UIdxEqz {
+                    a,
+                    b,
+                    offset,
+                    target,
+                }
+            }
+        }
         Op::I32Eqz { src, .. } => {
             if when {
                 Op::BrIfEqz { cond: src, target }
@@ -351,6 +370,8 @@ pub(super) fn inverted_branch(branch: Op, target: u32) -> Option<Op> {
                 )*
                 Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target },
                 Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target },
+                Op::BrLoad8UIdxNez { a, b, offset, .. } => Op::BrLoad8UIdxEqz { a, b, offset, target },
+                Op::BrLoad8UIdxEqz { a, b, offset, .. } => Op::BrLoad8UIdxNez { a, b, offset, target },
                 _ => return None,
             }
         };

@@ -280,6 +280,7 @@ impl ModuleTranslator for Translator {
             loop_depth: 0,
             zero_locals: initially_zero_locals(params, locals),
             consts,
+            condition_offset: None,
         };
         func.start(results);
 
@@ -509,6 +510,9 @@ struct FuncTranslator<'a> {
     /// function's prologue writes once per call (see [`FuncTranslator::place_constants`]).
     /// Until then, constant `i` is named by the provisional slot `CONST_MARK - i`.
     consts: Vec<u64>,
+    /// The byte offset of the load that [`FuncTranslator::pop_condition`] took back to fuse
+    /// with its branch, so that a trap of the fused branch is reported where the load is.
+    condition_offset: Option<u32>,
 }
 
 /// Provisional slot of the first loop constant; the next ones count down from it.

@@ -921,6 +921,7 @@ impl FuncTranslator<'_> {
             *result = dst;
             self.last_producer = None;
             self.merge_increments();
+            self.merge_increments_across();
             return;
         }
         self.materialize_local(local);
@@ -964,6 +965,57 @@ impl FuncTranslator<'_> {
             return;
         }
         self.unemit();
+        self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
+    }
+
+    /// Like [`merge_increments`](Self::merge_increments) with one instruction between the two
+    /// increments (`a += 1; x = y + a'; b += 2`, strength-reduced induction variables): the
+    /// first increment moves past it when that instruction neither reads nor writes `a`, and
+    /// neither jumps nor calls; no label may be at it or at the second increment. (The move
+    /// is visible only in `a` between the two, and nothing reads `a` there; a trap of the
+    /// instruction between ends the function, whose locals nothing sees any more.)
+    fn merge_increments_across(&mut self) {
+        let n = self.code.len();
+        if n < 3 || !self.mergeable_at(n - 2) {
+            return;
+        }
+        let (
+            Op::I32AddImm {
+                dst: a,
+                a: a_src,
+                imm: imm_a,
+            },
+            mut between,
+            Op::I32AddImm {
+                dst: b,
+                a: b_src,
+                imm: imm_b,
+            },
+        ) = (self.code[n - 3], self.code[n - 2], self.code[n - 1])
+        else {
+            return;
+        };
+        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(imm_a), i16::try_from(imm_b)) else {
+            return;
+        };
+        if a != a_src || b != b_src {
+            return;
+        }
+        // A plain computation: it writes a result and neither jumps nor calls.
+        let plain = between.result_slot_mut().is_some()
+            && between.target_mut().is_none()
+            && super::fuse::inverted_add_branch(between).is_none();
+        let mut touches_a = false;
+        between.slots_mut(|s| touches_a |= *s == a);
+        if !plain || touches_a {
+            return;
+        }
+        if self.debug_info {
+            let at = self.offsets.len();
+            self.offsets.copy_within(at - 2..at, at - 3);
+        }
+        self.unemit();
+        self.code[n - 3] = between;
         self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
     }
 

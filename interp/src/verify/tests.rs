@@ -119,6 +119,20 @@ fn a_fused_add_and_branch_needs_its_jump_and_an_instruction_after_it() {
 }
 
 #[test]
+fn a_branch_on_a_loaded_byte_checks_its_slots_and_target() {
+    let ret = Op::Return { src: 0, count: 1 };
+    let branch = |b, target| Op::BrLoad8UIdxEqz {
+        a: 0,
+        b,
+        offset: 7,
+        target,
+    };
+    assert!(check(vec![branch(1, 1), ret]).is_ok());
+    assert!(check(vec![branch(3, 1), ret]).is_err());
+    assert!(check(vec![branch(1, 2), ret]).is_err());
+}
+
+#[test]
 fn rejects_indices_outside_the_module() {
     let code = |op| vec![op, Op::Return { src: 0, count: 1 }];
     assert!(check(code(Op::Call { func: 1, base: 1 })).is_err());

@@ -1,5 +1,6 @@
-//! The `I32AddBr…` forms (an `i32.add` fused with the unsigned compare-and-branch on its sum)
-//! and loads and stores at `x + c` inside loops (the `…Idx` forms with `c` in a loop-constant
+//! The `I32AddBr…` forms (an `i32.add` fused with the unsigned compare-and-branch on its sum),
+//! branches on a loaded byte (`BrLoad8UIdx…`, which trap where the load is) and loads and
+//! stores at `x + c` inside loops (the `…Idx` forms with `c` in a loop-constant
 //! slot) compute what the instructions they replace compute: the sum wraps, the comparison is
 //! unsigned, both polarities and both operand orders branch the same way, loop exits rotated
 //! into jumps back still leave, and a trapping access writes nothing. The listing shows that
@@ -59,6 +60,20 @@ const FUSED: &str = r#"
         (br_if $out (i32.gt_u (i32.add (local.get $j) (local.get $step)) (local.get $n)))
         (br $l)))
     (local.get $c))
+  ;; Zero bytes among p[i0 + 3 ..][.. n - i0]: `br_if` on a byte that only the branch reads.
+  (func (export "zeros") (param $p i32) (param $i i32) (param $n i32) (result i32)
+    (local $c i32)
+    (loop $l
+      (block $skip
+        (br_if $skip (i32.load8_u offset=3 (i32.add (local.get $p) (local.get $i))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $c))
+  ;; `if` on a loaded byte jumps over the then-arm when it is zero.
+  (func (export "byte_if") (param $p i32) (param $i i32) (result i32)
+    (if (result i32) (i32.load8_u (i32.add (local.get $p) (local.get $i)))
+      (then (i32.const 10))
+      (else (i32.const 20))))
   ;; Loads and stores at `p + c` in a loop (`c` does not fit the offset: the sum wraps).
   (func (export "load_plus") (param $p i32) (param $n i32) (result i32)
     (local $s i32)
@@ -77,6 +92,7 @@ const FUSED: &str = r#"
 "#;
 
 struct Fixture {
+    wasm: Vec<u8>,
     store: Store<()>,
     instance: Instance,
 }
@@ -91,6 +107,8 @@ fn fixture() -> Fixture {
         "I32AddBrLtU",
         "I32AddBrLeU",
         "I32AddBrGtU",
+        "BrLoad8UIdxNez",
+        "BrLoad8UIdxEqz",
         "Load8UIdx",
         "Store16Idx",
     ] {
@@ -98,7 +116,11 @@ fn fixture() -> Fixture {
     }
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
-    Fixture { store, instance }
+    Fixture {
+        wasm,
+        store,
+        instance,
+    }
 }
 
 impl Fixture {
@@ -256,4 +278,56 @@ fn accesses_at_a_constant_distance_wrap_and_trap_like_the_add() {
         Err(TrapCode::MemoryOutOfBounds)
     );
     assert_eq!(f.memory(), &before[..]);
+}
+
+#[test]
+fn branches_on_loaded_bytes_wrap_and_trap_where_the_load_is() {
+    let mut f = fixture();
+    for (i, byte) in f.memory().iter_mut().enumerate() {
+        *byte = u8::from(i % 3 == 0 || i % 5 == 0) * 7;
+    }
+    let bytes = f.memory().to_vec();
+    let zeros = |from: usize, n: usize| -> i32 {
+        let count = bytes[from..from + n].iter().filter(|&&b| b == 0).count();
+        i32::try_from(count).unwrap()
+    };
+    assert_eq!(
+        f.call::<(i32, i32, i32), i32>("zeros", (100, 0, 50)),
+        Ok(zeros(103, 50))
+    );
+    // `p + i` wraps around to 0 (then the offset 3).
+    assert_eq!(
+        f.call::<(i32, i32, i32), i32>("zeros", (-16, 16, 40)),
+        Ok(zeros(3, 24))
+    );
+    for (i, expected) in [(0, 10), (1, 20), (3, 10), (4, 20), (65535, 10)] {
+        assert_eq!(f.call::<(i32, i32), i32>("byte_if", (0, i)), Ok(expected));
+    }
+    assert_eq!(
+        f.call::<(i32, i32), i32>("byte_if", (65536, 0)),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    // The last byte is in bounds, the next one is not (the offset does not wrap); the trap is
+    // reported at the `i32.load8_u`, not at the `br_if` it was fused with.
+    assert_eq!(
+        f.call::<(i32, i32, i32), i32>("zeros", (65536 - 4, 0, 1)),
+        Ok(zeros(65535, 1))
+    );
+    let zeros_fn = f
+        .instance
+        .get_typed_func::<(i32, i32, i32), i32>(&f.store, "zeros")
+        .expect("export");
+    let error = zeros_fn
+        .call(&mut f.store, (-3, 0, 1))
+        .expect_err("out of bounds");
+    let trap = error.as_trap().expect("a trap");
+    assert_eq!(trap.code(), TrapCode::MemoryOutOfBounds);
+    // `i32.add; i32.load8_u offset=3; br_if`
+    let body = [0x6a, 0x2d, 0x00, 0x03, 0x0d];
+    let at = f
+        .wasm
+        .windows(body.len())
+        .position(|w| w == body)
+        .expect("the load");
+    assert_eq!(trap.offset(), Some(u32::try_from(at + 1).unwrap()));
 }

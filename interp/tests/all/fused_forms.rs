@@ -102,6 +102,17 @@ const FUSED: &str = r#"
       (br_if $differ (i32.ne (local.get $a) (i32.wrap_i64 (local.get $x))))
       (return (i32.const 1)))
     (i32.const 0))
+  ;; Two increments with an instruction between: merged after it when it does not read the
+  ;; first (`q * n` reads the old `n`), kept apart when it does (`q + p` reads the new `p`).
+  (func (export "bump_across") (param $p i32) (param $q i32) (param $n i32) (result i64)
+    (local.set $p (i32.add (local.get $p) (i32.const 32767)))
+    (local.set $q (i32.mul (local.get $q) (local.get $n)))
+    (local.set $n (i32.add (local.get $n) (i32.const -32768)))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (local.set $q (i32.add (local.get $q) (local.get $p)))
+    (local.set $n (i32.add (local.get $n) (i32.const 2)))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))
+            (i64.extend_i32_u (i32.xor (local.get $q) (local.get $n)))))
   ;; The same local twice: the second addition sees the first.
   (func (export "bump_same") (param $p i32) (result i32)
     (local.set $p (i32.add (local.get $p) (i32.const 3)))
@@ -372,6 +383,28 @@ fn i32_operations_on_wrapped_values_read_the_low_half() {
         assert_eq!(
             f.call::<(i32, i64), i32>("wrapped_ne", (low.wrapping_add(1) as i32, x as i64)),
             Ok(0)
+        );
+    }
+}
+
+#[test]
+fn increments_merged_across_an_instruction_keep_their_order_with_it() {
+    let mut f = fixture();
+    for (p, q, n) in [
+        (0u32, 0u32, 0u32),
+        (u32::MAX, 3, 5),
+        (0x7fff_0000, 0x1234, 0x8000_0000),
+    ] {
+        let p1 = p.wrapping_add(32767);
+        let q1 = q.wrapping_mul(n);
+        let n1 = n.wrapping_sub(32768);
+        let p2 = p1.wrapping_add(1);
+        let q2 = q1.wrapping_add(p2);
+        let n2 = n1.wrapping_add(2);
+        let expected = (u64::from(p2) << 32) | u64::from(q2 ^ n2);
+        assert_eq!(
+            f.call::<(i32, i32, i32), i64>("bump_across", (p as i32, q as i32, n as i32)),
+            Ok(expected as i64)
         );
     }
 }

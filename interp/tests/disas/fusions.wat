@@ -157,4 +157,17 @@
   ;; An `i32` operation reads a wrapped `i64`'s slot: no `I32WrapI64`.
   (func (export "wrapped") (param $a i32) (param $x i64) (result i32)
     (i32.and (i32.add (local.get $a) (i32.wrap_i64 (local.get $x)))
-             (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))))
+             (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32)))))
+  ;; A branch on a byte that only the branch reads loads it itself (`BrLoad8UIdxNez`); two
+  ;; increments with an instruction between that does not read the first are one
+  ;; `I32AddImm2` after it.
+  (func (export "flags") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $c i32) (local $q i32)
+    (loop $l
+      (block $skip
+        (br_if $skip (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (local.get $n)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $c) (local.get $q))))

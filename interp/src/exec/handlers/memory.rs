@@ -431,3 +431,28 @@ pub(in crate::exec) fn MemoryInitN(
 fn low8(v: u32) -> u8 {
     v as u8
 }
+
+/// `BrLoad8UIdxNez` and `BrLoad8UIdxEqz`: the byte at `a + b` (wrapping) `+ offset`, then a
+/// jump when it is (not) zero.
+macro_rules! load_branches {
+    ($( $name:ident = $taken:expr; )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, a: Slot, b: Slot, offset: u16, target: u32,
+        ) -> Flow {
+            let addr = r.u32(a).wrapping_add(r.u32(b));
+            match load::<1>(vm, r, addr, u32::from(offset)) {
+                Ok([byte]) => {
+                    vm.jump_if(r, ($taken)(byte), target);
+                    NEXT
+                }
+                Err(code) => trap(code),
+            }
+        }
+    )*};
+}
+
+load_branches! {
+    BrLoad8UIdxNez = |byte: u8| byte != 0;
+    BrLoad8UIdxEqz = |byte: u8| byte == 0;
+}
