@@ -104,7 +104,10 @@ fn thread_jumps_to_returns(code: &mut [Op]) {
                     continue;
                 }
                 // The `Br` of an `I32AddBr…` holds its target: it must stay a `Br`.
-                op if fuse::inverted_add_branch(op).is_some() => {
+                Op::I32AddBrGeU { .. }
+                | Op::I32AddBrLtU { .. }
+                | Op::I32AddBrLeU { .. }
+                | Op::I32AddBrGtU { .. } => {
                     pc += 2;
                     continue;
                 }
@@ -156,9 +159,14 @@ fn rotate_loop_exits(code: &mut [Op]) {
         }
         // The same for an `I32AddBr…` whose `Br` exits: `I32AddBrGtU; Br exit; Br top`
         // becomes `I32AddBrLeU; Br top; Br exit`.
-        if let Some(stay) = fuse::inverted_add_branch(code[pc]) {
-            if let (Some(Op::Br { target: exit }), Some(Op::Br { target: top })) =
-                (code.get(pc + 1).copied(), code.get(pc + 2).copied())
+        if let op @ (Op::I32AddBrGeU { .. }
+        | Op::I32AddBrLtU { .. }
+        | Op::I32AddBrLeU { .. }
+        | Op::I32AddBrGtU { .. }) = code[pc]
+        {
+            if let Some(stay) = fuse::inverted_add_branch(op)
+                && let (Some(Op::Br { target: exit }), Some(Op::Br { target: top })) =
+                    (code.get(pc + 1).copied(), code.get(pc + 2).copied())
                 && top as usize <= pc
                 && exit as usize > pc + 2
                 && !targeted[pc + 1]
