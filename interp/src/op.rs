@@ -275,6 +275,14 @@ macro_rules! for_each_op {
             Store32Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
             /// `Store64` at `a + b`.
             Store64Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// The 32-bit word at `addr + offset` of memory 0 += `value` (wrapping): an
+            /// `i32.load`, the `i32.add` of its value and the `i32.store` back to the same
+            /// address fused (`c[j] += x`). Traps, writing nothing, where the load would.
+            I32AddStore32 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
             /// `dst = memory.size` in pages.
             MemorySize { dst: Slot },
             /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.

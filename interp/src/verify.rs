@@ -326,6 +326,16 @@ impl Verifier<'_> {
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
                 v.target(target)?;
+                v.memory(0)?;
+            }
+            Op::I32AddStore32 {
+                addr,
+                value,
+                offset: _,
+            } => {
+                v.slot(addr, 1)?;
+                v.slot(value, 1)?;
+                v.memory(0)?;
             }
             Op::I32AddImmBrNe {
                 a,

@@ -1167,6 +1167,9 @@ impl FuncTranslator<'_> {
     fn store(&mut self, memarg: MemArg, offset: u64, kind: StoreKind) -> Result<(), Error> {
         let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
+        if memory == 0 && kind == StoreKind::S32 && self.add_to_memory(offset) {
+            return Ok(());
+        }
         // An address computed by the `i32.add` just emitted (the value needed no code): the
         // store adds itself. A constant value is written to its slot in place of the add,
         // which must then not read that slot.
@@ -1234,6 +1237,59 @@ impl FuncTranslator<'_> {
             },
         });
         Ok(())
+    }
+}
+
+impl FuncTranslator<'_> {
+    /// `i32.store` at `A + offset` of `x + (i32.load at A + offset)`, the load and the add
+    /// just emitted, the address `A` in a slot already: one `I32AddStore32 { addr: A, value:
+    /// x, offset }` (`c[j] += x`). Only when the loaded word and the sum are temporaries that
+    /// nothing else reads and no label lies between the three; the fused instruction is
+    /// recorded at the load's byte offset, where a trap would be. Returns whether it did.
+    fn add_to_memory(&mut self, offset: u32) -> bool {
+        let h = self.height();
+        let n = self.code.len();
+        if h < 2 || n < 2 || !self.mergeable_at(n - 1) {
+            return false;
+        }
+        let Some(Op::I32Add { a, b, .. }) = self.producer_of(h - 1) else {
+            return false;
+        };
+        let Op::Load32U {
+            dst: loaded,
+            addr: load_addr,
+            offset: load_offset,
+        } = self.code[n - 2]
+        else {
+            return false;
+        };
+        // The loaded word was the add's operand at height `h`, above the stack now.
+        let x = match (a == loaded, b == loaded) {
+            (true, false) => b,
+            (false, true) => a,
+            _ => return false,
+        };
+        let addr = match self.operands[h as usize - 2] {
+            Operand::Local(local) => Self::local(local),
+            Operand::Temp => self.slot(h - 2),
+            Operand::Const(_) => return false,
+        };
+        if loaded != self.slot(h) || load_addr != addr || load_offset != offset {
+            return false;
+        }
+        let load_at = self.offsets.get(n - 2).copied();
+        self.drop_producer();
+        self.unemit();
+        self.operands.truncate(h as usize - 2);
+        self.emit(Op::I32AddStore32 {
+            addr,
+            value: x,
+            offset,
+        });
+        if let (Some(recorded), Some(load_at)) = (self.offsets.last_mut(), load_at) {
+            *recorded = load_at;
+        }
+        true
     }
 }
 

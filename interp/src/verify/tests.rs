@@ -119,7 +119,12 @@ fn a_fused_add_and_branch_needs_its_jump_and_an_instruction_after_it() {
 }
 
 #[test]
-fn a_branch_on_a_loaded_byte_checks_its_slots_and_target() {
+fn fused_memory_accesses_check_their_slots_targets_and_memory() {
+    let mut with_memory = module();
+    with_memory
+        .memories
+        .push(mote_core::MemoryType::new(1, None));
+    let check_in = |info: &ModuleInfo, code: Vec<Op>| verify(info, 0, &func(&code), &code);
     let ret = Op::Return { src: 0, count: 1 };
     let branch = |b, target| Op::BrLoad8UIdxEqz {
         a: 0,
@@ -127,9 +132,21 @@ fn a_branch_on_a_loaded_byte_checks_its_slots_and_target() {
         offset: 7,
         target,
     };
-    assert!(check(vec![branch(1, 1), ret]).is_ok());
-    assert!(check(vec![branch(3, 1), ret]).is_err());
-    assert!(check(vec![branch(1, 2), ret]).is_err());
+    let add = |value| Op::I32AddStore32 {
+        addr: 0,
+        value,
+        offset: 4,
+    };
+    assert!(check_in(&with_memory, vec![branch(1, 1), ret]).is_ok());
+    assert!(check_in(&with_memory, vec![add(2), ret]).is_ok());
+    assert!(check_in(&with_memory, vec![branch(3, 1), ret]).is_err());
+    assert!(check_in(&with_memory, vec![branch(1, 2), ret]).is_err());
+    assert!(check_in(&with_memory, vec![add(3), ret]).is_err());
+    // Without a memory 0.
+    for code in [vec![branch(1, 1), ret], vec![add(2), ret]] {
+        let error = check(code).unwrap_err();
+        assert!(error.to_string().contains("memory index"), "{error}");
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The `I32AddBr…` forms (an `i32.add` fused with the unsigned compare-and-branch on its sum),
-//! branches on a loaded byte (`BrLoad8UIdx…`, which trap where the load is) and loads and
-//! stores at `x + c` inside loops (the `…Idx` forms with `c` in a loop-constant
+//! branches on a loaded byte (`BrLoad8UIdx…`, which trap where the load is), `c[j] += x` in
+//! memory (`I32AddStore32`) and loads and stores at `x + c` inside loops (the `…Idx` forms with `c` in a loop-constant
 //! slot) compute what the instructions they replace compute: the sum wraps, the comparison is
 //! unsigned, both polarities and both operand orders branch the same way, loop exits rotated
 //! into jumps back still leave, and a trapping access writes nothing. The listing shows that
@@ -74,6 +74,13 @@ const FUSED: &str = r#"
     (if (result i32) (i32.load8_u (i32.add (local.get $p) (local.get $i)))
       (then (i32.const 10))
       (else (i32.const 20))))
+  ;; `mem[p + 8] += x`, the sum on either side.
+  (func (export "add_to") (param $p i32) (param $x i32)
+    (i32.store offset=8 (local.get $p)
+      (i32.add (local.get $x) (i32.load offset=8 (local.get $p)))))
+  (func (export "add_to_rev") (param $p i32) (param $x i32)
+    (i32.store offset=8 (local.get $p)
+      (i32.add (i32.load offset=8 (local.get $p)) (local.get $x))))
   ;; Loads and stores at `p + c` in a loop (`c` does not fit the offset: the sum wraps).
   (func (export "load_plus") (param $p i32) (param $n i32) (result i32)
     (local $s i32)
@@ -109,6 +116,7 @@ fn fixture() -> Fixture {
         "I32AddBrGtU",
         "BrLoad8UIdxNez",
         "BrLoad8UIdxEqz",
+        "I32AddStore32",
         "Load8UIdx",
         "Store16Idx",
     ] {
@@ -330,4 +338,46 @@ fn branches_on_loaded_bytes_wrap_and_trap_where_the_load_is() {
         .position(|w| w == body)
         .expect("the load");
     assert_eq!(trap.offset(), Some(u32::try_from(at + 1).unwrap()));
+}
+
+#[test]
+fn adding_to_memory_wraps_and_traps_without_writing() {
+    let mut f = fixture();
+    let word = |f: &mut Fixture, at: usize| {
+        u32::from_le_bytes(f.memory()[at..at + 4].try_into().expect("four bytes"))
+    };
+    f.memory()[108..112].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
+    assert_eq!(f.call::<(i32, i32), ()>("add_to", (100, 0x20)), Ok(()));
+    assert_eq!(word(&mut f, 108), 0x10, "wraps");
+    assert_eq!(f.call::<(i32, i32), ()>("add_to_rev", (100, -0x11)), Ok(()));
+    assert_eq!(word(&mut f, 108), 0xffff_ffff);
+    // The last word of memory, then one byte past: the trap writes nothing.
+    assert_eq!(f.call::<(i32, i32), ()>("add_to", (65536 - 12, 5)), Ok(()));
+    assert_eq!(word(&mut f, 65532), 5);
+    let before = f.memory().to_vec();
+    for p in [65536 - 11, -8, -1] {
+        assert_eq!(
+            f.call::<(i32, i32), ()>("add_to", (p, 5)),
+            Err(TrapCode::MemoryOutOfBounds),
+            "p = {p}"
+        );
+    }
+    assert_eq!(f.memory(), &before[..]);
+    // The trap is reported at the `i32.load`.
+    let add_to = f
+        .instance
+        .get_typed_func::<(i32, i32), ()>(&f.store, "add_to")
+        .expect("export");
+    let error = add_to
+        .call(&mut f.store, (-1, 5))
+        .expect_err("out of bounds");
+    // `local.get 0; i32.load offset=8; i32.add`
+    let body = [0x20, 0x00, 0x28, 0x02, 0x08, 0x6a];
+    let at = f
+        .wasm
+        .windows(body.len())
+        .position(|w| w == body)
+        .expect("the load");
+    let trap = error.as_trap().expect("a trap");
+    assert_eq!(trap.offset(), Some(u32::try_from(at + 2).unwrap()));
 }

@@ -170,4 +170,11 @@
         (local.set $q (i32.add (local.get $q) (local.get $n)))
         (local.set $p (i32.add (local.get $p) (i32.const 2))))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (i32.add (local.get $c) (local.get $q))))
+    (i32.add (local.get $c) (local.get $q)))
+  ;; `c[j] += x`: load, add and store back at the same address are one `I32AddStore32`; not
+  ;; when something is computed between the load and the add.
+  (func (export "accumulate") (param $p i32) (param $x i32)
+    (i32.store offset=4 (local.get $p)
+      (i32.add (i32.mul (local.get $x) (local.get $x)) (i32.load offset=4 (local.get $p))))
+    (i32.store offset=4 (local.get $p)
+      (i32.add (i32.load offset=4 (local.get $p)) (i32.mul (local.get $x) (local.get $x))))))

@@ -456,3 +456,23 @@ load_branches! {
     BrLoad8UIdxNez = |byte: u8| byte != 0;
     BrLoad8UIdxEqz = |byte: u8| byte == 0;
 }
+
+/// `I32AddStore32`: the word at `addr + offset` plus `value` (wrapping), written back.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddStore32(
+    vm: &mut Vm<'_>,
+    r: &mut Regs,
+    addr: Slot,
+    value: Slot,
+    offset: u32,
+) -> Flow {
+    let at = r.u32(addr);
+    let sum = match load::<4>(vm, r, at, offset) {
+        Ok(bytes) => u32::from_le_bytes(bytes).wrapping_add(r.u32(value)),
+        Err(code) => return trap(code),
+    };
+    match store::<4>(vm, r, at, offset, sum.to_le_bytes()) {
+        Ok(()) => NEXT,
+        Err(code) => trap(code),
+    }
+}
