@@ -91,6 +91,15 @@ pub enum ErrorKind {
         /// How many bytes were requested.
         bytes: u64,
     },
+    /// A bug in Mote itself, caught by one of its own consistency checks (for example the
+    /// translator patching a jump into an instruction that is not one). The module may well be
+    /// valid: please report it.
+    Internal {
+        /// Which check failed.
+        message: Message,
+        /// Byte offset in the module of the operator being processed.
+        offset: u64,
+    },
 }
 
 /// The text of an error, kept as its parts: static text and the numbers or types it names.
@@ -322,6 +331,17 @@ impl Error {
         }
     }
 
+    /// A failed internal consistency check (a bug in Mote), with the byte offset in the module
+    /// of the operator being processed.
+    #[cold]
+    #[inline(never)]
+    pub fn internal(message: impl Into<Message>, offset: u64) -> Self {
+        Self::from_kind(ErrorKind::Internal {
+            message: message.into(),
+            offset,
+        })
+    }
+
     /// An allocation failure.
     #[cold]
     #[inline(never)]
@@ -382,7 +402,8 @@ impl Error {
         match &self.inner.kind {
             ErrorKind::Malformed { offset, .. }
             | ErrorKind::Invalid { offset, .. }
-            | ErrorKind::BadImage { offset, .. } => Some(*offset),
+            | ErrorKind::BadImage { offset, .. }
+            | ErrorKind::Internal { offset, .. } => Some(*offset),
             ErrorKind::Unsupported { offset, .. } => *offset,
             ErrorKind::Trap(trap) => trap.offset().map(u64::from),
             _ => None,
@@ -455,6 +476,10 @@ impl fmt::Display for Error {
             ErrorKind::OutOfMemory { bytes } => {
                 write!(f, "out of memory: could not allocate {bytes} bytes")?
             }
+            ErrorKind::Internal { message, offset } => write!(
+                f,
+                "internal error (a bug in Mote) at byte offset {offset:#x}: {message}"
+            )?,
         }
         if let Some((index, name)) = &self.inner.func {
             match name {

@@ -45,6 +45,12 @@ macro_rules! for_each_op {
             BrIfNez { cond: Slot, target: u32 },
             /// Jump to `target` if slot `cond` (i32) is zero.
             BrIfEqz { cond: Slot, target: u32 },
+            /// Jump to `target` if the byte at `a + b + offset` of memory 0 is not zero (an
+            /// `i32.load8_u` at `a + b`, whose value only the branch reads, fused with it:
+            /// `if !flags[i]`). Traps like the load.
+            BrLoad8UIdxNez { a: Slot, b: Slot, offset: u16, target: u32 },
+            /// Jump to `target` if the byte at `a + b + offset` of memory 0 is zero.
+            BrLoad8UIdxEqz { a: Slot, b: Slot, offset: u16, target: u32 },
             /// Jump to the `min(index, len)`-th of the `len + 1` `Br` instructions that follow.
             BrTable { index: Slot, len: u32 },
             /// Return `count` results starting at slot `src` to the caller.
@@ -77,6 +83,20 @@ macro_rules! for_each_op {
             /// `a += imm` (wrapping `i32`), then jump to `target` if `a != b`: a loop counter's
             /// increment fused with the latch test after it (`i += 1; br_if (i != n)`).
             I32AddImmBrNe { a: Slot, imm: i16, b: Slot, target: u32 },
+            // The `I32AddBr…` forms are an `i32.add` fused with the unsigned comparison and
+            // branch that use its sum (`i32.add; local.tee; i32.ge_u; br_if`: Rust's slice
+            // bounds checks; `j + i <= n` loop tests): `dst = a + b` (wrapping), then a jump to
+            // the target of the `Br` that always follows (so that forward targets are patched
+            // there as for any jump) when the comparison of `dst` with `c` holds; otherwise the
+            // `Br` is skipped.
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst >= c` (unsigned), else skip it.
+            I32AddBrGeU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst < c` (unsigned), else skip it.
+            I32AddBrLtU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst <= c` (unsigned), else skip it.
+            I32AddBrLeU { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b`; jump to the next `Br`'s target if `dst > c` (unsigned), else skip it.
+            I32AddBrGtU { dst: Slot, a: Slot, b: Slot, c: Slot },
             /// Jump to `target` if `i32.lt_s` of slots `a` and `b` holds.
             BrI32LtS { a: Slot, b: Slot, target: u32 },
             /// Jump to `target` if `i32.lt_u` of slots `a` and `b` holds.
@@ -255,6 +275,14 @@ macro_rules! for_each_op {
             Store32Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
             /// `Store64` at `a + b`.
             Store64Idx { a: Slot, b: Slot, value: Slot, offset: u32 },
+            /// The 32-bit word at `addr + offset` of memory 0 += `value` (wrapping): an
+            /// `i32.load`, the `i32.add` of its value and the `i32.store` back to the same
+            /// address fused (`c[j] += x`). Traps, writing nothing, where the load would.
+            I32AddStore32 {
+                addr: Slot,
+                value: Slot,
+                offset: u32,
+            },
             /// `dst = memory.size` in pages.
             MemorySize { dst: Slot },
             /// Grow by the pages in slot `delta`; write the old size or -1 to the same slot.
@@ -538,9 +566,21 @@ macro_rules! for_each_op {
             /// `dst = a + (b << imm)`: an `i32.shl` by a constant fused into the `i32.add` that
             /// uses it (array indexing).
             I32AddShlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = a ^ rotl(b, imm)`: an `i32.rotl` by a constant fused into the `i32.xor`
+            /// that uses it (SHA-2's Σ and σ functions).
+            I32XorRotlImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = a ^ (b >> imm)` (unsigned shift): an `i32.shr_u` by a constant fused into
+            /// the `i32.xor` that uses it (SHA-2's σ functions, hash mixing).
+            I32XorShrUImm { dst: Slot, a: Slot, b: Slot, imm: i32 },
             /// `dst = (a >> shift) & mask` (unsigned shift): an `i32.shr_u` by a constant fused
             /// into the `i32.and` with a constant that uses it (bit-field extraction).
             I32ShrUAndImm { dst: Slot, a: Slot, shift: u16, mask: u32 },
+            /// `dst = (a + b) & mask` (wrapping add): an `i32.add` fused into the `i32.and` with
+            /// a constant that uses it (ring-buffer indices).
+            I32AddAndImm { dst: Slot, a: Slot, b: Slot, mask: u32 },
+            /// `dst = (a - b) & mask` (wrapping subtraction): an `i32.sub` fused into the
+            /// `i32.and` with a constant that uses it (deflate's window distances).
+            I32SubAndImm { dst: Slot, a: Slot, b: Slot, mask: u32 },
             /// `a += imm_a; b += imm_b` (wrapping `i32` additions, in this order): two
             /// increments of locals by constants in a row (pointer and counter bumps in loops).
             I32AddImm2 { a: Slot, imm_a: i16, b: Slot, imm_b: i16 },
@@ -628,6 +668,9 @@ macro_rules! for_each_op {
             F64Max { dst: Slot, a: Slot, b: Slot },
             /// `f64.copysign`
             F64Copysign { dst: Slot, a: Slot, b: Slot },
+            /// `dst = a + b * c`: an `f64.mul` fused into the `f64.add` that uses it as its right
+            /// operand, rounded after each operation as they are (not a fused multiply-add).
+            F64AddMul { dst: Slot, a: Slot, b: Slot, c: Slot },
 
             // ---- conversions ----
             /// `i32.wrap_i64`
@@ -777,6 +820,8 @@ impl Op {
             Op::Br { target }
             | Op::BrIfEqz { target, .. }
             | Op::BrIfNez { target, .. }
+            | Op::BrLoad8UIdxNez { target, .. }
+            | Op::BrLoad8UIdxEqz { target, .. }
             | Op::BrI32Eq { target, .. }
             | Op::BrI32EqImm { target, .. }
             | Op::BrI32Ne { target, .. }
@@ -828,6 +873,10 @@ impl Op {
     pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
         match self {
             Op::Select { dst, .. }
+            | Op::I32AddBrGeU { dst, .. }
+            | Op::I32AddBrLtU { dst, .. }
+            | Op::I32AddBrLeU { dst, .. }
+            | Op::I32AddBrGtU { dst, .. }
             | Op::Copy { dst, .. }
             | Op::Const32 { dst, .. }
             | Op::Const64 { dst, .. }
@@ -954,7 +1003,12 @@ impl Op {
             | Op::I64RotlImm { dst, .. }
             | Op::I64RotrImm { dst, .. }
             | Op::I32AddShlImm { dst, .. }
+            | Op::I32XorRotlImm { dst, .. }
+            | Op::I32XorShrUImm { dst, .. }
             | Op::I32ShrUAndImm { dst, .. }
+            | Op::I32AddAndImm { dst, .. }
+            | Op::I32SubAndImm { dst, .. }
+            | Op::F64AddMul { dst, .. }
             | Op::F32Eq { dst, .. }
             | Op::F32Ne { dst, .. }
             | Op::F32Lt { dst, .. }

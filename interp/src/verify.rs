@@ -188,7 +188,8 @@ pub(crate) fn verify(
     // constant time (a hostile image could otherwise make loading quadratic).
     let mut jumps_after = 0usize;
     for (pc, op) in code.iter().enumerate().rev() {
-        v.check(op, jumps_after).map_err(|what| fail(pc, what))?;
+        v.check(op, jumps_after, code.len() - pc)
+            .map_err(|what| fail(pc, what))?;
         jumps_after = if matches!(op, Op::Br { .. }) {
             jumps_after + 1
         } else {
@@ -296,7 +297,9 @@ impl Verifier<'_> {
         in_range(segment, self.info.datas.len(), "data segment index")
     }
 
-    fn check(&self, op: &Op, jumps_after: usize) -> Check {
+    /// Checks `op`, which `jumps_after` jumps follow, and which is the first of the function's
+    /// last `remaining` instructions.
+    fn check(&self, op: &Op, jumps_after: usize, remaining: usize) -> Check {
         let v = self;
         match *op {
             Op::Unreachable => {}
@@ -308,6 +311,32 @@ impl Verifier<'_> {
                 v.slot(cond, 1)?;
                 v.target(target)?;
             }
+            Op::BrLoad8UIdxNez {
+                a,
+                b,
+                offset: _,
+                target,
+            }
+            | Op::BrLoad8UIdxEqz {
+                a,
+                b,
+                offset: _,
+                target,
+            } => {
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.target(target)?;
+                v.memory(0)?;
+            }
+            Op::I32AddStore32 {
+                addr,
+                value,
+                offset: _,
+            } => {
+                v.slot(addr, 1)?;
+                v.slot(value, 1)?;
+                v.memory(0)?;
+            }
             Op::I32AddImmBrNe {
                 a,
                 imm: _,
@@ -317,6 +346,23 @@ impl Verifier<'_> {
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
                 v.target(target)?;
+            }
+            Op::I32AddBrGeU { dst, a, b, c }
+            | Op::I32AddBrLtU { dst, a, b, c }
+            | Op::I32AddBrLeU { dst, a, b, c }
+            | Op::I32AddBrGtU { dst, a, b, c } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.slot(c, 1)?;
+                // Its jump is the `Br` that follows, and skipping that `Br` lands on an
+                // instruction of the function (the `Br` is not the last one).
+                if jumps_after == 0 {
+                    return Err("a fused add-and-branch is not followed by its jump");
+                }
+                if remaining < 3 {
+                    return Err("a fused add-and-branch skips past the end");
+                }
             }
             Op::BrTable { index, len } => {
                 v.slot(index, 1)?;
@@ -633,6 +679,17 @@ impl Verifier<'_> {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
             }
+            Op::I32AddAndImm { dst, a, b, mask: _ } | Op::I32SubAndImm { dst, a, b, mask: _ } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+            }
+            Op::F64AddMul { dst, a, b, c } => {
+                v.slot(dst, 1)?;
+                v.slot(a, 1)?;
+                v.slot(b, 1)?;
+                v.slot(c, 1)?;
+            }
             Op::I32AddImm2 {
                 a,
                 imm_a: _,
@@ -642,7 +699,9 @@ impl Verifier<'_> {
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;
             }
-            Op::I32AddShlImm { dst, a, b, imm: _ } => {
+            Op::I32AddShlImm { dst, a, b, imm: _ }
+            | Op::I32XorRotlImm { dst, a, b, imm: _ }
+            | Op::I32XorShrUImm { dst, a, b, imm: _ } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;

@@ -150,11 +150,12 @@ impl Regs {
         self.set_u32(s, u32::from(v));
     }
 
-    /// The instruction `offset` places after the next one (`BrTable`'s jumps).
+    /// The instruction `offset` places after the next one (`BrTable`'s jumps, the `Br` of an
+    /// `I32AddBr…`).
     #[inline(always)]
     pub(super) fn peek(&self, offset: usize) -> Op {
         // SAFETY: invariant 1: callers read only instructions the verifier checked to exist
-        // (the `len + 1` jumps after a `BrTable`).
+        // (the `len + 1` jumps after a `BrTable`, the `Br` after an `I32AddBr…`).
         unsafe { *self.ip.add(offset) }
     }
 }
@@ -339,6 +340,25 @@ impl<'a> Vm<'a> {
         if cond {
             core::hint::cold_path();
             self.jump(r, target);
+        }
+    }
+
+    /// For the `I32AddBr…` forms, whose jump is the `Br` at `ip`: jumps to that `Br`'s target
+    /// when `cond` holds (a predicted branch, as in [`Vm::jump_if`]), else skips the `Br`.
+    #[inline(always)]
+    pub(super) fn jump_or_skip(&self, r: &mut Regs, cond: bool) {
+        if cond {
+            core::hint::cold_path();
+            let Op::Br { target } = r.peek(0) else {
+                // SAFETY: invariant 1: the verifier checked that a `Br` follows each
+                // `I32AddBr…` instruction.
+                unsafe { core::hint::unreachable_unchecked() }
+            };
+            self.jump(r, target);
+        } else {
+            // SAFETY: invariant 1: the verifier checked that the `Br` is not the function's
+            // last instruction, so the one after it is inside the function.
+            r.ip = unsafe { r.ip.add(1) };
         }
     }
 

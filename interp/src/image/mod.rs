@@ -50,7 +50,7 @@ use info::Keep;
 
 /// The image format and the instruction set it encodes. Bump it whenever [`Op`],
 /// [`CompiledFunc`] or the section layout changes; loaders refuse other versions.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// First bytes of every image.
 pub const MAGIC: [u8; 8] = *b"MOTEIMG\0";

@@ -300,11 +300,15 @@ fn the_instruction_set_fingerprint_matches_the_abi_version() {
     // information (names and function type indices in place, exports by name, no function
     // offsets), not `Op`. Version 4: `CheckEpoch` (epoch interruption) and the epoch flag.
     // Version 5: the `…Scaled` loads and stores, `I32ShrUAndImm`, `I32AddImm2` and
-    // `I32AddImmBrNe`.
-    let pinned: [(u32, u64); 3] = [
+    // `I32AddImmBrNe`. Version 6: the `I32AddBr…` forms (an add fused with the unsigned
+    // compare-and-branch on its sum, the target in the `Br` after them), `I32XorRotlImm`,
+    // `I32XorShrUImm`, `I32AddAndImm`, `I32SubAndImm`, `F64AddMul`, `BrLoad8UIdxNez`,
+    // `BrLoad8UIdxEqz` and `I32AddStore32`.
+    let pinned: [(u32, u64); 4] = [
         (3, 0x800a_cb86_6203_846f),
         (4, 0x3639_1345_92dc_7e84),
         (5, 0xfb40_e268_349e_712c),
+        (6, 0xec4e_0e31_85ad_a965),
     ];
     let expected = pinned
         .iter()

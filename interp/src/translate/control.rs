@@ -2,8 +2,8 @@
 
 use alloc::vec::Vec;
 
-use mote_core::Error;
 use mote_core::wasmparser::BlockType;
+use mote_core::{Error, Message};
 
 use super::{FuncTranslator, Operand, fuse};
 use crate::op::{Op, Slot};
@@ -127,15 +127,15 @@ impl FuncTranslator<'_> {
         self.start_fuel_segment();
     }
 
-    pub(super) fn op_else(&mut self) {
+    pub(super) fn op_else(&mut self) -> Result<(), Error> {
         let Some(frame) = self.controls.last() else {
-            return;
+            return Ok(());
         };
         if !frame.live {
             if let Some(frame) = self.controls.last_mut() {
                 frame.kind = ControlKind::Else;
             }
-            return;
+            return Ok(());
         }
         if self.reachable {
             let results = frame.results;
@@ -148,27 +148,28 @@ impl FuncTranslator<'_> {
         }
         let pc = self.pc();
         let Some(frame) = self.controls.last_mut() else {
-            return;
+            return Ok(());
         };
         frame.kind = ControlKind::Else;
         if let Some(at) = frame.cond_fixup.take() {
-            patch(&mut self.code, at, pc);
+            patch(&mut self.code, at, pc, self.offset)?;
         }
         let height = frame.base + frame.params;
         self.set_height(height);
         self.reachable = true;
         self.start_fuel_segment();
+        Ok(())
     }
 
-    pub(super) fn op_end(&mut self) {
+    pub(super) fn op_end(&mut self) -> Result<(), Error> {
         let Some(frame) = self.controls.pop() else {
-            return;
+            return Ok(());
         };
         if frame.kind == ControlKind::Loop {
             self.loop_depth -= 1;
         }
         if !frame.live {
-            return;
+            return Ok(());
         }
         if frame.kind == ControlKind::Func {
             if self.reachable {
@@ -177,7 +178,7 @@ impl FuncTranslator<'_> {
                 self.controls.pop();
             }
             self.reachable = false;
-            return;
+            return Ok(());
         }
         if self.reachable {
             // The fallthrough leaves the results in the slots where branches put them.
@@ -188,17 +189,18 @@ impl FuncTranslator<'_> {
         if let Some(at) = frame.cond_fixup {
             // An `if` without `else`: the false path arrives here with the parameters, which are
             // the results.
-            patch(&mut self.code, at, pc);
+            patch(&mut self.code, at, pc, self.offset)?;
             reached = true;
         }
         if frame.kind != ControlKind::Loop {
             for &at in &frame.fixups {
-                patch(&mut self.code, at, pc);
+                patch(&mut self.code, at, pc, self.offset)?;
             }
         }
         self.set_height(frame.base + frame.results);
         self.reachable = reached;
         self.start_fuel_segment();
+        Ok(())
     }
 
     /// Copies the values a branch to the frame `depth` levels out carries into place, and
@@ -300,6 +302,13 @@ impl FuncTranslator<'_> {
         if top_index + 1 >= self.code.len() {
             return false;
         }
+        // A test that reads memory stays where it is, so that a trap is reported there.
+        if matches!(
+            self.code[top_index],
+            Op::BrLoad8UIdxNez { .. } | Op::BrLoad8UIdxEqz { .. }
+        ) {
+            return false;
+        }
         let Some(stay) = fuse::inverted_branch(self.code[top_index], top + 1) else {
             return false;
         };
@@ -327,7 +336,7 @@ impl FuncTranslator<'_> {
         let target = self.branch_copies(depth)?;
         self.jump(target);
         let pc = self.pc();
-        patch(&mut self.code, skip, pc);
+        patch(&mut self.code, skip, pc, self.offset)?;
         Ok(())
     }
 
@@ -360,7 +369,12 @@ impl FuncTranslator<'_> {
         debug_assert_eq!(self.code.len() - table_start, targets.len() + 1);
         for (entry, depth) in stubs {
             let pc = self.pc();
-            patch(&mut self.code, u32::try_from(entry).unwrap_or(u32::MAX), pc);
+            patch(
+                &mut self.code,
+                u32::try_from(entry).unwrap_or(u32::MAX),
+                pc,
+                self.offset,
+            )?;
             let target = self.branch_copies(depth)?;
             self.jump(target);
         }
@@ -397,6 +411,9 @@ impl FuncTranslator<'_> {
             && let Some(compare) = self.code.get(at).copied()
             && fuse::fused_branch(compare, true, 0).is_some()
         {
+            if matches!(compare, Op::Load8UIdx { .. }) {
+                self.condition_offset = self.offsets.last().copied();
+            }
             self.unemit();
             self.operands.pop();
             self.last_producer = None;
@@ -415,6 +432,11 @@ impl FuncTranslator<'_> {
         {
             return self.pc() - 1;
         }
+        if let Condition::Compare(compare) = cond
+            && let Some(at) = self.fuse_add_with_branch(compare, when, target)
+        {
+            return at;
+        }
         let op = match cond {
             Condition::Slot(cond) if when => Op::BrIfNez { cond, target },
             Condition::Slot(cond) => Op::BrIfEqz { cond, target },
@@ -426,6 +448,12 @@ impl FuncTranslator<'_> {
         };
         let at = self.pc();
         self.emit(op);
+        if let Some(offset) = self.condition_offset.take()
+            && let Some(recorded) = self.offsets.get_mut(at as usize)
+        {
+            // A trap of the fused load is the load's.
+            *recorded = offset;
+        }
         at
     }
 }
@@ -460,6 +488,29 @@ impl FuncTranslator<'_> {
     }
 }
 
+impl FuncTranslator<'_> {
+    /// An unsigned comparison of the sum that the `i32.add` just emitted computed (into its
+    /// slot or, through `local.tee`, into a local) with a slot, jumping when it is `when`,
+    /// becomes one `I32AddBr…` in place of the add, followed by the `Br` that holds its
+    /// target, unless a label lies between the two (a jump landing on the comparison must not
+    /// add). Returns where that `Br` is, to be patched like any jump.
+    fn fuse_add_with_branch(&mut self, compare: Op, when: bool, target: u32) -> Option<u32> {
+        let n = self.code.len();
+        if !self.mergeable_at(n) {
+            return None;
+        }
+        let Some(Op::I32Add { dst, a, b }) = self.code.last().copied() else {
+            return None;
+        };
+        let fused = fuse::add_branch(fuse::fused_branch(compare, when, target)?, dst, a, b)?;
+        self.code[n - 1] = fused;
+        self.last_producer = None;
+        let at = self.pc();
+        self.emit(Op::Br { target });
+        Some(at)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum BranchTarget {
     /// Return from the function.
@@ -471,11 +522,32 @@ enum BranchTarget {
 }
 
 /// Points the jump at `at` to `target`.
-fn patch(code: &mut [Op], at: u32, target: u32) {
+///
+/// # Errors
+///
+/// An internal error (at `offset`, the operator being translated) when the instruction at
+/// `at` is not a jump: a translator bug that would otherwise silently miscompile.
+fn patch(code: &mut [Op], at: u32, target: u32, offset: u32) -> Result<(), Error> {
     match code.get_mut(at as usize).and_then(Op::target_mut) {
-        Some(t) => *t = target,
-        None => debug_assert!(false, "patching a non-jump at {at}"),
+        Some(t) => {
+            *t = target;
+            Ok(())
+        }
+        None => Err(not_a_jump(at, offset)),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_jump(at: u32, offset: u32) -> Error {
+    Error::internal(
+        Message::item(
+            "translated instruction",
+            u64::from(at),
+            "patched as a forward jump but is not one",
+        ),
+        u64::from(offset),
+    )
 }
 
 #[expect(
@@ -485,3 +557,6 @@ fn patch(code: &mut [Op], at: u32, target: u32) {
 fn arity16(n: u32) -> u16 {
     n as u16
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,12 +1,31 @@
 //! Fusing a comparison with the conditional branch that consumes it.
 
-use crate::op::Op;
+use crate::op::{Op, Slot};
 
 /// The branch that jumps to `target` when the comparison `compare` (the instruction that
 /// computed the condition) is `when`, or `None` when `compare` has no fused form (not a
 /// comparison, or an immediate that does not fit in 16 bits).
 pub(super) fn fused_branch(compare: Op, when: bool, target: u32) -> Option<Op> {
     Some(match compare {
+        // Not a comparison, but a byte that only the branch reads.
+        Op::Load8UIdx { a, b, offset, .. } => {
+            let offset = u16::try_from(offset).ok()?;
+            if when {
+                Op::BrLoad8UIdxNez {
+                    a,
+                    b,
+                    offset,
+                    target,
+                }
+            } else {
+                Op::BrLoad8UIdxEqz {
+                    a,
+                    b,
+                    offset,
+                    target,
+                }
+            }
+        }
         Op::I32Eqz { src, .. } => {
             if when {
                 Op::BrIfEqz { cond: src, target }
@@ -351,6 +370,8 @@ pub(super) fn inverted_branch(branch: Op, target: u32) -> Option<Op> {
                 )*
                 Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target },
                 Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target },
+                Op::BrLoad8UIdxNez { a, b, offset, .. } => Op::BrLoad8UIdxEqz { a, b, offset, target },
+                Op::BrLoad8UIdxEqz { a, b, offset, .. } => Op::BrLoad8UIdxNez { a, b, offset, target },
                 _ => return None,
             }
         };
@@ -366,5 +387,42 @@ pub(super) fn inverted_branch(branch: Op, target: u32) -> Option<Op> {
             BrI64EqImm <=> BrI64NeImm, BrI64LtSImm <=> BrI64GeSImm,
             BrI64LtUImm <=> BrI64GeUImm, BrI64GtSImm <=> BrI64LeSImm,
             BrI64GtUImm <=> BrI64LeUImm
+    })
+}
+
+/// The `I32AddBr…` form of the unsigned compare-and-branch `branch` when one of its operands
+/// is `dst`, the sum `a + b` that the instruction before it computed: `dst >= c` and
+/// `c <= dst` alike become `I32AddBrGeU { dst, a, b, c }`. `None` for other branches.
+pub(super) fn add_branch(branch: Op, dst: Slot, a: Slot, b: Slot) -> Option<Op> {
+    // The comparison as `dst OP c`, with `OP` one of `>=`, `<`, `<=`, `>` (0 to 3).
+    let (op, c) = match branch {
+        Op::BrI32GeU { a: x, b: c, .. } if x == dst => (0, c),
+        Op::BrI32LtU { a: x, b: c, .. } if x == dst => (1, c),
+        Op::BrI32LeU { a: x, b: c, .. } if x == dst => (2, c),
+        Op::BrI32GtU { a: x, b: c, .. } if x == dst => (3, c),
+        // `c >= dst` is `dst <= c`, and so on.
+        Op::BrI32GeU { a: c, b: y, .. } if y == dst => (2, c),
+        Op::BrI32LtU { a: c, b: y, .. } if y == dst => (3, c),
+        Op::BrI32LeU { a: c, b: y, .. } if y == dst => (0, c),
+        Op::BrI32GtU { a: c, b: y, .. } if y == dst => (1, c),
+        _ => return None,
+    };
+    Some(match op {
+        0 => Op::I32AddBrGeU { dst, a, b, c },
+        1 => Op::I32AddBrLtU { dst, a, b, c },
+        2 => Op::I32AddBrLeU { dst, a, b, c },
+        _ => Op::I32AddBrGtU { dst, a, b, c },
+    })
+}
+
+/// The `I32AddBr…` that jumps exactly when `fused` does not (`I32AddBrGeU` becomes
+/// `I32AddBrLtU`), or `None` when `fused` is not one.
+pub(super) fn inverted_add_branch(fused: Op) -> Option<Op> {
+    Some(match fused {
+        Op::I32AddBrGeU { dst, a, b, c } => Op::I32AddBrLtU { dst, a, b, c },
+        Op::I32AddBrLtU { dst, a, b, c } => Op::I32AddBrGeU { dst, a, b, c },
+        Op::I32AddBrLeU { dst, a, b, c } => Op::I32AddBrGtU { dst, a, b, c },
+        Op::I32AddBrGtU { dst, a, b, c } => Op::I32AddBrLeU { dst, a, b, c },
+        _ => return None,
     })
 }

@@ -85,9 +85,12 @@ impl Translator {
 ///   copy's source (the original `Return` stays, for jumps to it);
 /// - a conditional exit followed by the loop's jump back (`BrI32Eq exit; Br top`) becomes the
 ///   inverted condition jumping back, then the exit (`BrI32Ne top; Br exit`): one instruction
-///   per iteration instead of two. Only when nothing jumps to the `Br`.
+///   per iteration instead of two. Only when nothing jumps to the `Br`. The same for the
+///   `I32AddBr…` forms, whose target is in the `Br` after them. A rotated `BrI32Ne` right
+///   after an in-place increment of one of its operands becomes the fused latch
+///   (`I32AddImmBrNe`), as `emit_branch_if` makes it when the test jumps back already.
 ///
-/// The jumps that follow a `BrTable` stay jumps, as the table needs them.
+/// The jumps that follow a `BrTable` or an `I32AddBr…` stay jumps, as those need them.
 fn thread_jumps_to_returns(code: &mut [Op]) {
     // Loop exits first (their new jumps may go to a `Return`), then jumps, so that a `Copy`
     // before a threaded jump sees the `Return`.
@@ -98,6 +101,14 @@ fn thread_jumps_to_returns(code: &mut [Op]) {
             match code[pc] {
                 Op::BrTable { len, .. } => {
                     pc += len as usize + 2;
+                    continue;
+                }
+                // The `Br` of an `I32AddBr…` holds its target: it must stay a `Br`.
+                Op::I32AddBrGeU { .. }
+                | Op::I32AddBrLtU { .. }
+                | Op::I32AddBrLeU { .. }
+                | Op::I32AddBrGtU { .. } => {
+                    pc += 2;
                     continue;
                 }
                 Op::Br { target } if pass == 0 => {
@@ -146,6 +157,29 @@ fn rotate_loop_exits(code: &mut [Op]) {
             in_table -= 1;
             continue;
         }
+        // The same for an `I32AddBr…` whose `Br` exits: `I32AddBrGtU; Br exit; Br top`
+        // becomes `I32AddBrLeU; Br top; Br exit`.
+        if let op @ (Op::I32AddBrGeU { .. }
+        | Op::I32AddBrLtU { .. }
+        | Op::I32AddBrLeU { .. }
+        | Op::I32AddBrGtU { .. }) = code[pc]
+        {
+            if let Some(stay) = fuse::inverted_add_branch(op)
+                && let (Some(Op::Br { target: exit }), Some(Op::Br { target: top })) =
+                    (code.get(pc + 1).copied(), code.get(pc + 2).copied())
+                && top as usize <= pc
+                && exit as usize > pc + 2
+                && !targeted[pc + 1]
+                && !targeted[pc + 2]
+            {
+                code[pc] = stay;
+                code[pc + 1] = Op::Br { target: top };
+                code[pc + 2] = Op::Br { target: exit };
+            }
+            // Its `Br` is not a loop's jump back.
+            in_table = 1;
+            continue;
+        }
         let (exit_branch, back) = (code[pc], code[pc + 1]);
         let (Op::Br { target: top }, Some(exit)) = (back, exit_target(exit_branch)) else {
             continue;
@@ -157,6 +191,26 @@ fn rotate_loop_exits(code: &mut [Op]) {
         if let Some(stay) = fuse::inverted_branch(exit_branch, top) {
             code[pc] = stay;
             code[pc + 1] = Op::Br { target: exit };
+            // After an in-place increment of one of its operands, and with nothing jumping to
+            // the test itself: the fused latch in the increment's place, then the exit (the
+            // old exit jump after it stays, unreached).
+            if let Op::BrI32Ne { a, b, target } = stay
+                && pc > 0
+                && !targeted[pc]
+                && let Op::I32AddImm { dst, a: src, imm } = code[pc - 1]
+                && dst == src
+                && (dst == a || dst == b)
+                && let Ok(imm) = i16::try_from(imm)
+            {
+                let other = if dst == a { b } else { a };
+                code[pc - 1] = Op::I32AddImmBrNe {
+                    a: dst,
+                    imm,
+                    b: other,
+                    target,
+                };
+                code[pc] = Op::Br { target: exit };
+            }
         }
     }
 }
@@ -234,6 +288,7 @@ impl ModuleTranslator for Translator {
             loop_depth: 0,
             zero_locals: initially_zero_locals(params, locals),
             consts,
+            condition_offset: None,
         };
         func.start(results);
 
@@ -404,6 +459,7 @@ fn nan_result(op: &Op) -> Option<NanWidth> {
         | Op::F32Nearest { .. }
         | Op::F32DemoteF64 { .. } => Some(NanWidth::F32),
         Op::F64Add { .. }
+        | Op::F64AddMul { .. }
         | Op::F64Sub { .. }
         | Op::F64Mul { .. }
         | Op::F64Div { .. }
@@ -462,6 +518,9 @@ struct FuncTranslator<'a> {
     /// function's prologue writes once per call (see [`FuncTranslator::place_constants`]).
     /// Until then, constant `i` is named by the provisional slot `CONST_MARK - i`.
     consts: Vec<u64>,
+    /// The byte offset of the load that [`FuncTranslator::pop_condition`] took back to fuse
+    /// with its branch, so that a trap of the fused branch is reported where the load is.
+    condition_offset: Option<u32>,
 }
 
 /// Provisional slot of the first loop constant; the next ones count down from it.
@@ -633,6 +692,20 @@ impl FuncTranslator<'_> {
         }
         self.consts = consts;
         Ok(base + count)
+    }
+
+    /// Pops the right operand of a binary operation. When that is an `i32` that the
+    /// `i32.wrap_i64` just emitted computed, the wrap is taken back and the operation reads
+    /// the wrap's source: the low half of a slot is the wrapped value, and the `i32`
+    /// operations read only the low half of their operands (a wrapped value's consumers are
+    /// `i32` operations; the operations of other types never find a wrap here).
+    fn pop_low32(&mut self) -> Slot {
+        if let Some(Op::I32WrapI64 { src, .. }) = self.producer_of(self.height() - 1) {
+            self.drop_producer();
+            self.operands.pop();
+            return src;
+        }
+        self.pop()
     }
 
     /// Pops a value; returns the slot where it is.
@@ -833,7 +906,7 @@ impl FuncTranslator<'_> {
 
     /// `dst = op(a, b)` on the top two values.
     fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Op) {
-        let b = self.pop();
+        let b = self.pop_low32();
         let a = self.pop();
         let dst = self.slot(self.height());
         self.push_produced(make(dst, a, b));

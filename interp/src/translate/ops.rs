@@ -39,8 +39,8 @@ impl FuncTranslator<'_> {
             Operator::Block { blockty } => self.op_block(blockty),
             Operator::Loop { blockty } => self.op_loop(blockty),
             Operator::If { blockty } => self.op_if(blockty),
-            Operator::Else => self.op_else(),
-            Operator::End => self.op_end(),
+            Operator::Else => self.op_else()?,
+            Operator::End => self.op_end()?,
             Operator::Br { relative_depth } => self.op_br(relative_depth)?,
             Operator::BrIf { relative_depth } => self.op_br_if(relative_depth)?,
             Operator::BrTable { targets } => {
@@ -453,6 +453,7 @@ impl FuncTranslator<'_> {
                 Some(|dst, a, imm| Op::I32OrImm { dst, a, imm }),
                 false,
             ),
+            Operator::I32Xor if self.xor_shifted() => {}
             Operator::I32Xor => self.binary_imm(
                 |dst, a, b| Op::I32Xor { dst, a, b },
                 |dst, a, imm| Op::I32XorImm { dst, a, imm },
@@ -633,6 +634,7 @@ impl FuncTranslator<'_> {
             Operator::F64Gt => self.binary(|dst, a, b| Op::F64Gt { dst, a, b }),
             Operator::F64Le => self.binary(|dst, a, b| Op::F64Le { dst, a, b }),
             Operator::F64Ge => self.binary(|dst, a, b| Op::F64Ge { dst, a, b }),
+            Operator::F64Add if self.add_product() => {}
             Operator::F64Add => self.binary(|dst, a, b| Op::F64Add { dst, a, b }),
             Operator::F64Sub => self.binary(|dst, a, b| Op::F64Sub { dst, a, b }),
             Operator::F64Mul => self.binary(|dst, a, b| Op::F64Mul { dst, a, b }),
@@ -678,7 +680,7 @@ impl FuncTranslator<'_> {
     ) {
         if let Some(imm) = self.top_const().and_then(|v| immediate(v, wide)) {
             self.operands.pop();
-            let a = self.pop();
+            let a = self.pop_low32();
             let dst = self.slot(self.height());
             self.push_produced(make_imm(dst, a, imm));
             return;
@@ -687,7 +689,7 @@ impl FuncTranslator<'_> {
             swapped,
             self.second_const().and_then(|v| immediate(v, wide)),
         ) {
-            let b = self.pop();
+            let b = self.pop_low32();
             self.operands.pop();
             let dst = self.slot(self.height());
             self.push_produced(make_swapped(dst, b, imm));
@@ -728,6 +730,49 @@ impl FuncTranslator<'_> {
         true
     }
 
+    /// `i32.xor` of a value rotated or shifted right (unsigned) by a constant (`y ^ rotl(x,
+    /// k)`, SHA-2's Σ and σ) as one `I32XorRotlImm` or `I32XorShrUImm`, when the rotation or
+    /// shift is the instruction just emitted and the other operand is in a slot already (a
+    /// local or a computed value, not a constant). Returns whether it did.
+    fn xor_shifted(&mut self) -> bool {
+        let h = self.height() - 1;
+        let fusable = |op: Option<Op>| match op {
+            Some(Op::I32RotlImm { a, imm, .. }) => Some((a, imm, true)),
+            Some(Op::I32ShrUImm { a, imm, .. }) => Some((a, imm, false)),
+            _ => None,
+        };
+        let not_const = |o: Option<&Operand>| matches!(o, Some(Operand::Local(_) | Operand::Temp));
+        // The rotation is the right operand, or the left one under a local.
+        let (shifted, on_top) = if let Some(s) = fusable(self.producer_of(h))
+            && not_const(self.operands.get(h as usize - 1))
+        {
+            (s, true)
+        } else if matches!(self.operands.last(), Some(Operand::Local(_)))
+            && let Some(s) = fusable(self.producer_of(h - 1))
+        {
+            (s, false)
+        } else {
+            return false;
+        };
+        let (b, imm, rotate) = shifted;
+        self.drop_producer();
+        let a = if on_top {
+            self.operands.pop();
+            self.pop()
+        } else {
+            let a = self.pop();
+            self.operands.pop();
+            a
+        };
+        let dst = self.slot(self.height());
+        self.push_produced(if rotate {
+            Op::I32XorRotlImm { dst, a, b, imm }
+        } else {
+            Op::I32XorShrUImm { dst, a, b, imm }
+        });
+        true
+    }
+
     /// `(x >> k) & mask` (unsigned shift by a constant, then a constant mask: bit-field
     /// extraction) as one `I32ShrUAndImm`, when the shift is the instruction just emitted.
     /// Returns whether it did.
@@ -736,19 +781,41 @@ impl FuncTranslator<'_> {
         let Some(mask) = self.top_const() else {
             return false;
         };
-        let Some(Op::I32ShrUImm { a, imm, .. }) = self.producer_of(h - 1) else {
-            return false;
+        let mask = low32(mask);
+        // The result goes where the shift's (or the sum's) did.
+        let dst = self.slot(h - 1);
+        let fused = match self.producer_of(h - 1) {
+            Some(Op::I32ShrUImm { a, imm, .. }) => Op::I32ShrUAndImm {
+                dst,
+                a,
+                shift: shift_amount(imm),
+                mask,
+            },
+            Some(Op::I32Add { a, b, .. }) => Op::I32AddAndImm { dst, a, b, mask },
+            Some(Op::I32Sub { a, b, .. }) => Op::I32SubAndImm { dst, a, b, mask },
+            _ => return false,
         };
         self.operands.pop();
         self.drop_producer();
         self.operands.pop();
+        self.push_produced(fused);
+        true
+    }
+
+    /// `f64.add` of a product just computed as its right operand (`acc + x * y`: dot products,
+    /// matmul's inner loop) as one `F64AddMul`, rounded twice as the two operations are (not
+    /// a fused multiply-add). Never with NaN canonicalization: the product is then not the
+    /// instruction just emitted. Returns whether it did.
+    fn add_product(&mut self) -> bool {
+        let h = self.height() - 1;
+        let Some(Op::F64Mul { a: b, b: c, .. }) = self.producer_of(h) else {
+            return false;
+        };
+        self.drop_producer();
+        self.operands.pop();
+        let a = self.pop();
         let dst = self.slot(self.height());
-        self.push_produced(Op::I32ShrUAndImm {
-            dst,
-            a,
-            shift: shift_amount(imm),
-            mask: low32(mask),
-        });
+        self.push_produced(Op::F64AddMul { dst, a, b, c });
         true
     }
 
@@ -854,6 +921,7 @@ impl FuncTranslator<'_> {
             *result = dst;
             self.last_producer = None;
             self.merge_increments();
+            self.merge_increments_across();
             return;
         }
         self.materialize_local(local);
@@ -897,6 +965,57 @@ impl FuncTranslator<'_> {
             return;
         }
         self.unemit();
+        self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
+    }
+
+    /// Like [`merge_increments`](Self::merge_increments) with one instruction between the two
+    /// increments (`a += 1; x = y + a'; b += 2`, strength-reduced induction variables): the
+    /// first increment moves past it when that instruction neither reads nor writes `a`, and
+    /// neither jumps nor calls; no label may be at it or at the second increment. (The move
+    /// is visible only in `a` between the two, and nothing reads `a` there; a trap of the
+    /// instruction between ends the function, whose locals nothing sees any more.)
+    fn merge_increments_across(&mut self) {
+        let n = self.code.len();
+        if n < 3 || !self.mergeable_at(n - 2) {
+            return;
+        }
+        let (
+            Op::I32AddImm {
+                dst: a,
+                a: a_src,
+                imm: imm_a,
+            },
+            mut between,
+            Op::I32AddImm {
+                dst: b,
+                a: b_src,
+                imm: imm_b,
+            },
+        ) = (self.code[n - 3], self.code[n - 2], self.code[n - 1])
+        else {
+            return;
+        };
+        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(imm_a), i16::try_from(imm_b)) else {
+            return;
+        };
+        if a != a_src || b != b_src {
+            return;
+        }
+        // A plain computation: it writes a result and neither jumps nor calls.
+        let plain = between.result_slot_mut().is_some()
+            && between.target_mut().is_none()
+            && super::fuse::inverted_add_branch(between).is_none();
+        let mut touches_a = false;
+        between.slots_mut(|s| touches_a |= *s == a);
+        if !plain || touches_a {
+            return;
+        }
+        if self.debug_info {
+            let at = self.offsets.len();
+            self.offsets.copy_within(at - 2..at, at - 3);
+        }
+        self.unemit();
+        self.code[n - 3] = between;
         self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
     }
 
@@ -1003,6 +1122,21 @@ impl FuncTranslator<'_> {
             self.push_produced(make(dst, a, b, offset));
             return Ok(());
         }
+        // Inside a loop, an address computed by adding a constant (`i32.add x (i32.const c)`,
+        // which the load's offset cannot absorb: the sum wraps, the offset does not): the
+        // `…Idx` form reads `c` from its loop-constant slot.
+        if memory == 0
+            && self.loop_depth > 0
+            && let Some(Op::I32AddImm { a, imm, .. }) = self.producer_of(self.height() - 1)
+            && let Some(make) = indexed_load(kind)
+            && let Some(b) = self.loop_const(u64::from(imm.cast_unsigned()))
+        {
+            self.drop_producer();
+            self.operands.pop();
+            let dst = self.slot(self.height());
+            self.push_produced(make(dst, a, b, offset));
+            return Ok(());
+        }
         // An address computed by the `i32.add` of a shifted index just emitted.
         if memory == 0
             && let Some(Op::I32AddShlImm { a, b, imm, .. }) = self.producer_of(self.height() - 1)
@@ -1033,6 +1167,9 @@ impl FuncTranslator<'_> {
     fn store(&mut self, memarg: MemArg, offset: u64, kind: StoreKind) -> Result<(), Error> {
         let at = offset;
         let (memory, offset) = self.memarg(&memarg, offset)?;
+        if memory == 0 && kind == StoreKind::S32 && self.add_to_memory(offset) {
+            return Ok(());
+        }
         // An address computed by the `i32.add` just emitted (the value needed no code): the
         // store adds itself. A constant value is written to its slot in place of the add,
         // which must then not read that slot.
@@ -1042,6 +1179,18 @@ impl FuncTranslator<'_> {
         let address = match self.producer_of(h - 2) {
             Some(Op::I32Add { a, b, .. }) => Some((a, b, None)),
             Some(Op::I32AddShlImm { a, b, imm, .. }) => Some((a, b, Some(imm))),
+            // Inside a loop, `x + c` with `c` from its loop-constant slot (as for loads).
+            Some(Op::I32AddImm { a, imm, .. })
+                if self.loop_depth > 0
+                    && match self.operands.last() {
+                        Some(Operand::Local(_)) => true,
+                        Some(Operand::Const(_)) => a != value_slot,
+                        _ => false,
+                    } =>
+            {
+                self.loop_const(u64::from(imm.cast_unsigned()))
+                    .map(|b| (a, b, None))
+            }
             _ => None,
         };
         if memory == 0
@@ -1088,6 +1237,59 @@ impl FuncTranslator<'_> {
             },
         });
         Ok(())
+    }
+}
+
+impl FuncTranslator<'_> {
+    /// `i32.store` at `A + offset` of `x + (i32.load at A + offset)`, the load and the add
+    /// just emitted, the address `A` in a slot already: one `I32AddStore32 { addr: A, value:
+    /// x, offset }` (`c[j] += x`). Only when the loaded word and the sum are temporaries that
+    /// nothing else reads and no label lies between the three; the fused instruction is
+    /// recorded at the load's byte offset, where a trap would be. Returns whether it did.
+    fn add_to_memory(&mut self, offset: u32) -> bool {
+        let h = self.height();
+        let n = self.code.len();
+        if h < 2 || n < 2 || !self.mergeable_at(n - 1) {
+            return false;
+        }
+        let Some(Op::I32Add { a, b, .. }) = self.producer_of(h - 1) else {
+            return false;
+        };
+        let Op::Load32U {
+            dst: loaded,
+            addr: load_addr,
+            offset: load_offset,
+        } = self.code[n - 2]
+        else {
+            return false;
+        };
+        // The loaded word was the add's operand at height `h`, above the stack now.
+        let x = match (a == loaded, b == loaded) {
+            (true, false) => b,
+            (false, true) => a,
+            _ => return false,
+        };
+        let addr = match self.operands[h as usize - 2] {
+            Operand::Local(local) => Self::local(local),
+            Operand::Temp => self.slot(h - 2),
+            Operand::Const(_) => return false,
+        };
+        if loaded != self.slot(h) || load_addr != addr || load_offset != offset {
+            return false;
+        }
+        let load_at = self.offsets.get(n - 2).copied();
+        self.drop_producer();
+        self.unemit();
+        self.operands.truncate(h as usize - 2);
+        self.emit(Op::I32AddStore32 {
+            addr,
+            value: x,
+            offset,
+        });
+        if let (Some(recorded), Some(load_at)) = (self.offsets.last_mut(), load_at) {
+            *recorded = load_at;
+        }
+        true
     }
 }
 

@@ -125,6 +125,11 @@ pub(crate) fn check(
                 mark(entry, &mut leaders)?;
             }
         }
+        if skips_jump(&op) {
+            // Where it goes when it does not take the jump (checked to exist by the bounds
+            // pass).
+            mark(pc + 2, &mut leaders)?;
+        }
     }
     let mut states: Vec<Option<Vec<State>>> = filled(None, leaders.len())?;
     let ty = info.func_type(func_index);
@@ -182,6 +187,11 @@ pub(crate) fn check(
                     false
                 }
                 Op::Return { .. } | Op::Unreachable => false,
+                // Falls through to its `Br` (which takes the jump), or skips it.
+                _ if skips_jump(&op) => {
+                    flow(pc + 2, &state)?;
+                    true
+                }
                 _ => {
                     if let Some(target) = op.target_mut() {
                         flow(*target as usize, &state)?;
@@ -200,6 +210,18 @@ pub(crate) fn check(
         }
     }
     Ok(())
+}
+
+/// Whether `op` is an `I32AddBr…`: its jump is the `Br` after it, which it either runs or
+/// skips, so it continues at that `Br` or at the instruction after it.
+fn skips_jump(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::I32AddBrGeU { .. }
+            | Op::I32AddBrLtU { .. }
+            | Op::I32AddBrLeU { .. }
+            | Op::I32AddBrGtU { .. }
+    )
 }
 
 /// What a failed allocation is reported as: the pass's memory grows with the function's code

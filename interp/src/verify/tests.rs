@@ -90,6 +90,66 @@ fn rejects_jumps_outside_the_function_and_fallthrough_at_the_end() {
 }
 
 #[test]
+fn a_fused_add_and_branch_needs_its_jump_and_an_instruction_after_it() {
+    let fused = Op::I32AddBrGeU {
+        dst: 2,
+        a: 0,
+        b: 1,
+        c: 0,
+    };
+    let ret = Op::Return { src: 0, count: 1 };
+    assert!(check(vec![fused, Op::Br { target: 2 }, ret]).is_ok());
+    // Not followed by a jump.
+    let error = check(vec![fused, ret, ret]).unwrap_err();
+    assert!(
+        error.to_string().contains("not followed by its jump"),
+        "{error}"
+    );
+    // Its jump is the last instruction: skipping it would run past the end.
+    let error = check(vec![fused, Op::Br { target: 0 }]).unwrap_err();
+    assert!(error.to_string().contains("skips past the end"), "{error}");
+    // Its slots are in the frame.
+    let outside = Op::I32AddBrLtU {
+        dst: 2,
+        a: 0,
+        b: 1,
+        c: 3,
+    };
+    assert!(check(vec![outside, Op::Br { target: 2 }, ret]).is_err());
+}
+
+#[test]
+fn fused_memory_accesses_check_their_slots_targets_and_memory() {
+    let mut with_memory = module();
+    with_memory
+        .memories
+        .push(mote_core::MemoryType::new(1, None));
+    let check_in = |info: &ModuleInfo, code: Vec<Op>| verify(info, 0, &func(&code), &code);
+    let ret = Op::Return { src: 0, count: 1 };
+    let branch = |b, target| Op::BrLoad8UIdxEqz {
+        a: 0,
+        b,
+        offset: 7,
+        target,
+    };
+    let add = |value| Op::I32AddStore32 {
+        addr: 0,
+        value,
+        offset: 4,
+    };
+    assert!(check_in(&with_memory, vec![branch(1, 1), ret]).is_ok());
+    assert!(check_in(&with_memory, vec![add(2), ret]).is_ok());
+    assert!(check_in(&with_memory, vec![branch(3, 1), ret]).is_err());
+    assert!(check_in(&with_memory, vec![branch(1, 2), ret]).is_err());
+    assert!(check_in(&with_memory, vec![add(3), ret]).is_err());
+    // Without a memory 0.
+    for code in [vec![branch(1, 1), ret], vec![add(2), ret]] {
+        let error = check(code).unwrap_err();
+        assert!(error.to_string().contains("memory index"), "{error}");
+    }
+}
+
+#[test]
 fn rejects_indices_outside_the_module() {
     let code = |op| vec![op, Op::Return { src: 0, count: 1 }];
     assert!(check(code(Op::Call { func: 1, base: 1 })).is_err());
@@ -244,6 +304,25 @@ mod references {
             ret(2),
         ];
         assert!(check(code).is_err());
+    }
+
+    #[test]
+    fn a_fused_add_and_branch_continues_on_both_paths() {
+        // When the jump is not taken it skips its `Br`: that path, to pc 2, must be checked
+        // too (it returns the sum, a number, as a reference).
+        let fused = Op::I32AddBrGeU {
+            dst: 3,
+            a: 4,
+            b: 4,
+            c: 4,
+        };
+        let code = vec![fused, Op::Br { target: 3 }, ret(3), ret(0)];
+        assert!(check(code).is_err());
+        // The sum is a number: it may not be used as a reference after the jump either.
+        let code = vec![fused, Op::Br { target: 3 }, ret(0), ret(3)];
+        assert!(check(code).is_err());
+        let code = vec![fused, Op::Br { target: 3 }, ret(0), ret(0)];
+        assert!(check(code).is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Integration tests of `mote-interp` (one test binary).
 
+mod add_branch;
 mod disas;
 mod epoch;
 mod fused_forms;

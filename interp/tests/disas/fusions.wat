@@ -104,4 +104,77 @@
       (local.set $i (i32.add (local.get $i) (i32.const 5)))
       (br_if $out (i32.ne (local.get $i) (local.get $n)))
       (local.set $s (i32.const 100)))
-    (i32.add (local.get $s) (local.get $i))))
+    (i32.add (local.get $s) (local.get $i)))
+  ;; A bounds check on a sum that a local keeps (`i32.add; local.tee; i32.ge_u; br_if`) is one
+  ;; `I32AddBrGeU`, its target in the `Br` after it; a loop's bottom test `j + i <= n` is one
+  ;; `I32AddBrLeU` jumping back (the exit `I32AddBrGtU; Br exit; Br top` rotated).
+  (func (export "bounded") (param $n i32) (param $i i32) (param $len i32) (result i32)
+    (local $j i32) (local $k i32)
+    (block $fail
+      (loop $l
+        (br_if $fail (i32.ge_u (local.tee $k (i32.add (local.get $j) (local.get $i)))
+                               (local.get $len)))
+        (local.set $j (i32.add (local.get $j) (local.get $k)))
+        (br_if $fail (i32.gt_u (i32.add (local.get $j) (local.get $i)) (local.get $n)))
+        (br $l)))
+    (local.get $k))
+  ;; Inside a loop, a load or store at `p + c` takes `c` from its loop-constant slot (the
+  ;; `…Idx` forms); outside loops the `I32AddImm` stays.
+  (func (export "at_distance") (param $p i32) (param $n i32) (result i32)
+    (local $s i32)
+    (i32.store8 (i32.add (local.get $p) (i32.const 70000)) (local.get $n))
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.load offset=4 (i32.add (local.get $p) (i32.const 70000)))))
+      (i32.store16 (i32.add (local.get $p) (i32.const 80000)) (local.get $s))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  ;; Rotations and unsigned shifts by constants fused into the `xor` that uses them (SHA-2).
+  (func (export "sigma") (param $x i32) (param $y i32) (result i32)
+    (i32.xor
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+               (i32.shr_u (local.get $x) (i32.const 3)))
+      (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (local.get $y))))
+  ;; An exit test at the bottom of a loop, after the increment: rotated into the jump back,
+  ;; then fused with the increment (the old exit jump after it is not reached).
+  (func (export "bottom_latch") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $out
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 3)))
+        (br_if $out (i32.eq (local.get $i) (local.get $n)))
+        (br $l)))
+    (local.get $s))
+  ;; A sum or difference masked by a constant is one instruction (`I32AddAndImm`,
+  ;; `I32SubAndImm`); so is `acc + x * y` (`F64AddMul`, rounded twice).
+  (func (export "masked") (param $a i32) (param $b i32) (result i32)
+    (i32.xor (i32.and (i32.sub (local.get $a) (local.get $b)) (i32.const 0xffff))
+             (i32.and (i32.add (local.get $a) (local.get $b)) (i32.const 0x7fff))))
+  (func (export "add_mul") (param $acc f64) (param $x f64) (param $y f64) (result f64)
+    (f64.add (local.get $acc) (f64.mul (local.get $x) (local.get $y))))
+  ;; An `i32` operation reads a wrapped `i64`'s slot: no `I32WrapI64`.
+  (func (export "wrapped") (param $a i32) (param $x i64) (result i32)
+    (i32.and (i32.add (local.get $a) (i32.wrap_i64 (local.get $x)))
+             (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32)))))
+  ;; A branch on a byte that only the branch reads loads it itself (`BrLoad8UIdxNez`); two
+  ;; increments with an instruction between that does not read the first are one
+  ;; `I32AddImm2` after it.
+  (func (export "flags") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $c i32) (local $q i32)
+    (loop $l
+      (block $skip
+        (br_if $skip (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (local.get $n)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $c) (local.get $q)))
+  ;; `c[j] += x`: load, add and store back at the same address are one `I32AddStore32`; not
+  ;; when something is computed between the load and the add.
+  (func (export "accumulate") (param $p i32) (param $x i32)
+    (i32.store offset=4 (local.get $p)
+      (i32.add (i32.mul (local.get $x) (local.get $x)) (i32.load offset=4 (local.get $p))))
+    (i32.store offset=4 (local.get $p)
+      (i32.add (i32.load offset=4 (local.get $p)) (i32.mul (local.get $x) (local.get $x))))))

@@ -64,6 +64,30 @@ pub(in crate::exec) fn I32AddImmBrNe(
     NEXT
 }
 
+/// The `I32AddBr…` handlers: `dst = a + b` (wrapping), then the jump of the `Br` that follows
+/// when `f(dst, c)` holds, else past it. `c` is read after `dst` is written, as the
+/// comparison after the `i32.add` would.
+macro_rules! add_branch {
+    ($( $name:ident = $f:expr; )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, dst: Slot, a: Slot, b: Slot, c: Slot,
+        ) -> Flow {
+            let sum = r.u32(a).wrapping_add(r.u32(b));
+            r.set_u32(dst, sum);
+            vm.jump_or_skip(r, ($f)(sum, r.u32(c)));
+            NEXT
+        }
+    )*};
+}
+
+add_branch! {
+    I32AddBrGeU = |x: u32, y: u32| x >= y;
+    I32AddBrLtU = |x: u32, y: u32| x < y;
+    I32AddBrLeU = |x: u32, y: u32| x <= y;
+    I32AddBrGtU = |x: u32, y: u32| x > y;
+}
+
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(in crate::exec) fn BrIfNez(vm: &mut Vm<'_>, r: &mut Regs, cond: Slot, target: u32) -> Flow {
     vm.jump_if(r, r.u32(cond) != 0, target);

@@ -54,3 +54,18 @@ unary! {
     F64Nearest(f64 -> set_f64) = numeric::f64_nearest;
     F64Sqrt(f64 -> set_f64) = numeric::f64_sqrt;
 }
+
+/// `dst = a + b * c`, as the `f64.mul` and `f64.add` it replaces (each rounded).
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn F64AddMul(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    c: Slot,
+) -> Flow {
+    let product = r.f64(b) * r.f64(c);
+    r.set_f64(dst, r.f64(a) + product);
+    NEXT
+}

@@ -204,6 +204,34 @@ pub(in crate::exec) fn I32AddShlImm(
     NEXT
 }
 
+/// `dst = a ^ rotl(b, imm)`, as the `i32.rotl` (by `imm` modulo 32) and `i32.xor` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32XorRotlImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    imm: i32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a) ^ r.u32(b).rotate_left(u(imm)));
+    NEXT
+}
+
+/// `dst = a ^ (b >> imm)`, as the `i32.shr_u` (by `imm` modulo 32) and `i32.xor` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32XorShrUImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    imm: i32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a) ^ r.u32(b).wrapping_shr(u(imm)));
+    NEXT
+}
+
 /// `dst = (a >> shift) & mask`, as the `i32.shr_u` (shift taken modulo 32) and `i32.and` it
 /// replaces.
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -216,6 +244,34 @@ pub(in crate::exec) fn I32ShrUAndImm(
     mask: u32,
 ) -> Flow {
     r.set_u32(dst, r.u32(a).wrapping_shr(u32::from(shift)) & mask);
+    NEXT
+}
+
+/// `dst = (a + b) & mask`, as the `i32.add` (wrapping) and `i32.and` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddAndImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    mask: u32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_add(r.u32(b)) & mask);
+    NEXT
+}
+
+/// `dst = (a - b) & mask`, as the `i32.sub` (wrapping) and `i32.and` it replaces.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32SubAndImm(
+    _vm: &mut Vm<'_>,
+    r: &mut Regs,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    mask: u32,
+) -> Flow {
+    r.set_u32(dst, r.u32(a).wrapping_sub(r.u32(b)) & mask);
     NEXT
 }
 

@@ -431,3 +431,48 @@ pub(in crate::exec) fn MemoryInitN(
 fn low8(v: u32) -> u8 {
     v as u8
 }
+
+/// `BrLoad8UIdxNez` and `BrLoad8UIdxEqz`: the byte at `a + b` (wrapping) `+ offset`, then a
+/// jump when it is (not) zero.
+macro_rules! load_branches {
+    ($( $name:ident = $taken:expr; )*) => {$(
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub(in crate::exec) fn $name(
+            vm: &mut Vm<'_>, r: &mut Regs, a: Slot, b: Slot, offset: u16, target: u32,
+        ) -> Flow {
+            let addr = r.u32(a).wrapping_add(r.u32(b));
+            match load::<1>(vm, r, addr, u32::from(offset)) {
+                Ok([byte]) => {
+                    vm.jump_if(r, ($taken)(byte), target);
+                    NEXT
+                }
+                Err(code) => trap(code),
+            }
+        }
+    )*};
+}
+
+load_branches! {
+    BrLoad8UIdxNez = |byte: u8| byte != 0;
+    BrLoad8UIdxEqz = |byte: u8| byte == 0;
+}
+
+/// `I32AddStore32`: the word at `addr + offset` plus `value` (wrapping), written back.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(in crate::exec) fn I32AddStore32(
+    vm: &mut Vm<'_>,
+    r: &mut Regs,
+    addr: Slot,
+    value: Slot,
+    offset: u32,
+) -> Flow {
+    let at = r.u32(addr);
+    let sum = match load::<4>(vm, r, at, offset) {
+        Ok(bytes) => u32::from_le_bytes(bytes).wrapping_add(r.u32(value)),
+        Err(code) => return trap(code),
+    };
+    match store::<4>(vm, r, at, offset, sum.to_le_bytes()) {
+        Ok(()) => NEXT,
+        Err(code) => trap(code),
+    }
+}
