@@ -157,6 +157,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         .map_err(|e| Error::new(format!("cannot create {}: {e}", apps.display())))?;
     write_apps(&root, &work, &apps)?;
     let wasm3_source = if engines.contains(&"wasm3") {
+        check_arm_gcc()?;
         Some(wasm3_source(&root)?)
     } else {
         None
@@ -299,6 +300,22 @@ fn write_apps(root: &Path, work: &Path, apps: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// wasm3's firmware compiles its C sources with `arm-none-eabi-gcc` against newlib: say which
+/// packages are missing before building the other engines' firmware for minutes.
+fn check_arm_gcc() -> Result<(), Error> {
+    let found = Command::new("arm-none-eabi-gcc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Ok(());
+    }
+    Err(Error::new(
+        "wasm3's firmware needs arm-none-eabi-gcc and newlib: apt-get install \
+         gcc-arm-none-eabi libnewlib-arm-none-eabi (or leave wasm3 out: --engines mote,wasmi)",
+    ))
 }
 
 /// wasm3's C sources: those of the `wasm3-sys` crate that the root workspace locks (the
