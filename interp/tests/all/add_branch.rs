@@ -13,7 +13,9 @@
               and fill memory with the low bytes of a counter"
 )]
 
-use mote_core::{Config, Engine, Instance, Module, Store, TrapCode};
+use mote_core::TrapCode;
+
+use crate::fixture::Fixture;
 
 const FUSED: &str = r#"
 (module
@@ -98,60 +100,21 @@ const FUSED: &str = r#"
 )
 "#;
 
-struct Fixture {
-    wasm: Vec<u8>,
-    store: Store<()>,
-    instance: Instance,
-}
-
 fn fixture() -> Fixture {
-    let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
-    let wasm = wat::parse_str(FUSED).expect("valid text");
-    let module = Module::new(&engine, &wasm).expect("translates");
-    let listing = mote_interp::disassemble(&module).expect("interpreter code");
-    for form in [
-        "I32AddBrGeU",
-        "I32AddBrLtU",
-        "I32AddBrLeU",
-        "I32AddBrGtU",
-        "BrLoad8UIdxNez",
-        "BrLoad8UIdxEqz",
-        "I32AddStore32",
-        "Load8UIdx",
-        "Store16Idx",
-    ] {
-        assert!(listing.contains(form), "{form} not used:\n{listing}");
-    }
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
-    Fixture {
-        wasm,
-        store,
-        instance,
-    }
-}
-
-impl Fixture {
-    fn call<P: mote_core::WasmParams, R: mote_core::WasmResults>(
-        &mut self,
-        name: &str,
-        params: P,
-    ) -> Result<R, TrapCode> {
-        let func = self
-            .instance
-            .get_typed_func::<P, R>(&self.store, name)
-            .expect("export");
-        func.call(&mut self.store, params)
-            .map_err(|e| e.trap_code().expect("a trap"))
-    }
-
-    fn memory(&mut self) -> &mut [u8] {
-        let memory = self
-            .instance
-            .get_memory(&self.store, "memory")
-            .expect("exported");
-        memory.data_mut(&mut self.store)
-    }
+    crate::fixture::fixture(
+        FUSED,
+        &[
+            "I32AddBrGeU",
+            "I32AddBrLtU",
+            "I32AddBrLeU",
+            "I32AddBrGtU",
+            "BrLoad8UIdxNez",
+            "BrLoad8UIdxEqz",
+            "I32AddStore32",
+            "Load8UIdx",
+            "Store16Idx",
+        ],
+    )
 }
 
 /// Values around the edges of unsigned comparison and of wrapping.

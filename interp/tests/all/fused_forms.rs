@@ -10,7 +10,9 @@
     reason = "the checks reinterpret bit patterns between the u32 and i32 that Wasm passes"
 )]
 
-use mote_core::{Config, Engine, Instance, Module, Store, TrapCode};
+use mote_core::TrapCode;
+
+use crate::fixture::Fixture;
 
 const FUSED: &str = r#"
 (module
@@ -121,59 +123,25 @@ const FUSED: &str = r#"
 )
 "#;
 
-struct Fixture {
-    store: Store<()>,
-    instance: Instance,
-}
-
 fn fixture() -> Fixture {
-    let engine = Engine::new(&Config::default(), mote_interp::Interpreter::new());
-    let wasm = wat::parse_str(FUSED).expect("valid text");
-    let module = Module::new(&engine, &wasm).expect("translates");
-    let listing = mote_interp::disassemble(&module).expect("interpreter code");
-    for form in [
-        "Load32UScaled",
-        "Load16UScaled",
-        "Load64Scaled",
-        "Store32Scaled",
-        "Store64Scaled",
-        "I32ShrUAndImm",
-        "I32AddImm2",
-        "I32AddImmBrNe",
-        "I32XorRotlImm",
-        "I32XorShrUImm",
-        "I32AddAndImm",
-        "I32SubAndImm",
-        "F64AddMul",
-    ] {
-        assert!(listing.contains(form), "{form} not used:\n{listing}");
-    }
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
-    Fixture { store, instance }
-}
-
-impl Fixture {
-    fn call<P: mote_core::WasmParams, R: mote_core::WasmResults>(
-        &mut self,
-        name: &str,
-        params: P,
-    ) -> Result<R, TrapCode> {
-        let func = self
-            .instance
-            .get_typed_func::<P, R>(&self.store, name)
-            .expect("export");
-        func.call(&mut self.store, params)
-            .map_err(|e| e.trap_code().expect("a trap"))
-    }
-
-    fn memory(&mut self) -> &mut [u8] {
-        let memory = self
-            .instance
-            .get_memory(&self.store, "memory")
-            .expect("exported");
-        memory.data_mut(&mut self.store)
-    }
+    crate::fixture::fixture(
+        FUSED,
+        &[
+            "Load32UScaled",
+            "Load16UScaled",
+            "Load64Scaled",
+            "Store32Scaled",
+            "Store64Scaled",
+            "I32ShrUAndImm",
+            "I32AddImm2",
+            "I32AddImmBrNe",
+            "I32XorRotlImm",
+            "I32XorShrUImm",
+            "I32AddAndImm",
+            "I32SubAndImm",
+            "F64AddMul",
+        ],
+    )
 }
 
 #[test]

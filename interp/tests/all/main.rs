@@ -3,5 +3,6 @@
 mod add_branch;
 mod disas;
 mod epoch;
+mod fixture;
 mod fused_forms;
 mod loop_constants;
