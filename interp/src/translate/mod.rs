@@ -862,6 +862,20 @@ impl FuncTranslator<'_> {
         self.last_producer = None;
     }
 
+    /// After [`FuncTranslator::drop_producer`]: pops the dropped producer's operand entry and
+    /// the other operand of its consumer, which is below it (`dropped_on_top`) or above it;
+    /// returns the other operand's slot.
+    fn pop_beside_dropped(&mut self, dropped_on_top: bool) -> Slot {
+        if dropped_on_top {
+            self.operands.pop();
+            self.pop()
+        } else {
+            let other = self.pop();
+            self.operands.pop();
+            other
+        }
+    }
+
     /// Takes back the last instruction.
     fn unemit(&mut self) -> Option<Op> {
         if self.debug_info {

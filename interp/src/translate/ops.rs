@@ -717,14 +717,7 @@ impl FuncTranslator<'_> {
             return false;
         };
         self.drop_producer();
-        let a = if on_top {
-            self.operands.pop();
-            self.pop()
-        } else {
-            let a = self.pop();
-            self.operands.pop();
-            a
-        };
+        let a = self.pop_beside_dropped(on_top);
         let dst = self.slot(self.height());
         self.push_produced(Op::I32AddShlImm { dst, a, b, imm });
         true
@@ -756,14 +749,7 @@ impl FuncTranslator<'_> {
         };
         let (b, imm, rotate) = shifted;
         self.drop_producer();
-        let a = if on_top {
-            self.operands.pop();
-            self.pop()
-        } else {
-            let a = self.pop();
-            self.operands.pop();
-            a
-        };
+        let a = self.pop_beside_dropped(on_top);
         let dst = self.slot(self.height());
         self.push_produced(if rotate {
             Op::I32XorRotlImm { dst, a, b, imm }
