@@ -328,15 +328,6 @@ impl Verifier<'_> {
                 v.target(target)?;
                 v.memory(0)?;
             }
-            Op::I32AddStore32 {
-                addr,
-                value,
-                offset: _,
-            } => {
-                v.slot(addr, 1)?;
-                v.slot(value, 1)?;
-                v.memory(0)?;
-            }
             Op::I32AddImmBrNe {
                 a,
                 imm: _,
@@ -579,6 +570,11 @@ impl Verifier<'_> {
                 addr,
                 value,
                 offset: _,
+            }
+            | Op::I32AddStore32 {
+                addr,
+                value,
+                offset: _,
             } => {
                 v.slot(addr, 1)?;
                 v.slot(value, 1)?;
@@ -679,11 +675,6 @@ impl Verifier<'_> {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
             }
-            Op::I32AddAndImm { dst, a, b, mask: _ } | Op::I32SubAndImm { dst, a, b, mask: _ } => {
-                v.slot(dst, 1)?;
-                v.slot(a, 1)?;
-                v.slot(b, 1)?;
-            }
             Op::F64AddMul { dst, a, b, c } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
@@ -701,7 +692,9 @@ impl Verifier<'_> {
             }
             Op::I32AddShlImm { dst, a, b, imm: _ }
             | Op::I32XorRotlImm { dst, a, b, imm: _ }
-            | Op::I32XorShrUImm { dst, a, b, imm: _ } => {
+            | Op::I32XorShrUImm { dst, a, b, imm: _ }
+            | Op::I32AddAndImm { dst, a, b, mask: _ }
+            | Op::I32SubAndImm { dst, a, b, mask: _ } => {
                 v.slot(dst, 1)?;
                 v.slot(a, 1)?;
                 v.slot(b, 1)?;

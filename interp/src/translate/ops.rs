@@ -929,27 +929,12 @@ impl FuncTranslator<'_> {
         if n < 2 || !self.mergeable_at(n - 1) {
             return;
         }
-        let (
-            Op::I32AddImm {
-                dst: a,
-                a: a_src,
-                imm: imm_a,
-            },
-            Op::I32AddImm {
-                dst: b,
-                a: b_src,
-                imm: imm_b,
-            },
-        ) = (self.code[n - 2], self.code[n - 1])
-        else {
+        let (Some((a, imm_a)), Some((b, imm_b))) = (
+            local_increment(self.code[n - 2]),
+            local_increment(self.code[n - 1]),
+        ) else {
             return;
         };
-        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(imm_a), i16::try_from(imm_b)) else {
-            return;
-        };
-        if a != a_src || b != b_src {
-            return;
-        }
         self.unemit();
         self.code[n - 2] = Op::I32AddImm2 { a, imm_a, b, imm_b };
     }
@@ -965,28 +950,13 @@ impl FuncTranslator<'_> {
         if n < 3 || !self.mergeable_at(n - 2) {
             return;
         }
-        let (
-            Op::I32AddImm {
-                dst: a,
-                a: a_src,
-                imm: imm_a,
-            },
-            mut between,
-            Op::I32AddImm {
-                dst: b,
-                a: b_src,
-                imm: imm_b,
-            },
-        ) = (self.code[n - 3], self.code[n - 2], self.code[n - 1])
-        else {
+        let (Some((a, imm_a)), mut between, Some((b, imm_b))) = (
+            local_increment(self.code[n - 3]),
+            self.code[n - 2],
+            local_increment(self.code[n - 1]),
+        ) else {
             return;
         };
-        let (Ok(imm_a), Ok(imm_b)) = (i16::try_from(imm_a), i16::try_from(imm_b)) else {
-            return;
-        };
-        if a != a_src || b != b_src {
-            return;
-        }
         // A plain computation: it writes a result and neither jumps nor calls.
         let plain = between.result_slot_mut().is_some()
             && between.target_mut().is_none()
@@ -1473,5 +1443,14 @@ fn store_op(kind: StoreKind, addr: Slot, value: Slot, offset: u32) -> Op {
             value,
             offset,
         },
+    }
+}
+
+/// `op` as an increment of a slot by a constant that fits `I32AddImm2` (`x += c`: an
+/// `I32AddImm` whose `dst` is its `a`): the slot and the constant.
+fn local_increment(op: Op) -> Option<(Slot, i16)> {
+    match op {
+        Op::I32AddImm { dst, a, imm } if dst == a => Some((dst, i16::try_from(imm).ok()?)),
+        _ => None,
     }
 }
