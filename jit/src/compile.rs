@@ -165,7 +165,7 @@ impl Translator {
 }
 
 /// Whether `MOTE_JIT_LISTING` is set: then every compiled function's Cranelift IR and machine
-/// code go to standard error, for developers comparing code (docs/jit.md).
+/// code go to standard error, for developers comparing code (ARCHITECTURE.md, "The JIT").
 fn listing_wanted() -> bool {
     static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *WANTED.get_or_init(|| std::env::var_os("MOTE_JIT_LISTING").is_some())

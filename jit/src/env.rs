@@ -698,8 +698,7 @@ impl<'m> FuncEnv<'m> {
         if tail {
             // The callee replaces this frame: same frame pointer, same depth.
             if let Some(slots) = callee_slots {
-                let fp = Self::frame_pointer(builder, state);
-                self.check_frame(builder, fp, 0, slots);
+                self.check_frame(builder, state, 0, slots);
             }
             return state;
         }
@@ -707,14 +706,14 @@ impl<'m> FuncEnv<'m> {
         let none = builder.ins().icmp_imm_s(IntCC::SignedLessThan, callee, 0);
         self.trap_if(builder, none, TrapCode::StackOverflow);
         if let Some(slots) = callee_slots {
-            let fp = Self::frame_pointer(builder, state);
-            self.check_frame(builder, fp, base, slots);
+            self.check_frame(builder, state, base, slots);
         }
         callee
     }
 
     /// Traps with stack exhaustion unless a frame of `slots` at `fp + base` fits the value
-    /// stack (`Limits::value_stack_slots`, the engine's, the same for every call).
+    /// stack (`Limits::value_stack_slots`, the engine's, the same for every call), where `fp`
+    /// is the frame pointer of this function's call state `state`.
     ///
     /// Compares `fp` itself with `max - base - slots` (signed: a frame larger than the whole
     /// stack makes the bound negative): with direct calls the bound is a constant, so no
@@ -723,10 +722,11 @@ impl<'m> FuncEnv<'m> {
     fn check_frame(
         &mut self,
         builder: &mut FunctionBuilder<'_>,
-        fp: Value,
+        state: Value,
         base: u32,
         slots: Value,
     ) {
+        let fp = Self::frame_pointer(builder, state);
         let room = i64::try_from(self.max_slots)
             .unwrap_or(i64::MAX)
             .saturating_sub(i64::from(base));

@@ -104,10 +104,7 @@ impl JitExecution {
     /// Ends the coroutine, if any, and keeps its stack for the next call.
     fn discard_coroutine(&mut self) {
         // A pending host call's buffer is on the stack being discarded.
-        let state = self.state_mut();
-        state.host_values = core::ptr::null_mut();
-        state.host_params = 0;
-        state.host_results = 0;
+        self.state_mut().clear_host_call();
         if let Some(mut coro) = self.coro.take() {
             if coro.started() && !coro.done() {
                 // SAFETY: the coroutine is suspended in a runtime call below compiled frames;
@@ -263,9 +260,6 @@ impl Execution for JitExecution {
         self.returned = false;
         self.results_len = 0;
         let state = self.state_mut();
-        state.host_values = core::ptr::null_mut();
-        state.host_params = 0;
-        state.host_results = 0;
         state.caller_instance = None;
         state.trapped_func = None;
         state.backtrace.clear();

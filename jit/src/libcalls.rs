@@ -289,9 +289,7 @@ unsafe fn call_store_func(
             unsafe {
                 let state = &mut *run;
                 state.caller_instance = None;
-                state.host_values = core::ptr::null_mut();
-                state.host_params = 0;
-                state.host_results = 0;
+                state.clear_host_call();
             }
         }
         FuncKind::Wasm {

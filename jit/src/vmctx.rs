@@ -415,6 +415,14 @@ impl RunState {
         }
     }
 
+    /// Forgets the pending host call's buffer (after the call, or when the stack that holds
+    /// it is discarded).
+    pub(crate) fn clear_host_call(&mut self) {
+        self.host_values = core::ptr::null_mut();
+        self.host_params = 0;
+        self.host_results = 0;
+    }
+
     /// The context of store instance `instance`, created on first use, and refreshed.
     ///
     /// # Errors
